@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Redline",
+    products: [
+        .library(name: "Redline", targets: ["Redline"]),
+        .executable(name: "redline", targets: ["RedlineCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The embeddable interpreter: Swift standard library and Foundation only.
+        .target(name: "Redline"),
+        // GNU readline for the REPL (libreadline-dev).
+        .systemLibrary(
+            name: "CReadline",
+            path: "Sources/CReadline",
+            providers: [.apt(["libreadline-dev"])]
+        ),
+        .executableTarget(
+            name: "RedlineCLI",
+            dependencies: [
+                "Redline",
+                "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "RedlineTests",
+            dependencies: ["Redline"]
+        ),
+    ]
+)

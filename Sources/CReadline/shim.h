@@ -1,0 +1,6 @@
+#ifndef REDLINE_CREADLINE_SHIM_H
+#define REDLINE_CREADLINE_SHIM_H
+#include <stdio.h>
+#include <readline/readline.h>
+#include <readline/history.h>
+#endif

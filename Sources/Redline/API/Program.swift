@@ -1,0 +1,121 @@
+/// A rule file given to the interpreter: its name (for diagnostics) and its content.
+public struct RuleSource: Sendable {
+    let file: SourceFile
+
+    /// A rule file from text.
+    public init(name: String, text: String) {
+        file = SourceFile(name: name, text: text)
+    }
+
+    /// A rule file from raw bytes; invalid UTF-8 becomes a diagnostic, not a crash.
+    public init(name: String, bytes: [UInt8]) {
+        file = SourceFile(name: name, bytes: bytes)
+    }
+}
+
+/// A compiled rule set: parsed, name-resolved and type-checked once, then immutable, so many
+/// threads may evaluate with it at the same time.
+public final class Program: Sendable {
+    let checked: CheckedProgram
+    let units: [SourceUnit]
+
+    /// Every error and warning found in the rule files, in file and position order.
+    public let diagnostics: [Diagnostic]
+
+    /// Whether any diagnostic is an error (the program must not be used to decide anything).
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Names of the declared tables, in declaration order.
+    public var tableNames: [String] { checked.schema.tables.map(\.name) }
+    /// Names of the rules that checked clean, in declaration order.
+    public var ruleNames: [String] { checked.rules.map(\.name) }
+    /// The actions, weakest first.
+    public var actions: [String] { checked.schema.actions }
+
+    init(units: [SourceUnit], checked: CheckedProgram) {
+        self.units = units
+        self.checked = checked
+        self.diagnostics = checked.diagnostics
+    }
+
+    /// Parses and checks rule files together (a file may use tables declared in another).
+    public static func compile(_ sources: [RuleSource]) -> Program {
+        var units: [SourceUnit] = []
+        var syntax: [Diagnostic] = []
+        var nextId = 0
+        for source in sources {
+            var parser = Parser(source: source.file, firstId: nextId)
+            let declarations = parser.parseFile()
+            nextId = parser.nextId
+            syntax.append(contentsOf: parser.diagnostics)
+            units.append(SourceUnit(source: source.file, declarations: declarations))
+        }
+        var checker = Checker()
+        let checked = checker.check(units)
+        let all = Program.ordered(syntax + checked.diagnostics, files: sources.map(\.file.name))
+        let program = CheckedProgram(schema: checked.schema, rules: checked.rules, definitions: checked.definitions, diagnostics: all)
+        return Program(units: units, checked: program)
+    }
+
+    /// Diagnostics by file (in the order given), then position.
+    static func ordered(_ diagnostics: [Diagnostic], files: [String]) -> [Diagnostic] {
+        let fileOrder = Dictionary(files.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        return diagnostics.enumerated().sorted { a, b in
+            let fa = fileOrder[a.element.file] ?? Int.max, fb = fileOrder[b.element.file] ?? Int.max
+            if fa != fb { return fa < fb }
+            if a.element.location.line != b.element.location.line { return a.element.location.line < b.element.location.line }
+            if a.element.location.column != b.element.location.column { return a.element.location.column < b.element.location.column }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Evaluates one standalone expression, with this program's definitions and tables in scope.
+    public func evaluate(_ expression: String, asOf date: CalendarDate, limits: EvaluationLimits = EvaluationLimits(),
+                         cancellation: CancellationFlag? = nil) -> ExpressionResult {
+        let source = SourceFile(name: "<expr>", text: expression)
+        var parser = Parser(source: source)
+        let parsed = parser.parseStandaloneExpression()
+        guard let parsed, parser.diagnostics.isEmpty else {
+            return ExpressionResult(value: nil, isCondition: false, diagnostics: parser.diagnostics)
+        }
+        var checker = Checker()
+        checker.schema = checked.schema
+        checker.definitions = checked.definitions
+        checker.beginCompilation()
+        let bound = checker.bind(parsed, Env(), source)
+        if checker.bag.hasErrors || bound.containsError {
+            return ExpressionResult(value: nil, isCondition: false, diagnostics: checker.bag.items)
+        }
+        let plan = Planner(schema: checked.schema).plan(bound)
+        let frame = Frame(slotCount: checker.nextSlot, today: date.dayNumber, store: nil, limits: limits, cancellation: cancellation)
+        do {
+            let value = try plan(frame)
+            return ExpressionResult(value: value, isCondition: bound.type == .bool, diagnostics: checker.bag.items)
+        } catch {
+            return ExpressionResult(value: nil, isCondition: false, diagnostics: checker.bag.items + [error.diagnostic])
+        }
+    }
+}
+
+/// The outcome of evaluating an expression: a value, or the diagnostics that prevented one.
+public struct ExpressionResult: Sendable {
+    let value: Value?
+    /// Whether the expression is a condition (its missing value reads `unknown`).
+    let isCondition: Bool
+    /// Errors (and warnings) found while checking or evaluating.
+    public let diagnostics: [Diagnostic]
+
+    /// Whether a value was produced.
+    public var succeeded: Bool { value != nil }
+    /// The value as it would be written in a rule file (`"text"`, `2024-06-30`, `true`, `missing`).
+    /// A condition's missing value is shown as `unknown`.
+    public var literal: String? {
+        guard let value else { return nil }
+        return isCondition && value.isMissing ? "unknown" : value.literal
+    }
+    /// The value as a person reads it (text unquoted).
+    public var display: String? {
+        guard let value else { return nil }
+        return isCondition && value.isMissing ? "unknown" : value.display
+    }
+}

@@ -1,0 +1,110 @@
+/// Renders diagnostics as text for a terminal or as JSON for editors.
+///
+/// The text form is `FILE:LINE:COL: error: MESSAGE`, then the source line with its number and a
+/// caret under the exact characters (aligned by display width, so under Chinese text too).
+public enum DiagnosticRenderer {
+    /// Renders diagnostics as text, each followed by its notes.
+    public static func text(_ diagnostics: [Diagnostic], language: Language = .en) -> String {
+        var out = ""
+        for diagnostic in diagnostics {
+            render(diagnostic, language: language, into: &out)
+        }
+        return out
+    }
+
+    private static func render(_ d: Diagnostic, language: Language, into out: inout String) {
+        let severityWord: String
+        switch (d.severity, language) {
+        case (.error, .en): severityWord = "error"
+        case (.warning, .en): severityWord = "warning"
+        case (.note, .en): severityWord = "note"
+        case (.error, .zh): severityWord = "错误"
+        case (.warning, .zh): severityWord = "警告"
+        case (.note, .zh): severityWord = "附注"
+        }
+        out += "\(d.file):\(d.location.line):\(d.location.column): \(severityWord): \(d.message(in: language))\n"
+        if d.location.line > 0 {
+            let number = String(d.location.line)
+            let gutter = String(repeating: " ", count: number.count)
+            out += " \(number) | \(d.lineText)\n"
+            out += " \(gutter) | \(caretLine(d))"
+            if let hint = d.hint(in: language) { out += " \(hint)" }
+            out += "\n"
+        } else if let hint = d.hint(in: language) {
+            out += "  \(hint)\n"
+        }
+        for note in d.notes { render(note, language: language, into: &out) }
+    }
+
+    /// Spaces (tabs kept as tabs, so the caret lines up however wide the terminal draws them)
+    /// up to the caret, then one `^` per display column of the underlined characters.
+    static func caretLine(_ d: Diagnostic) -> String {
+        var prefix = ""
+        var underlined = 0
+        var column = 1
+        for character in d.lineText {
+            if column >= d.caretColumn + d.caretLength { break }
+            let width = character.unicodeScalars.reduce(0) { $0 + DisplayWidth.of($1) }
+            if column < d.caretColumn {
+                prefix += character == "\t" ? "\t" : String(repeating: " ", count: width)
+            } else {
+                underlined += max(1, width)
+            }
+            column += 1
+        }
+        // Past the end of the line (e.g. "expected `)`" at end of input): one caret after it.
+        if column < d.caretColumn { prefix += String(repeating: " ", count: d.caretColumn - column) }
+        return prefix + String(repeating: "^", count: max(1, underlined))
+    }
+
+    /// Renders diagnostics as a JSON array for editors and tools.
+    public static func json(_ diagnostics: [Diagnostic], language: Language = .en) -> String {
+        var out = "["
+        for (index, d) in diagnostics.enumerated() {
+            if index > 0 { out += "," }
+            out += "\n  " + jsonObject(d, language: language)
+        }
+        out += diagnostics.isEmpty ? "]\n" : "\n]\n"
+        return out
+    }
+
+    private static func jsonObject(_ d: Diagnostic, language: Language) -> String {
+        var fields = [
+            "\"file\": \(JSONText.quote(d.file))",
+            "\"line\": \(d.location.line)",
+            "\"column\": \(d.location.column)",
+            "\"endColumn\": \(d.caretColumn + d.caretLength)",
+            "\"severity\": \(JSONText.quote(d.severity.rawValue))",
+            "\"message\": \(JSONText.quote(d.message(in: language)))",
+        ]
+        if let hint = d.hint(in: language) { fields.append("\"hint\": \(JSONText.quote(hint))") }
+        if !d.notes.isEmpty {
+            fields.append("\"notes\": [" + d.notes.map { jsonObject($0, language: language) }.joined(separator: ", ") + "]")
+        }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+}
+
+/// JSON string quoting, shared by every JSON writer in the library.
+enum JSONText {
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

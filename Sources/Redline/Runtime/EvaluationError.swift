@@ -1,0 +1,40 @@
+/// Why an evaluation stopped: arithmetic that would overflow or divide by zero, a date out of
+/// range, or a limit reached. These are values the host sees, never traps.
+struct EvaluationError: Error, Sendable {
+    enum Kind: Sendable {
+        case overflow, divisionByZero, dateOutOfRange, stepLimit, cancelled, invalidOperation
+    }
+    let kind: Kind
+    let text: LocalizedText
+    let span: SourceSpan
+    let source: SourceFile?
+
+    static func overflow(_ operation: String, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
+        EvaluationError(kind: .overflow,
+                        text: LocalizedText("`\(operation)` overflows (integers are 64-bit)", zh: "`\(operation)` 溢出(整数为 64 位)"),
+                        span: span, source: source)
+    }
+
+    static func divisionByZero(_ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
+        EvaluationError(kind: .divisionByZero, text: LocalizedText("division by zero", zh: "除数为零"), span: span, source: source)
+    }
+
+    static func dateOutOfRange(_ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
+        EvaluationError(kind: .dateOutOfRange,
+                        text: LocalizedText("the date falls outside years 1 to 9999", zh: "日期超出 1 到 9999 年的范围"),
+                        span: span, source: source)
+    }
+
+    static func invalid(_ text: LocalizedText, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
+        EvaluationError(kind: .invalidOperation, text: text, span: span, source: source)
+    }
+
+    /// The error as a diagnostic pointing at the expression that failed.
+    var diagnostic: Diagnostic {
+        if let source {
+            return Diagnostic(.error, text, at: span, in: source)
+        }
+        return Diagnostic(severity: .error, text: text, file: "<input>", location: SourceLocation(line: 0, column: 0),
+                          lineText: "", caretColumn: 1, caretLength: 1)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The tables a program evaluates over, as the runtime sees them: rows by index, values by
+/// column index, references resolved to row numbers. The data layer implements it.
+protocol RecordStore: AnyObject, Sendable {
+    func rowCount(table: Int) -> Int
+    func value(table: Int, column: Int, row: Int32) -> Value
+    /// The row a reference column points to, nil when the cell is missing.
+    func forward(table: Int, column: Int, row: Int32) -> Int32?
+    /// Rows of `table` whose reference `column` points to `targetRow`, in key order.
+    func referencing(table: Int, column: Int, targetRow: Int32) -> ArraySlice<Int32>
+    /// Whether a day is a working day (by the loaded calendar, else Monday to Friday).
+    func isWorkday(_ day: Int32) -> Bool
+}
+
+/// Limits on one evaluation, so a host can bound the work a rule set does.
+public struct EvaluationLimits: Sendable {
+    /// The most loop iterations (quantifier and aggregate elements) one evaluation may take.
+    public var maxSteps: Int
+    /// The most working days a `workdays` duration may span.
+    public var maxWorkdays: Int
+
+    /// Generous defaults: enough for millions of rows, bounded nonetheless.
+    public init(maxSteps: Int = 5_000_000_000, maxWorkdays: Int = 100_000) {
+        self.maxSteps = maxSteps
+        self.maxWorkdays = maxWorkdays
+    }
+}
+
+/// A flag another thread may set to stop an evaluation (Ctrl-C in the REPL).
+public final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+
+    /// Creates an unset flag.
+    public init() {}
+
+    /// Asks every evaluation watching this flag to stop.
+    public func cancel() { lock.lock(); cancelled = true; lock.unlock() }
+    /// Clears the flag for the next evaluation.
+    public func reset() { lock.lock(); cancelled = false; lock.unlock() }
+    /// Whether `cancel()` was called.
+    public var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
+}
+
+/// Per-evaluation state: variable slots, the as-of date, the data, step counting.
+/// One frame per thread; compiled plans are shared and immutable.
+final class Frame {
+    var slots: [Value]
+    let today: Int32
+    let store: RecordStore?
+    let limits: EvaluationLimits
+    let cancellation: CancellationFlag?
+    var steps = 0
+    /// Values seen per node id, when explaining (nil on the fast path).
+    var trace: [Int: Value]?
+
+    init(slotCount: Int, today: Int32, store: RecordStore?, limits: EvaluationLimits = EvaluationLimits(),
+         cancellation: CancellationFlag? = nil) {
+        self.slots = Array(repeating: .missing, count: max(slotCount, 1))
+        self.today = today
+        self.store = store
+        self.limits = limits
+        self.cancellation = cancellation
+    }
+
+    /// Counts one loop iteration; stops when the step limit is reached or the host cancels.
+    @inline(__always)
+    func step(_ span: SourceSpan, _ source: SourceFile?) throws(EvaluationError) {
+        steps &+= 1
+        if steps & 0xFFFF == 0 {
+            if let cancellation, cancellation.isCancelled {
+                throw EvaluationError(kind: .cancelled, text: LocalizedText("interrupted", zh: "已中断"), span: span, source: source)
+            }
+        }
+        if steps > limits.maxSteps {
+            throw EvaluationError(kind: .stepLimit,
+                                  text: LocalizedText("the evaluation took more than \(limits.maxSteps) steps",
+                                                      zh: "求值超过了 \(limits.maxSteps) 步"),
+                                  span: span, source: source)
+        }
+    }
+}

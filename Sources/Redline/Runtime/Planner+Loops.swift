@@ -1,0 +1,100 @@
+/// Quantifiers and aggregates: loops over a collection with the element in a slot.
+extension Planner {
+    /// Runs `body` for each element (bound to `slot`) until it returns false.
+    @inline(__always)
+    static func forEach(_ elements: Elements, slot: Int, _ frame: Frame, _ span: SourceSpan, _ source: SourceFile?,
+                        _ body: (Frame) throws(EvaluationError) -> Bool) throws(EvaluationError) {
+        switch elements {
+        case .missing: return
+        case .values(let values):
+            for value in values {
+                try frame.step(span, source)
+                frame.slots[slot] = value
+                if try !body(frame) { return }
+            }
+        case .rows(let table, let rows):
+            for row in rows {
+                try frame.step(span, source)
+                frame.slots[slot] = .record(RecordRef(table: table, row: row))
+                if try !body(frame) { return }
+            }
+        case .allRows(let table, let count):
+            var row: Int32 = 0
+            while row < count {
+                try frame.step(span, source)
+                frame.slots[slot] = .record(RecordRef(table: table, row: row))
+                if try !body(frame) { return }
+                row += 1
+            }
+        }
+    }
+
+    /// `some` is true if any element is true, else unknown if any is unknown, else false;
+    /// `all` dually; `none` is `not some`. A missing collection is unknown.
+    func planQuantifier(_ quantifier: Quantifier, slot: Int, _ collection: @escaping CollectionPlan, _ condition: @escaping Plan,
+                        _ span: SourceSpan, _ source: SourceFile?) -> Plan {
+        return { frame throws(EvaluationError) in
+            let elements = try collection(frame)
+            if case .missing = elements { return .missing }
+            var sawUnknown = false
+            var decided = false
+            let lookFor = quantifier != .all // some/none stop at a true element; all stops at a false one
+            try Planner.forEach(elements, slot: slot, frame, span, source) { frame throws(EvaluationError) in
+                switch try condition(frame) {
+                case .bool(let b):
+                    if b == lookFor { decided = true; return false }
+                default:
+                    sawUnknown = true
+                }
+                return true
+            }
+            switch quantifier {
+            case .some: return decided ? .bool(true) : sawUnknown ? .missing : .bool(false)
+            case .none: return decided ? .bool(false) : sawUnknown ? .missing : .bool(true)
+            case .all: return decided ? .bool(false) : sawUnknown ? .missing : .bool(true)
+            }
+        }
+    }
+
+    /// Aggregates are strict about missing data: if the filter is unknown for an element, or a
+    /// summed value is missing, the result is missing (unknown), never a silently smaller number.
+    func planAggregate(_ aggregate: Aggregate, slot: Int, _ collection: @escaping CollectionPlan, _ value: Plan?, _ filter: Plan?,
+                       _ span: SourceSpan, _ source: SourceFile?) -> Plan {
+        return { frame throws(EvaluationError) in
+            let elements = try collection(frame)
+            if case .missing = elements { return .missing }
+            var count: Int64 = 0
+            var unknown = false
+            var accumulator: Value? = nil
+            try Planner.forEach(elements, slot: slot, frame, span, source) { frame throws(EvaluationError) in
+                if let filter {
+                    switch try filter(frame) {
+                    case .bool(true): break
+                    case .bool(false): return true
+                    default: unknown = true; return false
+                    }
+                }
+                count += 1
+                guard let value else { return true }
+                let v = try value(frame)
+                if v.isMissing { unknown = true; return false }
+                guard let current = accumulator else { accumulator = v; return true }
+                switch aggregate {
+                case .sum: accumulator = try Operations.arithmetic(.add, current, v, frame, span, source)
+                case .min:
+                    if case .bool(true) = try Operations.compare(.less, v, current, span, source) { accumulator = v }
+                case .max:
+                    if case .bool(true) = try Operations.compare(.greater, v, current, span, source) { accumulator = v }
+                case .count: break
+                }
+                return true
+            }
+            if unknown { return .missing }
+            switch aggregate {
+            case .count: return .int(count)
+            case .sum: return accumulator ?? .int(0)
+            case .min, .max: return accumulator ?? .missing
+            }
+        }
+    }
+}

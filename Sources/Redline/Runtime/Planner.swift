@@ -1,0 +1,194 @@
+/// Compiles checked expressions into closures, once, before any row is evaluated: no name is
+/// looked up and no type is tested by name while evaluating.
+typealias Plan = @Sendable (Frame) throws(EvaluationError) -> Value
+
+/// What a collection evaluates to: values, or rows of a table (without building record values).
+enum Elements {
+    case values([Value])
+    case rows(table: Int32, ArraySlice<Int32>)
+    case allRows(table: Int32, count: Int32)
+    case missing
+}
+
+typealias CollectionPlan = @Sendable (Frame) throws(EvaluationError) -> Elements
+
+struct Planner {
+    let schema: Schema
+
+    func plan(_ bound: Bound) -> Plan {
+        let span = bound.span
+        let source = bound.source
+        switch bound.kind {
+        case .constant(let value):
+            return { _ in value }
+        case .today:
+            return { frame in .date(frame.today) }
+        case .local(let slot, _):
+            return { frame in frame.slots[slot] }
+        case .error:
+            return { _ throws(EvaluationError) in
+                throw .invalid(LocalizedText("this expression has errors", zh: "此表达式有错误"), span, source)
+            }
+        case .tableRows, .reverse, .list:
+            let elements = planCollection(bound)
+            return { frame throws(EvaluationError) in
+                switch try elements(frame) {
+                case .values(let values): return .list(values)
+                case .rows(let table, let rows): return .list(rows.map { .record(RecordRef(table: table, row: $0)) })
+                case .allRows(let table, let count): return .list((0..<count).map { .record(RecordRef(table: table, row: $0)) })
+                case .missing: return .missing
+                }
+            }
+        case .column(let target, let table, let column):
+            let record = plan(target)
+            return { frame throws(EvaluationError) in
+                guard case .record(let ref) = try record(frame), let store = frame.store else { return .missing }
+                return store.value(table: table, column: column, row: ref.row)
+            }
+        case .forward(let target, let table, let column, let targetTable):
+            let record = plan(target)
+            let tableId = Int32(targetTable)
+            return { frame throws(EvaluationError) in
+                guard case .record(let ref) = try record(frame), let store = frame.store,
+                      let row = store.forward(table: table, column: column, row: ref.row) else { return .missing }
+                return .record(RecordRef(table: tableId, row: row))
+            }
+        case .negate(let operand):
+            let inner = plan(operand)
+            return { frame throws(EvaluationError) in try Operations.negate(try inner(frame), span, source) }
+        case .not(let operand):
+            let inner = plan(operand)
+            return { frame throws(EvaluationError) in
+                switch try inner(frame) {
+                case .bool(let b): return .bool(!b)
+                default: return .missing
+                }
+            }
+        case .and(let a, let b):
+            let left = plan(a), right = plan(b)
+            return { frame throws(EvaluationError) in
+                let l = try left(frame)
+                if case .bool(false) = l { return .bool(false) }
+                let r = try right(frame)
+                if case .bool(false) = r { return .bool(false) }
+                if case .bool(true) = l, case .bool(true) = r { return .bool(true) }
+                return .missing
+            }
+        case .or(let a, let b):
+            let left = plan(a), right = plan(b)
+            return { frame throws(EvaluationError) in
+                let l = try left(frame)
+                if case .bool(true) = l { return .bool(true) }
+                let r = try right(frame)
+                if case .bool(true) = r { return .bool(true) }
+                if case .bool(false) = l, case .bool(false) = r { return .bool(false) }
+                return .missing
+            }
+        case .arithmetic(let op, let a, let b):
+            let left = plan(a), right = plan(b)
+            return { frame throws(EvaluationError) in
+                try Operations.arithmetic(op, try left(frame), try right(frame), frame, span, source)
+            }
+        case .compare(let op, let a, let b):
+            return planComparison(op, a, b, span, source)
+        case .isMissing(let operand, let negated):
+            let inner = plan(operand)
+            return { frame throws(EvaluationError) in .bool(try inner(frame).isMissing != negated) }
+        case .membership(let element, let list, let negated):
+            let item = plan(element), items = plan(list)
+            return { frame throws(EvaluationError) in
+                let result = try Operations.membership(try item(frame), in: try items(frame), span, source)
+                if negated, case .bool(let b) = result { return .bool(!b) }
+                return result
+            }
+        case .call(let builtin, let arguments):
+            let planned = arguments.map(plan)
+            return { frame throws(EvaluationError) in
+                var values: [Value] = []
+                values.reserveCapacity(planned.count)
+                for argument in planned { values.append(try argument(frame)) }
+                return try builtin.evaluate(values, frame, span, source)
+            }
+        case .definition(_, let arguments, let body):
+            let planned = arguments.map { (slot: $0.slot, plan: plan($0.value)) }
+            let inner = plan(body)
+            return { frame throws(EvaluationError) in
+                for argument in planned { frame.slots[argument.slot] = try argument.plan(frame) }
+                return try inner(frame)
+            }
+        case .quantifier(let quantifier, let slot, _, let collection, let condition):
+            return planQuantifier(quantifier, slot: slot, planCollection(collection), plan(condition), span, source)
+        case .aggregate(let aggregate, let slot, _, let collection, let value, let filter):
+            return planAggregate(aggregate, slot: slot, planCollection(collection), value.map(plan), filter.map(plan), span, source)
+        case .template(let parts):
+            let planned: [TemplatePlanPart] = parts.map {
+                switch $0 {
+                case .literal(let text): return .literal(text)
+                case .value(let b): return .value(plan(b))
+                }
+            }
+            return { frame throws(EvaluationError) in
+                var text = ""
+                for part in planned {
+                    switch part {
+                    case .literal(let literal): text += literal
+                    case .value(let value): text += try value(frame).display
+                    }
+                }
+                return .text(text)
+            }
+        }
+    }
+
+    private enum TemplatePlanPart {
+        case literal(String)
+        case value(Plan)
+    }
+
+    /// Comparisons with a constant side are specialised: the common `h.level == "major"` does not
+    /// re-evaluate the literal.
+    private func planComparison(_ op: BinaryOperator, _ a: Bound, _ b: Bound, _ span: SourceSpan, _ source: SourceFile?) -> Plan {
+        let left = plan(a), right = plan(b)
+        return { frame throws(EvaluationError) in
+            try Operations.compare(op, try left(frame), try right(frame), span, source)
+        }
+    }
+
+    func planCollection(_ bound: Bound) -> CollectionPlan {
+        switch bound.kind {
+        case .tableRows(let table):
+            let tableId = Int32(table)
+            let name = schema.tables[table].name
+            let span = bound.span, source = bound.source
+            return { frame throws(EvaluationError) in
+                guard let store = frame.store else {
+                    throw .invalid(LocalizedText("no data is loaded for table `\(name)`", zh: "表 `\(name)` 没有加载数据"), span, source)
+                }
+                return .allRows(table: tableId, count: Int32(clamping: store.rowCount(table: table)))
+            }
+        case .reverse(let target, let table, let column):
+            let record = plan(target)
+            let tableId = Int32(table)
+            return { frame throws(EvaluationError) in
+                guard case .record(let ref) = try record(frame), let store = frame.store else { return .missing }
+                return .rows(table: tableId, store.referencing(table: table, column: column, targetRow: ref.row))
+            }
+        case .list(let items):
+            let planned = items.map(plan)
+            return { frame throws(EvaluationError) in
+                var values: [Value] = []
+                values.reserveCapacity(planned.count)
+                for item in planned { values.append(try item(frame)) }
+                return .values(values)
+            }
+        default:
+            let inner = plan(bound)
+            return { frame throws(EvaluationError) in
+                switch try inner(frame) {
+                case .list(let values): return .values(values)
+                default: return .missing
+                }
+            }
+        }
+    }
+}

@@ -29,7 +29,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RedlineTests",
-            dependencies: ["Redline"]
+            // The CLI is a dependency so that end-to-end tests can run the built `redline`.
+            dependencies: ["Redline", "RedlineCLI"]
         ),
     ]
 )

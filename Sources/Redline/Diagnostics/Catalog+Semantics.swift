@@ -35,11 +35,21 @@ extension Catalog {
     }
     /// A Chinese keyword written against a name without a space (`且h`): Chinese has no spaces
     /// between words, so the lexer reads one long name.
+    /// Only where the keyword touches a Latin letter or digit (`且h`, `x或y`), since Chinese names
+    /// (`企业表`) legitimately contain characters that are keywords on their own.
     static func gluedKeyword(in name: String) -> String? {
+        let characters = Array(name)
         let chinese = Keyword.bySpelling.keys.filter { $0.unicodeScalars.first.map { $0.value >= 0x2E80 } == true }
-        for spelling in chinese.sorted(by: { $0.count > $1.count })
-        where name.count > spelling.count && (name.hasPrefix(spelling) || name.hasSuffix(spelling)) {
-            return spelling
+        for spelling in chinese.sorted(by: { $0.count > $1.count }) {
+            let word = Array(spelling)
+            guard characters.count > word.count else { continue }
+            for start in 0...(characters.count - word.count) where Array(characters[start..<(start + word.count)]) == word {
+                let before = start > 0 ? characters[start - 1] : nil
+                let after = start + word.count < characters.count ? characters[start + word.count] : nil
+                if [before, after].contains(where: { $0.map { $0.isASCII && ($0.isLetter || $0.isNumber) } == true }) {
+                    return spelling
+                }
+            }
         }
         return nil
     }

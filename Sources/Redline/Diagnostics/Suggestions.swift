@@ -10,7 +10,8 @@ enum Suggestions {
             let allowed = max(1, min(target.count, other.count) / 3)
             guard abs(other.count - target.count) <= allowed else { continue }
             let distance = editDistance(target, other)
-            if distance <= allowed, distance < (best?.distance ?? Int.max) {
+            // Replacing every character of a one-letter name is no suggestion.
+            if distance <= allowed, distance < target.count, distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)
             }
         }

@@ -232,13 +232,17 @@ struct Lexer {
         var pieces: [TextPiece] = []
         var literal = ""
         func closes(_ s: Unicode.Scalar) -> Bool { opener == "“" ? (s == "”" || s == "\"") : s == "\"" }
+        let reportedBefore = diagnostics.count
+        var closed = false
         while true {
             guard let scalar = raw(position), scalar != "\n" else {
+                // An unclosed `{` already explains why the text runs on: one message per mistake.
+                if diagnostics.count > reportedBefore { break }
                 report(Catalog.unterminatedText, SourceSpan(start: start, end: position),
                        hint: Catalog.unterminatedTextHint(opener == "“" ? "”" : "\""))
                 break
             }
-            if closes(scalar) { position += 1; break }
+            if closes(scalar) { position += 1; closed = true; break }
             if scalar == "\\" {
                 lexEscape(into: &literal)
             } else if scalar == "{" {
@@ -250,7 +254,8 @@ struct Lexer {
             }
         }
         if !literal.isEmpty || pieces.isEmpty { pieces.append(.literal(literal)) }
-        emit(.text(pieces), from: start)
+        // A text that runs to the end of the line is reported once; the parser skips the rest.
+        emit(closed ? .text(pieces) : .invalid, from: start)
     }
 
     private mutating func lexEscape(into literal: inout String) {

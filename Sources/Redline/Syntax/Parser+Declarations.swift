@@ -22,8 +22,10 @@ extension Parser {
                     guard match(.comma) else {
                         // Two columns on separate lines without a comma: say so, keep going.
                         if current.identifier != nil, current.startsLine, peek(1).kind == .colon {
+                            // The caret goes where the comma belongs: right after the previous column.
+                            let gap = SourceSpan(start: previous.span.end, end: previous.span.end)
                             diagnostics.append(Diagnostic(.error, Catalog.expected(Catalog.punctuation(","), found: describe(current)),
-                                                          at: previous.span, in: source, hint: Catalog.columnCommaHint))
+                                                          at: gap, in: source, hint: Catalog.columnCommaHint))
                             continue
                         }
                         throw fail(expected: Catalog.commaOrBrace)

@@ -11,11 +11,7 @@ extension Parser {
     /// Builds a binary node, bounding the tree's height (long operator chains build deep trees).
     private mutating func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr) throws(Abort) -> Expr {
         let result = node(.binary(op, left, right), left.span.union(right.span), children: [left, right])
-        if result.height > Parser.maxDepth {
-            diagnostics.append(Diagnostic(.error, Catalog.tooDeep(Parser.maxDepth), at: right.span, in: source,
-                                          hint: Catalog.tooDeepHint))
-            throw Abort()
-        }
+        if result.height > Parser.maxDepth { throw tooDeep(at: right.span) }
         return result
     }
 
@@ -133,11 +129,9 @@ extension Parser {
                 _ = advance()
                 let member = try expectName(Catalog.memberName)
                 expr = node(.member(expr, member), expr.span.union(member.span), children: [expr])
-                if expr.height > Parser.maxDepth { throw fail(expected: Catalog.endOfExpression, hint: Catalog.tooDeepHint) }
+                if expr.height > Parser.maxDepth { throw tooDeep(at: member.span) }
             } else if check(.leftParen), case .name(let name) = expr.kind {
                 let open = advance()
-                try enterNesting()
-                defer { depth -= 1 }
                 var arguments: [Expr] = []
                 if !check(.rightParen) {
                     repeat { arguments.append(try parseExpression()) } while match(.comma)
@@ -187,16 +181,12 @@ extension Parser {
             return try parseAggregate()
         case .leftParen:
             let open = advance()
-            try enterNesting()
-            defer { depth -= 1 }
             let inner = try parseExpression()
             let close = try expectCloser(.rightParen, for: open)
             // The parentheses belong to the span, so carets cover what the user wrote.
             return Expr(id: inner.id, span: open.span.union(close.span), kind: inner.kind, height: inner.height)
         case .leftBracket:
             let open = advance()
-            try enterNesting()
-            defer { depth -= 1 }
             var elements: [Expr] = []
             if !check(.rightBracket) {
                 repeat {
@@ -218,8 +208,6 @@ extension Parser {
     private mutating func parseQuantifier() throws(Abort) -> Expr {
         let keyword = advance()
         let quantifier: Quantifier = keyword.keyword == .some ? .some : keyword.keyword == .all ? .all : .none
-        try enterNesting()
-        defer { depth -= 1 }
         let binding = try parseBinding()
         guard match(.where) else { throw fail(expected: Catalog.keyword(.where), hint: Catalog.quantifierWhereHint) }
         let condition = try parseExpression()
@@ -237,8 +225,6 @@ extension Parser {
         case .min: aggregate = .min
         default: aggregate = .max
         }
-        try enterNesting()
-        defer { depth -= 1 }
         var value: Expr? = nil
         if aggregate != .count {
             value = try parseAdditive()

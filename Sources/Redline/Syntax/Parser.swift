@@ -122,11 +122,13 @@ struct Parser {
 
     mutating func enterNesting() throws(Abort) {
         depth += 1
-        if depth > Parser.maxDepth {
-            diagnostics.append(Diagnostic(.error, Catalog.tooDeep(Parser.maxDepth), at: current.span, in: source,
-                                          hint: Catalog.tooDeepHint))
-            throw Abort()
-        }
+        if depth > Parser.maxDepth { throw tooDeep(at: current.span) }
+    }
+
+    /// Reports that nesting passed `maxDepth`; the caller throws the result.
+    mutating func tooDeep(at span: SourceSpan) -> Abort {
+        diagnostics.append(Diagnostic(.error, Catalog.tooDeep(Parser.maxDepth), at: span, in: source, hint: Catalog.tooDeepHint))
+        return Abort()
     }
 
     func describe(_ token: Token) -> LocalizedText {

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import Redline
+
+@Suite struct DiagnosticTests {
+    @Test func caretLinesUpUnderChineseText() {
+        let text = "规则 检查 对于 e 属于 企业表 当 e.名称 == \"x\" 则 停产 e\n"
+        let rendered = Support.check("处置 停产\n" + text, name: "中文.rl")
+        #expect(rendered == """
+        中文.rl:2:15: error: unknown name `企业表`
+         2 | 规则 检查 对于 e 属于 企业表 当 e.名称 == "x" 则 停产 e
+           |                       ^^^^^^
+
+        """)
+    }
+
+    @Test func caretAfterTabsKeepsTabs() {
+        let rendered = Support.check("actions a\nrule r for x in t\n\twhen\tx then a x")
+        #expect(rendered.contains(" 2 | rule r for x in t\n   |                 ^"))
+    }
+
+    @Test func missingCloserAtEndOfFile() {
+        let rendered = Support.check("actions a\ndefine d = (1 + 2", name: "eof.rl")
+        #expect(rendered == """
+        eof.rl:2:18: error: expected `)` to close `(` at line 2, column 12, found end of file
+         2 | define d = (1 + 2
+           |                  ^
+        eof.rl:2:12: note: `(` opened here
+         2 | define d = (1 + 2
+           |            ^
+
+        """)
+    }
+
+    @Test func chineseMessages() {
+        let program = Program.compile([RuleSource(name: "t.rl", text: "表 t 主键 id { id: 文本, d: 日起 }")])
+        #expect(DiagnosticRenderer.text(program.diagnostics, language: .zh) == """
+        t.rl:1:24: 错误: 未知类型 `日起`
+         1 | 表 t 主键 id { id: 文本, d: 日起 }
+           |                             ^^^^ 是不是想写 `日期`?
+
+        """)
+    }
+
+    @Test func jsonForEditors() {
+        let program = Program.compile([RuleSource(name: "t.rl", text: "actions a\nrule r for x in y when true then a x")])
+        #expect(DiagnosticRenderer.json(program.diagnostics) == """
+        [
+          {"file": "t.rl", "line": 2, "column": 17, "endColumn": 18, "severity": "error", "message": "unknown name `y`"}
+        ]
+
+        """)
+    }
+
+    /// Each wrong rule file under Tests/Fixtures/diagnostics has its rendered diagnostics in a
+    /// `.expected` file beside it; `REDLINE_RECORD=1 swift test` rewrites them.
+    @Test func goldenDiagnostics() throws {
+        let folder = Support.fixtures.appendingPathComponent("diagnostics")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".rl") }.sorted()
+        #expect(files.count >= 8)
+        for file in files {
+            let url = folder.appendingPathComponent(file)
+            let program = Program.compile([RuleSource(name: file, bytes: [UInt8](try Data(contentsOf: url)))])
+            let rendered = DiagnosticRenderer.text(program.diagnostics)
+            let expectedURL = url.deletingPathExtension().appendingPathExtension("expected")
+            if Support.recording {
+                try rendered.write(to: expectedURL, atomically: true, encoding: .utf8)
+                continue
+            }
+            let expected = (try? String(contentsOf: expectedURL, encoding: .utf8)) ?? "<no .expected file>"
+            #expect(rendered == expected, "\(file)")
+            #expect(!program.diagnostics.isEmpty, "\(file) should have diagnostics")
+        }
+    }
+}

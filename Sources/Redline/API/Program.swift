@@ -1,15 +1,19 @@
 /// A rule file given to the interpreter: its name (for diagnostics) and its content.
 public struct RuleSource: Sendable {
     let file: SourceFile
+    /// Hex SHA-256 of the file's bytes, so reports name exactly the rules they came from.
+    public let sha256: String
 
     /// A rule file from text.
     public init(name: String, text: String) {
         file = SourceFile(name: name, text: text)
+        sha256 = Array(text.utf8).withUnsafeBufferPointer { SHA256.hex($0) }
     }
 
     /// A rule file from raw bytes; invalid UTF-8 becomes a diagnostic, not a crash.
     public init(name: String, bytes: [UInt8]) {
         file = SourceFile(name: name, bytes: bytes)
+        sha256 = bytes.withUnsafeBufferPointer { SHA256.hex($0) }
     }
 }
 
@@ -18,6 +22,8 @@ public struct RuleSource: Sendable {
 public final class Program: Sendable {
     let checked: CheckedProgram
     let units: [SourceUnit]
+    /// The rule files, by name, with their SHA-256.
+    public let ruleFiles: [(name: String, sha256: String)]
 
     /// Every error and warning found in the rule files, in file and position order.
     public let diagnostics: [Diagnostic]
@@ -32,8 +38,9 @@ public final class Program: Sendable {
     /// The actions, weakest first.
     public var actions: [String] { checked.schema.actions }
 
-    init(units: [SourceUnit], checked: CheckedProgram) {
+    init(units: [SourceUnit], checked: CheckedProgram, ruleFiles: [(name: String, sha256: String)]) {
         self.units = units
+        self.ruleFiles = ruleFiles
         self.checked = checked
         self.diagnostics = checked.diagnostics
     }
@@ -54,7 +61,7 @@ public final class Program: Sendable {
         let checked = checker.check(units)
         let all = Program.ordered(syntax + checked.diagnostics, files: sources.map(\.file.name))
         let program = CheckedProgram(schema: checked.schema, rules: checked.rules, definitions: checked.definitions, diagnostics: all)
-        return Program(units: units, checked: program)
+        return Program(units: units, checked: program, ruleFiles: sources.map { ($0.file.name, $0.sha256) })
     }
 
     /// Diagnostics by file (in the order given), then position.
@@ -70,8 +77,8 @@ public final class Program: Sendable {
     }
 
     /// Evaluates one standalone expression, with this program's definitions and tables in scope.
-    public func evaluate(_ expression: String, asOf date: CalendarDate, limits: EvaluationLimits = EvaluationLimits(),
-                         cancellation: CancellationFlag? = nil) -> ExpressionResult {
+    public func evaluate(_ expression: String, asOf date: CalendarDate, data: Dataset? = nil,
+                         limits: EvaluationLimits = EvaluationLimits(), cancellation: CancellationFlag? = nil) -> ExpressionResult {
         let source = SourceFile(name: "<expr>", text: expression)
         var parser = Parser(source: source)
         let parsed = parser.parseStandaloneExpression()
@@ -86,8 +93,8 @@ public final class Program: Sendable {
         if checker.bag.hasErrors || bound.containsError {
             return ExpressionResult(value: nil, isCondition: false, diagnostics: checker.bag.items)
         }
-        let plan = Planner(schema: checked.schema).plan(bound)
-        let frame = Frame(slotCount: checker.nextSlot, today: date.dayNumber, store: nil, limits: limits, cancellation: cancellation)
+        let plan = Planner(schema: checked.schema, dataset: data).plan(bound)
+        let frame = Frame(slotCount: checker.nextSlot, today: date.dayNumber, dataset: data, limits: limits, cancellation: cancellation)
         do {
             let value = try plan(frame)
             return ExpressionResult(value: value, isCondition: bound.type == .bool, diagnostics: checker.bag.items)

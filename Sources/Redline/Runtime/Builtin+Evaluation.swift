@@ -73,7 +73,7 @@ extension Builtin {
         var day = low
         while day < high {
             day += 1
-            if frame.store?.isWorkday(day) ?? CivilDate.isWeekday(day) { count += 1 }
+            if frame.dataset?.isWorkday(day) ?? CivilDate.isWeekday(day) { count += 1 }
         }
         return from <= to ? count : -count
     }

@@ -1,18 +1,5 @@
 import Foundation
 
-/// The tables a program evaluates over, as the runtime sees them: rows by index, values by
-/// column index, references resolved to row numbers. The data layer implements it.
-protocol RecordStore: AnyObject, Sendable {
-    func rowCount(table: Int) -> Int
-    func value(table: Int, column: Int, row: Int32) -> Value
-    /// The row a reference column points to, nil when the cell is missing.
-    func forward(table: Int, column: Int, row: Int32) -> Int32?
-    /// Rows of `table` whose reference `column` points to `targetRow`, in key order.
-    func referencing(table: Int, column: Int, targetRow: Int32) -> ArraySlice<Int32>
-    /// Whether a day is a working day (by the loaded calendar, else Monday to Friday).
-    func isWorkday(_ day: Int32) -> Bool
-}
-
 /// Limits on one evaluation, so a host can bound the work a rule set does.
 public struct EvaluationLimits: Sendable {
     /// The most loop iterations (quantifier and aggregate elements) one evaluation may take.
@@ -48,18 +35,19 @@ public final class CancellationFlag: @unchecked Sendable {
 final class Frame {
     var slots: [Value]
     let today: Int32
-    let store: RecordStore?
+    let dataset: Dataset?
     let limits: EvaluationLimits
     let cancellation: CancellationFlag?
     var steps = 0
-    /// Values seen per node id, when explaining (nil on the fast path).
-    var trace: [Int: Value]?
+    /// Column reads that found a missing value, when explaining why a rule is undetermined
+    /// (only the traced plans record them; the fast path pays nothing).
+    var missingReads: [MissingRead] = []
 
-    init(slotCount: Int, today: Int32, store: RecordStore?, limits: EvaluationLimits = EvaluationLimits(),
+    init(slotCount: Int, today: Int32, dataset: Dataset?, limits: EvaluationLimits = EvaluationLimits(),
          cancellation: CancellationFlag? = nil) {
         self.slots = Array(repeating: .missing, count: max(slotCount, 1))
         self.today = today
-        self.store = store
+        self.dataset = dataset
         self.limits = limits
         self.cancellation = cancellation
     }
@@ -80,4 +68,11 @@ final class Frame {
                                   span: span, source: source)
         }
     }
+}
+
+/// A read of a missing cell: which table, row and column.
+struct MissingRead: Sendable, Hashable {
+    let table: Int
+    let row: Int32
+    let column: Int
 }

@@ -128,7 +128,7 @@ enum Operations {
             while remaining > 0 {
                 result += direction
                 guard result >= CivilDate.minDay, result <= CivilDate.maxDay else { throw .dateOutOfRange(span, source) }
-                if frame.store?.isWorkday(result) ?? CivilDate.isWeekday(result) { remaining -= 1 }
+                if frame.dataset?.isWorkday(result) ?? CivilDate.isWeekday(result) { remaining -= 1 }
             }
         }
         return result

@@ -14,6 +14,10 @@ typealias CollectionPlan = @Sendable (Frame) throws(EvaluationError) -> Elements
 
 struct Planner {
     let schema: Schema
+    /// The data the plan will read; columns are captured as typed arrays (nil: no tables).
+    let dataset: Dataset?
+    /// Record every missing cell read (for explaining undetermined rules); off on the fast path.
+    var recordMissing = false
 
     func plan(_ bound: Bound) -> Plan {
         let span = bound.span
@@ -40,18 +44,15 @@ struct Planner {
                 }
             }
         case .column(let target, let table, let column):
-            let record = plan(target)
-            return { frame throws(EvaluationError) in
-                guard case .record(let ref) = try record(frame), let store = frame.store else { return .missing }
-                return store.value(table: table, column: column, row: ref.row)
-            }
+            return planColumn(plan(target), table: table, column: column, span, source)
         case .forward(let target, let table, let column, let targetTable):
             let record = plan(target)
             let tableId = Int32(targetTable)
+            guard let rows = dataset?.tables[table].forward[column] else { return noData(table, span, source) }
             return { frame throws(EvaluationError) in
-                guard case .record(let ref) = try record(frame), let store = frame.store,
-                      let row = store.forward(table: table, column: column, row: ref.row) else { return .missing }
-                return .record(RecordRef(table: tableId, row: row))
+                guard case .record(let ref) = try record(frame) else { return .missing }
+                let row = rows[Int(ref.row)]
+                return row < 0 ? .missing : .record(RecordRef(table: tableId, row: row))
             }
         case .negate(let operand):
             let inner = plan(operand)
@@ -95,6 +96,13 @@ struct Planner {
             let inner = plan(operand)
             return { frame throws(EvaluationError) in .bool(try inner(frame).isMissing != negated) }
         case .membership(let element, let list, let negated):
+            if case .list(let items) = list.kind {
+                let texts = items.compactMap { item -> String? in
+                    if case .constant(.text(let text)) = item.kind { return text }
+                    return nil
+                }
+                if texts.count == items.count, let fast = planTextColumnTest(element, equalTo: texts, negated: negated) { return fast }
+            }
             let item = plan(element), items = plan(list)
             return { frame throws(EvaluationError) in
                 let result = try Operations.membership(try item(frame), in: try items(frame), span, source)
@@ -148,9 +156,21 @@ struct Planner {
     /// Comparisons with a constant side are specialised: the common `h.level == "major"` does not
     /// re-evaluate the literal.
     private func planComparison(_ op: BinaryOperator, _ a: Bound, _ b: Bound, _ span: SourceSpan, _ source: SourceFile?) -> Plan {
+        if op == .equal || op == .notEqual {
+            if case .constant(.text(let text)) = b.kind, let fast = planTextColumnTest(a, equalTo: [text], negated: op == .notEqual) { return fast }
+            if case .constant(.text(let text)) = a.kind, let fast = planTextColumnTest(b, equalTo: [text], negated: op == .notEqual) { return fast }
+        }
         let left = plan(a), right = plan(b)
         return { frame throws(EvaluationError) in
             try Operations.compare(op, try left(frame), try right(frame), span, source)
+        }
+    }
+
+    /// Plan that fails: the expression needs a table but no data is loaded.
+    func noData(_ table: Int, _ span: SourceSpan, _ source: SourceFile?) -> Plan {
+        let name = schema.tables[table].name
+        return { _ throws(EvaluationError) in
+            throw .invalid(LocalizedText("no data is loaded for table `\(name)`", zh: "表 `\(name)` 没有加载数据"), span, source)
         }
     }
 
@@ -158,20 +178,27 @@ struct Planner {
         switch bound.kind {
         case .tableRows(let table):
             let tableId = Int32(table)
-            let name = schema.tables[table].name
-            let span = bound.span, source = bound.source
-            return { frame throws(EvaluationError) in
-                guard let store = frame.store else {
-                    throw .invalid(LocalizedText("no data is loaded for table `\(name)`", zh: "表 `\(name)` 没有加载数据"), span, source)
-                }
-                return .allRows(table: tableId, count: Int32(clamping: store.rowCount(table: table)))
+            guard let data = dataset?.tables[table] else {
+                let fail = noData(table, bound.span, bound.source)
+                return { frame throws(EvaluationError) in _ = try fail(frame); return .missing }
             }
+            // Whole tables are gone through in key order.
+            if let order = data.keyOrder {
+                return { _ in .rows(table: tableId, order[...]) }
+            }
+            let count = Int32(clamping: data.rowCount)
+            return { _ in .allRows(table: tableId, count: count) }
         case .reverse(let target, let table, let column):
             let record = plan(target)
             let tableId = Int32(table)
+            guard let dataset, case .record(let targetTable) = target.type,
+                  let index = dataset.tables[targetTable].reverse[ReverseReference(table: table, column: column)] else {
+                let fail = noData(table, bound.span, bound.source)
+                return { frame throws(EvaluationError) in _ = try fail(frame); return .missing }
+            }
             return { frame throws(EvaluationError) in
-                guard case .record(let ref) = try record(frame), let store = frame.store else { return .missing }
-                return .rows(table: tableId, store.referencing(table: table, column: column, targetRow: ref.row))
+                guard case .record(let ref) = try record(frame) else { return .missing }
+                return .rows(table: tableId, index.referencing(ref.row))
             }
         case .list(let items):
             let planned = items.map(plan)

@@ -70,8 +70,9 @@ extension Checker {
     static func exports(of condition: Bound) -> [ExportedVariable] {
         switch condition.kind {
         case .and(let a, let b): return exports(of: a) + exports(of: b)
-        case .quantifier(.some, let slot, let name, let collection, _):
-            return [ExportedVariable(name: name, slot: slot, type: collection.type.element ?? .error)]
+        case .quantifier(.some, let slot, let name, let collection, let body):
+            return [ExportedVariable(name: name, slot: slot, type: collection.type.element ?? .error,
+                                     collection: collection, condition: body)]
         default: return []
         }
     }

@@ -233,4 +233,7 @@ struct ExportedVariable: Sendable {
     let name: String
     let slot: Int
     let type: RType
+    /// The quantifier's collection and condition: the evidence is every element it holds for.
+    let collection: Bound
+    let condition: Bound
 }

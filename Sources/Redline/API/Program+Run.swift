@@ -1,0 +1,16 @@
+/// Running a program's rules over loaded data.
+extension Program {
+    /// Evaluates every rule for every subject as of `date`. The dataset must come from this
+    /// program's `loadData`. Safe to call from several threads at once.
+    public func run(on data: Dataset, asOf date: CalendarDate, limits: EvaluationLimits = EvaluationLimits(),
+                    cancellation: CancellationFlag? = nil) -> RunResult {
+        RuleEngine(program: checked, dataset: data, limits: limits, cancellation: cancellation).run(asOf: date)
+    }
+
+    /// Every rule's outcome for one subject (looked up by key in the rules' subject tables), with
+    /// the reasons in plain sentences; nil if no subject has that key.
+    public func explain(subject key: String, on data: Dataset, asOf date: CalendarDate,
+                        limits: EvaluationLimits = EvaluationLimits()) -> Explanation? {
+        Explainer(program: checked, dataset: data, limits: limits).explain(subject: key, asOf: date)
+    }
+}

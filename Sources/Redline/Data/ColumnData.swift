@@ -1,0 +1,114 @@
+/// One loaded column, stored by type so that evaluation reads plain arrays:
+/// dates are day numbers, text is interned ids, missing is a sentinel or a flag.
+enum ColumnData: @unchecked Sendable {
+    /// Interned ids (`-1` = missing) into the pool.
+    case text([Int32], TextPool)
+    case int([Int64], missing: [Bool])
+    case decimal([DecimalNumber?])
+    /// Day numbers; `Int32.min` = missing.
+    case date([Int32])
+    /// 0 false, 1 true, 2 missing.
+    case bool([UInt8])
+    case duration([Duration?])
+
+    static let missingDate = Int32.min
+    static let missingBool: UInt8 = 2
+
+    var count: Int {
+        switch self {
+        case .text(let ids, _): return ids.count
+        case .int(let values, _): return values.count
+        case .decimal(let values): return values.count
+        case .date(let values): return values.count
+        case .bool(let values): return values.count
+        case .duration(let values): return values.count
+        }
+    }
+
+    /// The value of a row as the generic evaluator sees it.
+    @inline(__always)
+    func value(_ row: Int) -> Value {
+        switch self {
+        case .text(let ids, let pool):
+            let id = ids[row]
+            return id < 0 ? .missing : .text(pool.string(id))
+        case .int(let values, let missing): return missing[row] ? .missing : .int(values[row])
+        case .decimal(let values): return values[row].map(Value.decimal) ?? .missing
+        case .date(let values):
+            let day = values[row]
+            return day == ColumnData.missingDate ? .missing : .date(day)
+        case .bool(let values):
+            let b = values[row]
+            return b == ColumnData.missingBool ? .missing : .bool(b == 1)
+        case .duration(let values): return values[row].map(Value.duration) ?? .missing
+        }
+    }
+
+    func isMissing(_ row: Int) -> Bool {
+        switch self {
+        case .text(let ids, _): return ids[row] < 0
+        case .int(_, let missing): return missing[row]
+        case .decimal(let values): return values[row] == nil
+        case .date(let values): return values[row] == ColumnData.missingDate
+        case .bool(let values): return values[row] == ColumnData.missingBool
+        case .duration(let values): return values[row] == nil
+        }
+    }
+
+    /// Keeps only the rows listed (used to drop bad rows in lenient loading).
+    func selecting(_ rows: [Int]) -> ColumnData {
+        switch self {
+        case .text(let ids, let pool): return .text(rows.map { ids[$0] }, pool)
+        case .int(let values, let missing): return .int(rows.map { values[$0] }, missing: rows.map { missing[$0] })
+        case .decimal(let values): return .decimal(rows.map { values[$0] })
+        case .date(let values): return .date(rows.map { values[$0] })
+        case .bool(let values): return .bool(rows.map { values[$0] })
+        case .duration(let values): return .duration(rows.map { values[$0] })
+        }
+    }
+}
+
+/// A loaded table: typed columns, the line each row came from, and its indexes.
+final class TableData: @unchecked Sendable {
+    let index: Int
+    let name: String
+    /// The file the rows came from (as given), its SHA-256 computed on demand from `bytesForHash`.
+    let file: String
+    let rowCount: Int
+    var columns: [ColumnData]
+    /// The line of the file each row starts on (for error messages and explanations).
+    let lines: [Int32]
+    /// Row numbers in key order (nil when the file is already in key order).
+    var keyOrder: [Int32]?
+    /// For tables that are referenced: key id (in the key column's pool) → row.
+    var rowByKeyId: [Int32] = []
+    /// Per reference column: the referenced row of each row (`-1` = missing).
+    var forward: [Int: [Int32]] = [:]
+    /// Per referencing (table, column): CSR lists of referencing rows per row of this table.
+    var reverse: [ReverseReference: ReverseIndex] = [:]
+
+    init(index: Int, name: String, file: String, columns: [ColumnData], lines: [Int32]) {
+        self.index = index
+        self.name = name
+        self.file = file
+        self.columns = columns
+        self.lines = lines
+        self.rowCount = lines.count
+    }
+
+    /// Rows in key order.
+    func orderedRows() -> [Int32] {
+        keyOrder ?? (0..<Int32(rowCount)).map { $0 }
+    }
+}
+
+/// Compressed lists: the rows referencing row `r` are `rows[offsets[r]..<offsets[r + 1]]`.
+struct ReverseIndex: Sendable {
+    let offsets: [Int32]
+    let rows: [Int32]
+
+    @inline(__always)
+    func referencing(_ row: Int32) -> ArraySlice<Int32> {
+        rows[Int(offsets[Int(row)])..<Int(offsets[Int(row) + 1])]
+    }
+}

@@ -1,0 +1,61 @@
+/// A problem with one value or row of a data file, kept with what is needed to render it like a
+/// code error (file, line, the line's text, the column and the value) and to count it by reason.
+struct DataIssue: Sendable {
+    enum Reason: String, Sendable, CaseIterable {
+        case badValue = "bad value"
+        case raggedRow = "ragged row"
+        case duplicateKey = "duplicate key"
+        case missingKey = "missing key"
+        case unknownReference = "unknown reference"
+    }
+
+    let reason: Reason
+    let table: Int
+    let row: Int
+    let diagnostic: Diagnostic
+}
+
+/// Messages for data problems.
+extension Catalog {
+    static func badValue(_ value: String, column: String, expected: LocalizedText) -> LocalizedText {
+        LocalizedText("`\(value)` in column `\(column)` is not \(expected.en)", zh: "列 `\(column)` 中的 `\(value)` 不是\(expected.zh)")
+    }
+    static let expectedDate = LocalizedText("a date (expected YYYY-MM-DD, e.g. 2024-06-30)", zh: "日期(应为 YYYY-MM-DD,例如 2024-06-30)")
+    static let expectedInt = LocalizedText("a whole number", zh: "整数")
+    static let expectedDecimal = LocalizedText("a number", zh: "数字")
+    static let expectedBool = LocalizedText("true or false (also 是/否, 1/0)", zh: "真假值(true/false、是/否 或 1/0)")
+    static let expectedDuration = LocalizedText("a duration such as `30 days`", zh: "时长(例如 `30 days`)")
+    static func raggedRow(_ count: Int, header: Int) -> LocalizedText {
+        LocalizedText("this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header)",
+                      zh: "此行有 \(count) 个字段,但表头有 \(header) 个")
+    }
+    static let raggedHint = LocalizedText("a comma inside a value needs the value in double quotes", zh: "值中含逗号时,请用英文双引号把整个值括起来")
+    static func duplicateKey(_ key: String, column: String, firstLine: Int) -> LocalizedText {
+        LocalizedText("duplicate key `\(key)` in column `\(column)` (first on line \(firstLine))",
+                      zh: "列 `\(column)` 中的主键 `\(key)` 重复(首次出现在第 \(firstLine) 行)")
+    }
+    static func missingKey(_ column: String) -> LocalizedText {
+        LocalizedText("the key column `\(column)` is empty", zh: "主键列 `\(column)` 为空")
+    }
+    static func unknownReference(_ value: String, column: String, table: String) -> LocalizedText {
+        LocalizedText("`\(value)` in column `\(column)` is not a key of table `\(table)`",
+                      zh: "列 `\(column)` 中的 `\(value)` 不是表 `\(table)` 的主键")
+    }
+    static func missingColumn(_ column: String, table: String) -> LocalizedText {
+        LocalizedText("the file has no column `\(column)`, which table `\(table)` declares",
+                      zh: "文件缺少表 `\(table)` 声明的列 `\(column)`")
+    }
+    static func noDataFile(_ table: String, directory: String) -> LocalizedText {
+        LocalizedText("no data file for table `\(table)`: expected \(directory)/\(table).csv, .json or .jsonl",
+                      zh: "表 `\(table)` 没有数据文件:应为 \(directory)/\(table).csv、.json 或 .jsonl")
+    }
+    static let unreadableEncoding = LocalizedText("the file is neither UTF-8 nor GB18030 text", zh: "文件既不是 UTF-8 也不是 GB18030 文本")
+    static func badJSON(_ detail: String) -> LocalizedText {
+        LocalizedText("not valid JSON: \(detail)", zh: "不是有效的 JSON:\(detail)")
+    }
+    static let jsonNotArray = LocalizedText("expected an array of objects", zh: "应为对象数组")
+    static let jsonNotObject = LocalizedText("expected an object", zh: "应为对象")
+    static func tooManyDataErrors(_ shown: Int, total: Int) -> LocalizedText {
+        LocalizedText("\(total - shown) more data errors not shown (\(total) in all)", zh: "还有 \(total - shown) 个数据错误未显示(共 \(total) 个)")
+    }
+}

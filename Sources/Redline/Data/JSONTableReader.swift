@@ -1,0 +1,96 @@
+import Foundation
+
+/// Reads one table from JSON: an array of objects (`T.json`) or one object per line (`T.jsonl`).
+/// Values go through the same conversions as CSV cells, so both formats accept the same data.
+struct JSONTableReader {
+    let table: TableSchema
+    let file: String
+    let issues: IssueList
+
+    func read(_ data: Data, linesFormat: Bool) -> TableData? {
+        var objects: [(line: Int, object: Any)] = []
+        if linesFormat {
+            let text = String(decoding: data, as: UTF8.self)
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                if trimmed.isEmpty { continue }
+                do {
+                    objects.append((index + 1, try JSONSerialization.jsonObject(with: Data(trimmed.utf8), options: [.fragmentsAllowed])))
+                } catch {
+                    fail(Catalog.badJSON(String(trimmed.prefix(60))), line: index + 1, lineText: String(line))
+                }
+            }
+        } else {
+            do {
+                guard let array = try JSONSerialization.jsonObject(with: data) as? [Any] else {
+                    fail(Catalog.jsonNotArray, line: 1, lineText: "")
+                    return nil
+                }
+                objects = array.enumerated().map { ($0.offset + 1, $0.element) }
+            } catch {
+                fail(Catalog.badJSON(error.localizedDescription), line: 1, lineText: "")
+                return nil
+            }
+        }
+        var builders = table.columns.map { ColumnBuilder(type: $0.type, capacity: objects.count) }
+        var lines: [Int32] = []
+        var bad: Set<Int> = []
+        var missingReported: Set<String> = []
+        for (line, object) in objects {
+            guard let record = object as? [String: Any] else {
+                fail(Catalog.jsonNotObject, line: line, lineText: "")
+                continue
+            }
+            let row = lines.count
+            for (index, column) in table.columns.enumerated() {
+                guard let raw = record[column.name] else {
+                    if !missingReported.contains(column.name) {
+                        missingReported.insert(column.name)
+                        fail(Catalog.missingColumn(column.name, table: table.name), line: line, lineText: "")
+                    }
+                    _ = builders[index].append(UnsafeBufferPointer(start: nil, count: 0))
+                    bad.insert(row)
+                    continue
+                }
+                var text = JSONTableReader.cellText(raw)
+                let converted = text.withUTF8 { builders[index].append($0) }
+                if !converted {
+                    bad.insert(row)
+                    issues.add(DataIssue(reason: .badValue, table: table.index, row: row,
+                                         diagnostic: Diagnostic(severity: .error,
+                                                                text: Catalog.badValue(text, column: column.name, expected: builders[index].expected),
+                                                                file: file, location: SourceLocation(line: line, column: 1),
+                                                                lineText: "", caretColumn: 1, caretLength: 1)))
+                }
+            }
+            lines.append(Int32(clamping: line))
+        }
+        if !missingReported.isEmpty { return nil }
+        var columns = builders.map { $0.build() }
+        if !bad.isEmpty {
+            let keep = (0..<lines.count).filter { !bad.contains($0) }
+            columns = columns.map { $0.selecting(keep) }
+            lines = keep.map { lines[$0] }
+        }
+        return TableData(index: table.index, name: table.name, file: file, columns: columns, lines: lines)
+    }
+
+    /// A JSON value as the text of a cell: null is empty (missing).
+    static func cellText(_ raw: Any) -> String {
+        switch raw {
+        case is NSNull: return ""
+        case let number as NSNumber:
+            // Booleans arrive as NSNumber too; their class name tells them apart.
+            if String(describing: type(of: number)).contains("Boolean") { return number.boolValue ? "true" : "false" }
+            return number.stringValue
+        case let text as String: return text
+        default: return String(describing: raw)
+        }
+    }
+
+    private func fail(_ text: LocalizedText, line: Int, lineText: String) {
+        issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
+                             diagnostic: Diagnostic(severity: .error, text: text, file: file, location: SourceLocation(line: line, column: 1),
+                                                    lineText: lineText, caretColumn: 1, caretLength: max(1, lineText.count))))
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+
+/// After every table is read: checks keys (present, unique), resolves references to row numbers,
+/// builds the backward lists (`e.hazards`) in key order. In lenient mode offending rows are dropped,
+/// referenced tables first so that row numbers are final before anything points at them.
+struct Linker {
+    let schema: Schema
+    var tables: [TableData]
+    let lenient: Bool
+    let issues: IssueList
+    private var lineCache: [String: [Substring]] = [:]
+
+    init(schema: Schema, tables: [TableData], lenient: Bool, issues: IssueList) {
+        self.schema = schema
+        self.tables = tables
+        self.lenient = lenient
+        self.issues = issues
+    }
+
+    mutating func link() {
+        for table in referencedFirst() {
+            var bad = checkKeys(table)
+            bad.formUnion(resolveReferences(table))
+            if !bad.isEmpty, lenient {
+                drop(bad, from: table)
+                _ = checkKeys(table)
+                _ = resolveReferences(table)
+            }
+        }
+        for index in tables.indices { orderByKey(index) }
+        for index in tables.indices { buildReverse(index) }
+    }
+
+    /// Tables in an order where a referenced table comes before the tables referencing it.
+    private func referencedFirst() -> [Int] {
+        var order: [Int] = []
+        var state = Array(repeating: 0, count: tables.count)
+        func visit(_ t: Int) {
+            guard state[t] == 0 else { return }
+            state[t] = 1
+            for column in schema.tables[t].columns { if let target = column.target, target != t { visit(target) } }
+            state[t] = 2
+            order.append(t)
+        }
+        for t in tables.indices { visit(t) }
+        return order
+    }
+
+    // MARK: Keys
+
+    /// Finds missing and duplicate keys; fills `rowByKeyId` for text keys. Returns offending rows.
+    private mutating func checkKeys(_ t: Int) -> Set<Int> {
+        let table = tables[t]
+        let keyColumn = schema.tables[t].keyColumn
+        let keyName = schema.tables[t].columns[keyColumn].name
+        var bad: Set<Int> = []
+        switch table.columns[keyColumn] {
+        case .text(let ids, let pool):
+            var first = [Int32](repeating: -1, count: pool.count)
+            for row in 0..<table.rowCount {
+                let id = ids[row]
+                if id < 0 {
+                    bad.insert(row)
+                    report(.missingKey, t, row, Catalog.missingKey(keyName), value: nil)
+                } else if first[Int(id)] >= 0 {
+                    bad.insert(row)
+                    let firstLine = Int(table.lines[Int(first[Int(id)])])
+                    report(.duplicateKey, t, row, Catalog.duplicateKey(pool.string(id), column: keyName, firstLine: firstLine), value: pool.string(id))
+                } else {
+                    first[Int(id)] = Int32(row)
+                }
+            }
+            tables[t].rowByKeyId = first
+        default:
+            var seen: [Value: Int] = [:]
+            for row in 0..<table.rowCount {
+                let key = table.columns[keyColumn].value(row)
+                if key.isMissing {
+                    bad.insert(row)
+                    report(.missingKey, t, row, Catalog.missingKey(keyName), value: nil)
+                } else if let firstRow = seen[key] {
+                    bad.insert(row)
+                    report(.duplicateKey, t, row, Catalog.duplicateKey(key.display, column: keyName, firstLine: Int(table.lines[firstRow])),
+                           value: key.display)
+                } else {
+                    seen[key] = row
+                }
+            }
+        }
+        return bad
+    }
+
+    // MARK: References
+
+    private mutating func resolveReferences(_ t: Int) -> Set<Int> {
+        var bad: Set<Int> = []
+        for (c, column) in schema.tables[t].columns.enumerated() {
+            guard let target = column.target else { continue }
+            let targetTable = tables[target]
+            let targetKey = schema.tables[target].keyColumn
+            var rows = [Int32](repeating: -1, count: tables[t].rowCount)
+            switch (tables[t].columns[c], targetTable.columns[targetKey]) {
+            case (.text(let ids, let pool), .text(_, let targetPool)):
+                // Resolve each distinct value once, then map every row through that table.
+                var resolved = [Int32](repeating: -2, count: pool.count)
+                for row in 0..<rows.count {
+                    let id = ids[row]
+                    if id < 0 { continue }
+                    var targetRow = resolved[Int(id)]
+                    if targetRow == -2 {
+                        targetRow = -1
+                        var text = pool.string(id)
+                        if let keyId = text.withUTF8({ targetPool.lookup($0) }), Int(keyId) < targetTable.rowByKeyId.count {
+                            targetRow = targetTable.rowByKeyId[Int(keyId)]
+                        }
+                        resolved[Int(id)] = targetRow
+                    }
+                    if targetRow < 0 {
+                        bad.insert(row)
+                        report(.unknownReference, t, row, Catalog.unknownReference(pool.string(id), column: column.name, table: targetTable.name),
+                               value: pool.string(id))
+                    }
+                    rows[row] = targetRow
+                }
+            default:
+                var index: [Value: Int32] = [:]
+                for row in 0..<targetTable.rowCount { index[targetTable.columns[targetKey].value(row)] = Int32(row) }
+                for row in 0..<rows.count {
+                    let value = tables[t].columns[c].value(row)
+                    if value.isMissing { continue }
+                    if let targetRow = index[value] {
+                        rows[row] = targetRow
+                    } else {
+                        bad.insert(row)
+                        report(.unknownReference, t, row, Catalog.unknownReference(value.display, column: column.name, table: targetTable.name),
+                               value: value.display)
+                    }
+                }
+            }
+            tables[t].forward[c] = rows
+        }
+        return bad
+    }
+
+    private mutating func drop(_ rows: Set<Int>, from t: Int) {
+        let old = tables[t]
+        let keep = (0..<old.rowCount).filter { !rows.contains($0) }
+        tables[t] = TableData(index: old.index, name: old.name, file: old.file, columns: old.columns.map { $0.selecting(keep) },
+                              lines: keep.map { old.lines[$0] })
+    }
+
+    // MARK: Order and backward lists
+
+    /// Evidence and reports list rows in key order; files usually are in key order already,
+    /// which one pass confirms without sorting.
+    private mutating func orderByKey(_ t: Int) {
+        let table = tables[t]
+        let keyColumn = table.columns[schema.tables[t].keyColumn]
+        let less: (Int32, Int32) -> Bool
+        switch keyColumn {
+        case .text(let ids, let pool):
+            less = { a, b in pool.compare(ids[Int(a)], ids[Int(b)]) < 0 }
+        case .int(let values, _):
+            less = { a, b in values[Int(a)] < values[Int(b)] }
+        default:
+            less = { a, b in
+                (try? Operations.ordering(keyColumn.value(Int(a)), keyColumn.value(Int(b)), .none, nil)) ?? 0 < 0
+            }
+        }
+        var sorted = true
+        if table.rowCount > 1 {
+            for row in 1..<table.rowCount where less(Int32(row), Int32(row - 1)) { sorted = false; break }
+        }
+        if !sorted {
+            tables[t].keyOrder = (0..<Int32(table.rowCount)).sorted(by: less)
+        }
+    }
+
+    private mutating func buildReverse(_ t: Int) {
+        for (c, column) in schema.tables[t].columns.enumerated() {
+            guard let target = column.target, let forward = tables[t].forward[c] else { continue }
+            let targetCount = tables[target].rowCount
+            var offsets = [Int32](repeating: 0, count: targetCount + 1)
+            for targetRow in forward where targetRow >= 0 { offsets[Int(targetRow) + 1] += 1 }
+            for i in 0..<targetCount { offsets[i + 1] += offsets[i] }
+            var fill = offsets
+            var rows = [Int32](repeating: 0, count: Int(offsets[targetCount]))
+            let order = tables[t].keyOrder
+            for position in 0..<forward.count {
+                let row = order.map { Int($0[position]) } ?? position
+                let targetRow = forward[row]
+                if targetRow < 0 { continue }
+                rows[Int(fill[Int(targetRow)])] = Int32(row)
+                fill[Int(targetRow)] += 1
+            }
+            tables[target].reverse[ReverseReference(table: t, column: c)] = ReverseIndex(offsets: offsets, rows: rows)
+        }
+    }
+
+    // MARK: Reporting
+
+    private mutating func report(_ reason: DataIssue.Reason, _ t: Int, _ row: Int, _ text: LocalizedText, value: String?) {
+        guard issues.wantsMore else { issues.count(reason); return }
+        let table = tables[t]
+        let line = Int(table.lines[row])
+        let lineText = sourceLine(table.file, line)
+        var column = 1
+        var length = max(1, lineText.count)
+        if let value, !value.isEmpty, let range = lineText.range(of: value) {
+            column = lineText.distance(from: lineText.startIndex, to: range.lowerBound) + 1
+            length = value.count
+        }
+        issues.add(DataIssue(reason: reason, table: t, row: row,
+                             diagnostic: Diagnostic(severity: .error, text: text, file: table.file,
+                                                    location: SourceLocation(line: line, column: column),
+                                                    lineText: lineText, caretColumn: column, caretLength: length)))
+    }
+
+    /// A line of a data file, read again only to show it in an error.
+    private mutating func sourceLine(_ path: String, _ line: Int) -> String {
+        if lineCache[path] == nil {
+            let data = FileManager.default.contents(atPath: path) ?? Data()
+            let text = TextEncoding.decode(data).map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
+            lineCache[path] = text.split(separator: "\n", omittingEmptySubsequences: false)
+        }
+        guard let lines = lineCache[path], line >= 1, line <= lines.count else { return "" }
+        return String(lines[line - 1]).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+    }
+}

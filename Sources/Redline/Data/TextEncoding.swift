@@ -1,0 +1,59 @@
+import Foundation
+
+/// Text encodings of data files: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"),
+/// or GB18030/GBK (what Excel and WPS write on Chinese Windows), told apart by validating UTF-8.
+enum TextEncoding: String, Sendable {
+    case utf8 = "UTF-8"
+    case utf8WithBOM = "UTF-8 (BOM)"
+    case gb18030 = "GB18030"
+
+    /// Foundation's NSStringEncoding for kCFStringEncodingGB_18030_2000.
+    static let gb18030Foundation = String.Encoding(rawValue: 0x8000_0632)
+
+    /// The file's bytes as UTF-8, with the encoding they were in; nil if neither UTF-8 nor GB18030.
+    static func decode(_ data: Data) -> (bytes: Data, encoding: TextEncoding)? {
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) {
+            let body = data.dropFirst(3)
+            return isValidUTF8(body) ? (Data(body), .utf8WithBOM) : nil
+        }
+        if isValidUTF8(data) { return (data, .utf8) }
+        guard let text = String(data: data, encoding: gb18030Foundation) else { return nil }
+        return (Data(text.utf8), .gb18030)
+    }
+
+    /// UTF-8 validation with an ASCII fast path, eight bytes at a time.
+    static func isValidUTF8(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let base = bytes.baseAddress else { return true }
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                if i + 8 <= n {
+                    let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    if word & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+                }
+                let lead = bytes[i]
+                if lead < 0x80 { i += 1; continue }
+                let length: Int
+                var minimum: UInt32
+                var scalar: UInt32
+                switch lead {
+                case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(lead & 0x1F)
+                case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(lead & 0x0F)
+                case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(lead & 0x07)
+                default: return false
+                }
+                guard i + length <= n else { return false }
+                for k in 1..<length {
+                    let continuation = bytes[i + k]
+                    guard continuation & 0xC0 == 0x80 else { return false }
+                    scalar = scalar << 6 | UInt32(continuation & 0x3F)
+                }
+                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return false }
+                i += length
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// What one rule concluded for one subject.
+public struct RuleOutcome: Sendable {
+    /// How a rule came out for a subject.
+    public enum Kind: String, Sendable {
+        /// The condition was true: the rule's action applies.
+        case fired
+        /// The condition was false.
+        case notFired = "not fired"
+        /// The condition was unknown because of missing data: the rule does not fire.
+        case undetermined
+        /// Evaluation stopped with an error (overflow, a limit).
+        case failed
+    }
+
+    /// The rule's name.
+    public let rule: String
+    /// The rule's action (applies only when fired).
+    public let action: String
+    /// Fired, not fired, undetermined or failed.
+    public let kind: Kind
+    /// The records that made the rule's `some` quantifiers true, in key order.
+    public let evidence: [RecordID]
+    /// The rule's message with its values filled in (fired rules only).
+    public let message: String?
+    /// For undetermined rules: the missing cells that left the condition unknown.
+    public let missing: [MissingField]
+    /// For failed rules: what went wrong.
+    public let error: String?
+}
+
+/// A row of a table, named by table and key.
+public struct RecordID: Sendable, Hashable {
+    /// The table's name.
+    public let table: String
+    /// The row's key, as text.
+    public let key: String
+    let tableIndex: Int
+    let row: Int32
+}
+
+/// A cell without a value.
+public struct MissingField: Sendable, Hashable, CustomStringConvertible {
+    /// The record it belongs to.
+    public let record: RecordID
+    /// The column's name.
+    public let column: String
+    /// `hazards H009.deadline`
+    public var description: String { "\(record.table) \(record.key).\(column)" }
+}
+
+/// Everything the rules concluded about one subject.
+public struct Decision: Sendable {
+    /// The subject (a row of the rules' subject table).
+    public let subject: RecordID
+    /// The strongest action among the rules that fired, by declared severity; nil when none fired.
+    public let action: String?
+    /// Outcomes of the rules that fired, were undetermined or failed (all rules, for explanations).
+    public let outcomes: [RuleOutcome]
+
+    /// The rule that decided the action: the first fired rule with the strongest action.
+    public var decidingOutcome: RuleOutcome? {
+        guard let action else { return nil }
+        return outcomes.first { $0.kind == .fired && $0.action == action }
+    }
+
+    /// Whether no rule fired and some rule could not be decided for missing data.
+    public var isUndetermined: Bool { action == nil && outcomes.contains { $0.kind == .undetermined } }
+}
+
+/// The result of evaluating a program over a dataset as of a date.
+public struct RunResult: Sendable {
+    /// The as-of date (`today` in the rules).
+    public let asOf: CalendarDate
+    /// Subjects with at least one fired, undetermined or failed rule, in key order.
+    public let decisions: [Decision]
+    /// How many subjects were evaluated.
+    public let subjectCount: Int
+    /// Subjects per strongest action.
+    public let actionCounts: [String: Int]
+    /// Per rule: how many subjects it fired for, and how many it was undetermined for.
+    public let ruleCounts: [(rule: String, fired: Int, undetermined: Int, failed: Int)]
+    /// Seconds spent evaluating.
+    public let evaluationSeconds: Double
+    /// The rule names in declaration order.
+    public let rules: [String]
+}

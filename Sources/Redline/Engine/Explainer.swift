@@ -1,0 +1,200 @@
+/// One rule's outcome for one subject, with the reasons in plain sentences.
+public struct RuleExplanation: Sendable {
+    /// The rule's name.
+    public let rule: String
+    /// The policy text the rule enforces.
+    public let policy: String?
+    /// The outcome, with evidence, message and missing fields.
+    public let outcome: RuleOutcome
+    /// Why: the evidence and message for a fired rule, the first condition that failed (with
+    /// actual values) for a rule that did not fire, the missing cells for an undetermined one.
+    public let reasons: [String]
+}
+
+/// Every rule's outcome for one subject.
+public struct Explanation: Sendable {
+    /// The subject.
+    public let subject: RecordID
+    /// The as-of date.
+    public let asOf: CalendarDate
+    /// The strongest action among the rules that fired, if any.
+    public let action: String?
+    /// One entry per rule over the subject's table, in declaration order.
+    public let rules: [RuleExplanation]
+
+    /// The explanation as text for a terminal.
+    public var text: String {
+        var out = "\(subject.table) \(subject.key), as of \(asOf): \(action ?? (rules.contains { $0.outcome.kind == .undetermined } ? "undetermined" : "no action"))\n"
+        for rule in rules {
+            out += "\n  rule \(rule.rule)"
+            if let policy = rule.policy { out += " \u{201C}\(policy)\u{201D}" }
+            out += ": \(rule.outcome.kind.rawValue)\n"
+            for reason in rule.reasons { out += "    " + reason.replacingOccurrences(of: "\n", with: "\n    ") + "\n" }
+        }
+        return out
+    }
+}
+
+/// Explains decisions by re-evaluating parts of a rule's condition for one subject: the fast plans
+/// stay untouched, and explaining costs only for the subject being explained.
+struct Explainer {
+    let program: CheckedProgram
+    let dataset: Dataset
+    let limits: EvaluationLimits
+    /// How many elements of a collection a "why not" goes through before summarising.
+    static let maxElementsExplained = 8
+
+    func explain(subject key: String, asOf date: CalendarDate) -> Explanation? {
+        let engine = RuleEngine(program: program, dataset: dataset, limits: limits, cancellation: nil)
+        let planned = engine.plan()
+        // The subject may be in any table that rules are about.
+        for table in Set(program.rules.map(\.subjectTable)).sorted() {
+            guard let row = findRow(table: table, key: key) else { continue }
+            let rules = planned.filter { $0.rule.subjectTable == table }
+            let frame = Frame(slotCount: rules.map(\.rule.slotCount).max() ?? 1, today: date.dayNumber, dataset: dataset, limits: limits)
+            guard let decision = engine.decide(rules, table: table, subject: row, frame: frame, keepAll: true) else { continue }
+            var explained: [RuleExplanation] = []
+            for (rule, outcome) in zip(rules, decision.outcomes) {
+                frame.slots[rule.rule.subjectSlot] = .record(RecordRef(table: Int32(table), row: row))
+                frame.steps = 0
+                explained.append(RuleExplanation(rule: rule.rule.name, policy: rule.rule.policy, outcome: outcome,
+                                                 reasons: reasons(rule, outcome, frame)))
+            }
+            return Explanation(subject: decision.subject, asOf: date, action: decision.action, rules: explained)
+        }
+        return nil
+    }
+
+    private func findRow(table: Int, key: String) -> Int32? {
+        let data = dataset.tables[table]
+        let keyColumn = program.schema.tables[table].keyColumn
+        if case .text(_, let pool) = data.columns[keyColumn] {
+            guard let id = pool.lookup(key), Int(id) < data.rowByKeyId.count else { return nil }
+            let row = data.rowByKeyId[Int(id)]
+            return row >= 0 ? row : nil
+        }
+        for row in 0..<data.rowCount where data.columns[keyColumn].value(row).display == key { return Int32(row) }
+        return nil
+    }
+
+    private func reasons(_ rule: PlannedRule, _ outcome: RuleOutcome, _ frame: Frame) -> [String] {
+        switch outcome.kind {
+        case .fired:
+            var lines: [String] = []
+            if !outcome.evidence.isEmpty {
+                lines.append("evidence: " + outcome.evidence.map { "\($0.table) \($0.key)" }.joined(separator: ", "))
+            }
+            if let message = outcome.message { lines.append("message: \(message)") }
+            lines.append("action: \(outcome.action)")
+            return lines
+        case .notFired:
+            return ["why not: " + whyNot(rule.rule.condition, frame).joined(separator: "\n")]
+        case .undetermined:
+            let missing = outcome.missing.map { "\($0) is missing" }
+            return ["the condition is unknown because data is missing: " + (missing.isEmpty ? "(no cell recorded)" : missing.joined(separator: ", "))]
+        case .failed:
+            return ["evaluation failed: \(outcome.error ?? "?")"]
+        }
+    }
+
+    // MARK: Why not
+
+    private func evaluate(_ bound: Bound, _ frame: Frame) -> Value {
+        let plan = Planner(schema: program.schema, dataset: dataset).plan(bound)
+        return (try? plan(frame)) ?? .missing
+    }
+
+    private func source(_ bound: Bound) -> String {
+        "`" + (bound.source?.text(of: bound.span) ?? "?") + "`"
+    }
+
+    func describe(_ value: Value) -> String {
+        switch value {
+        case .record(let ref): return "\(program.schema.tables[Int(ref.table)].name) \(dataset.keyText(table: Int(ref.table), row: ref.row))"
+        case .list(let items): return "[" + items.map(describe).joined(separator: ", ") + "]"
+        case .bool(let b): return b ? "true" : "false"
+        default: return value.literal
+        }
+    }
+
+    private func isConstant(_ bound: Bound) -> Bool {
+        if case .constant = bound.kind { return true }
+        if case .list(let items) = bound.kind { return items.allSatisfy(isConstant) }
+        return false
+    }
+
+    /// The operands' actual values, for a sentence like "`h.deadline < today` is false: h.deadline is 2024-07-01, today is 2024-06-30".
+    private func operandValues(_ operands: [Bound], _ frame: Frame) -> String {
+        let shown = operands.filter { !isConstant($0) }
+        guard !shown.isEmpty else { return "" }
+        return ": " + shown.map { "\(source($0)) is \(describe(evaluate($0, frame)))" }.joined(separator: ", ")
+    }
+
+    /// Why a condition is not true, following the first part that failed.
+    func whyNot(_ bound: Bound, _ frame: Frame) -> [String] {
+        let value = evaluate(bound, frame)
+        let state = value == .bool(false) ? "false" : (value.isMissing ? "unknown" : describe(value))
+        switch bound.kind {
+        case .and(let a, let b):
+            if evaluate(a, frame) != .bool(true) { return whyNot(a, frame) }
+            return whyNot(b, frame)
+        case .or(let a, let b):
+            return ["neither part holds:"] + whyNot(a, frame).map { "  " + $0 } + whyNot(b, frame).map { "  " + $0 }
+        case .not(let inner):
+            return ["\(source(bound)) is \(state): \(source(inner)) is \(describe(evaluate(inner, frame)))"]
+        case .definition(_, let arguments, let body):
+            for argument in arguments { frame.slots[argument.slot] = evaluate(argument.value, frame) }
+            return ["\(source(bound)) is \(state), since"] + whyNot(body, frame).map { "  " + $0 }
+        case .compare(_, let left, let right), .membership(let left, let right, _), .arithmetic(_, let left, let right):
+            return ["\(source(bound)) is \(state)" + operandValues([left, right], frame)]
+        case .isMissing(let operand, _):
+            return ["\(source(bound)) is \(state)" + operandValues([operand], frame)]
+        case .quantifier(let quantifier, let slot, _, let collection, let condition):
+            return whyNotQuantifier(quantifier, slot: slot, collection: collection, condition: condition, bound, frame)
+        default:
+            return ["\(source(bound)) is \(state)"]
+        }
+    }
+
+    private func whyNotQuantifier(_ quantifier: Quantifier, slot: Int, collection: Bound, condition: Bound,
+                                  _ bound: Bound, _ frame: Frame) -> [String] {
+        let elements: [Value]
+        switch evaluate(collection, frame) {
+        case .list(let items): elements = items
+        default: return ["\(source(collection)) is missing"]
+        }
+        if elements.isEmpty { return ["\(source(collection)) is empty"] }
+        var lines: [String] = []
+        var shown = 0
+        for element in elements {
+            frame.slots[slot] = element
+            let holds = evaluate(condition, frame)
+            let relevant: Bool
+            switch quantifier {
+            case .some: relevant = holds != .bool(true)
+            case .all: relevant = holds != .bool(true)
+            case .none: relevant = holds != .bool(false)
+            }
+            guard relevant else { continue }
+            if shown == Explainer.maxElementsExplained {
+                lines.append("… and \(elements.count - shown) more")
+                break
+            }
+            shown += 1
+            if quantifier == .none {
+                lines.append("\(describe(element)) matches \(source(condition))")
+            } else {
+                let reason = whyNot(condition, frame)
+                lines.append("\(describe(element)): " + (reason.first ?? ""))
+                lines += reason.dropFirst().map { "  " + $0 }
+            }
+        }
+        let header: String
+        switch quantifier {
+        case .some: header = "none of the \(elements.count) in \(source(collection)) satisfies the condition:"
+        case .all: header = "not all of \(source(collection)) satisfy the condition:"
+        case .none: header = "some of \(source(collection)) match:"
+        }
+        return [header] + lines.map { "  " + $0 }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+/// Renders a run's decisions as an aligned table, CSV or JSON.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case table, csv, json
+}
+
+/// Writes run results; one writer for the CLI, the REPL and embedding hosts.
+public struct ReportWriter: Sendable {
+    let program: Program
+    let dataset: Dataset
+
+    /// A writer for results of `program` over `dataset`.
+    public init(program: Program, dataset: Dataset) {
+        self.program = program
+        self.dataset = dataset
+    }
+
+    /// One row per subject with a decision: the strongest action, the rule that gave it, its
+    /// evidence (`;`-joined ids) and message; `undetermined` when no rule fired but one could not
+    /// be decided for missing data.
+    func rows(_ result: RunResult) -> [[String]] {
+        result.decisions.map { decision in
+            if let outcome = decision.decidingOutcome {
+                return [decision.subject.key, outcome.action, outcome.rule, outcome.evidence.map(\.key).joined(separator: ";"), outcome.message ?? ""]
+            }
+            let undetermined = decision.outcomes.filter { $0.kind == .undetermined }
+            if !undetermined.isEmpty {
+                let missing = undetermined.flatMap(\.missing).map(\.description)
+                return [decision.subject.key, "undetermined", undetermined.map(\.rule).joined(separator: ";"),
+                        missing.joined(separator: ";"), "missing data: " + missing.joined(separator: ", ")]
+            }
+            let failed = decision.outcomes.filter { $0.kind == .failed }
+            return [decision.subject.key, "failed", failed.map(\.rule).joined(separator: ";"), "",
+                    failed.compactMap(\.error).joined(separator: "; ")]
+        }
+    }
+
+    static let header = ["subject", "action", "rule", "evidence", "message"]
+
+    /// The report in a format.
+    public func render(_ result: RunResult, as format: ReportFormat) -> String {
+        switch format {
+        case .table: return TextTable.render(header: ReportWriter.header, rows: rows(result))
+        case .csv: return CSVText.render(header: ReportWriter.header, rows: rows(result))
+        case .json: return json(result)
+        }
+    }
+
+    /// The run summary (counts per action and per rule, skipped rows, timings) for stderr.
+    public func summary(_ result: RunResult) -> String {
+        var out = "as of \(result.asOf): \(result.subjectCount) subjects evaluated, \(result.decisions.count) with an outcome\n"
+        let actions = (program.actions.reversed() + ["undetermined"]).compactMap { action in
+            result.actionCounts[action].map { "\(action) \($0)" }
+        }
+        out += "  actions: " + (actions.isEmpty ? "none" : actions.joined(separator: ", ")) + "\n"
+        for count in result.ruleCounts {
+            out += "  rule \(count.rule): fired \(count.fired), undetermined \(count.undetermined)"
+            if count.failed > 0 { out += ", failed \(count.failed)" }
+            out += "\n"
+        }
+        let skipped = dataset.skippedRows.values.reduce(0, +)
+        out += "  skipped rows: \(skipped)"
+        if skipped > 0 {
+            out += " (" + dataset.skippedRows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        }
+        out += "\n"
+        out += "  time: load \(Self.seconds(dataset.loadSeconds)), evaluation \(Self.seconds(result.evaluationSeconds))\n"
+        return out
+    }
+
+    static func seconds(_ value: Double) -> String {
+        let milliseconds = Int((value * 1000).rounded())
+        return "\(milliseconds / 1000).\(String(format: "%03d", milliseconds % 1000)) s"
+    }
+
+    // MARK: JSON
+
+    private func json(_ result: RunResult) -> String {
+        var out = "{\n"
+        out += "  \"as_of\": \(JSONText.quote(result.asOf.description)),\n"
+        out += "  \"rule_files\": [" + program.ruleFiles.map {
+            "{\"path\": \(JSONText.quote($0.name)), \"sha256\": \(JSONText.quote($0.sha256))}"
+        }.joined(separator: ", ") + "],\n"
+        out += "  \"data_files\": [" + dataset.files.map { file in
+            "{\"path\": \(JSONText.quote(file.path)), \"table\": \(JSONText.quote(file.table)), \"encoding\": \(JSONText.quote(file.encoding)), "
+                + "\"rows\": \(file.rows), \"sha256\": \(file.sha256.map(JSONText.quote) ?? "null")}"
+        }.joined(separator: ", ") + "],\n"
+        out += "  \"summary\": {\"subjects\": \(result.subjectCount), \"actions\": {"
+        out += (program.actions + ["undetermined"]).compactMap { action in
+            result.actionCounts[action].map { "\(JSONText.quote(action)): \($0)" }
+        }.joined(separator: ", ") + "}, \"rules\": {"
+        out += result.ruleCounts.map { "\(JSONText.quote($0.rule)): {\"fired\": \($0.fired), \"undetermined\": \($0.undetermined), \"failed\": \($0.failed)}" }
+            .joined(separator: ", ") + "}},\n"
+        out += "  \"decisions\": ["
+        for (index, decision) in result.decisions.enumerated() {
+            out += index == 0 ? "\n" : ",\n"
+            out += decisionJSON(decision, result)
+        }
+        out += result.decisions.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
+        return out
+    }
+
+    private func decisionJSON(_ decision: Decision, _ result: RunResult) -> String {
+        let action = decision.action ?? (decision.isUndetermined ? "undetermined" : "failed")
+        var out = "    {\"subject\": \(JSONText.quote(decision.subject.key)), \"table\": \(JSONText.quote(decision.subject.table)), "
+        out += "\"action\": \(JSONText.quote(action)), \"rules\": ["
+        // Every rule over the subject's table, including those that did not fire.
+        let rules = program.checked.rules.filter { $0.subjectTable == decision.subject.tableIndex }
+        var parts: [String] = []
+        for rule in rules {
+            let outcome = decision.outcomes.first { $0.rule == rule.name }
+            var fields = ["\"rule\": \(JSONText.quote(rule.name))",
+                          "\"action\": \(JSONText.quote(program.checked.schema.actions[rule.action]))",
+                          "\"outcome\": \(JSONText.quote(outcome?.kind.rawValue ?? RuleOutcome.Kind.notFired.rawValue))"]
+            if let outcome {
+                if let message = outcome.message { fields.append("\"message\": \(JSONText.quote(message))") }
+                if !outcome.evidence.isEmpty {
+                    fields.append("\"evidence\": [" + outcome.evidence.map(recordJSON).joined(separator: ", ") + "]")
+                }
+                if !outcome.missing.isEmpty {
+                    fields.append("\"missing\": [" + outcome.missing.map {
+                        "{\"table\": \(JSONText.quote($0.record.table)), \"key\": \(JSONText.quote($0.record.key)), \"column\": \(JSONText.quote($0.column))}"
+                    }.joined(separator: ", ") + "]")
+                }
+                if let error = outcome.error { fields.append("\"error\": \(JSONText.quote(error))") }
+            }
+            parts.append("\n      {" + fields.joined(separator: ", ") + "}")
+        }
+        out += parts.joined(separator: ",") + "\n    ]}"
+        return out
+    }
+
+    /// An evidence record with every value of its row: the values that decided the rule.
+    private func recordJSON(_ record: RecordID) -> String {
+        let table = dataset.tables[record.tableIndex]
+        let schema = program.checked.schema.tables[record.tableIndex]
+        let values = schema.columns.enumerated().map { index, column -> String in
+            let value = table.columns[index].value(Int(record.row))
+            return "\(JSONText.quote(column.name)): \(jsonValue(value))"
+        }
+        return "{\"table\": \(JSONText.quote(record.table)), \"key\": \(JSONText.quote(record.key)), \"line\": \(table.lines[Int(record.row)]), "
+            + "\"values\": {" + values.joined(separator: ", ") + "}}"
+    }
+
+    private func jsonValue(_ value: Value) -> String {
+        switch value {
+        case .missing: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .decimal(let d): return d.description
+        default: return JSONText.quote(value.display)
+        }
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+
+/// A rule planned against a dataset: its condition, evidence collectors and message as closures.
+struct PlannedRule: @unchecked Sendable {
+    let rule: CheckedRule
+    let actionName: String
+    let condition: Plan
+    /// The same condition, recording every missing cell it reads (for undetermined subjects).
+    let tracedCondition: Plan
+    let evidence: [(variable: ExportedVariable, collection: CollectionPlan, condition: Plan)]
+    let message: [MessagePart]
+
+    enum MessagePart {
+        case literal(String)
+        /// A value, and the evidence variables (by slot) it depends on.
+        case value(Plan, evidenceSlots: [Int])
+    }
+}
+
+/// Evaluates every rule for every subject, in parallel over chunks of subjects.
+struct RuleEngine {
+    let program: CheckedProgram
+    let dataset: Dataset
+    let limits: EvaluationLimits
+    let cancellation: CancellationFlag?
+
+    func plan() -> [PlannedRule] {
+        let planner = Planner(schema: program.schema, dataset: dataset)
+        var traced = planner
+        traced.recordMissing = true
+        return program.rules.map { rule in
+            let evidence = rule.evidence.map { variable in
+                (variable, planner.planCollection(variable.collection), planner.plan(variable.condition))
+            }
+            let exportedSlots = Set(rule.evidence.map(\.slot))
+            var parts: [PlannedRule.MessagePart] = []
+            if let message = rule.message {
+                switch message.kind {
+                case .constant(let value): parts = [.literal(value.display)]
+                case .template(let pieces):
+                    parts = pieces.map { piece in
+                        switch piece {
+                        case .literal(let text): return .literal(text)
+                        case .value(let bound):
+                            var slots: [Int] = []
+                            bound.visit { node in
+                                if case .local(let slot, _) = node.kind, exportedSlots.contains(slot), !slots.contains(slot) { slots.append(slot) }
+                            }
+                            return .value(planner.plan(bound), evidenceSlots: slots)
+                        }
+                    }
+                default: parts = [.value(planner.plan(message), evidenceSlots: [])]
+                }
+            }
+            return PlannedRule(rule: rule, actionName: program.schema.actions[rule.action], condition: planner.plan(rule.condition),
+                               tracedCondition: traced.plan(rule.condition), evidence: evidence, message: parts)
+        }
+    }
+
+    /// Runs all rules as of a date.
+    func run(asOf date: CalendarDate) -> RunResult {
+        let started = Date()
+        let planned = plan()
+        // Rules are grouped by subject table; each table's subjects are evaluated in key order.
+        var subjectTables: [Int] = []
+        for rule in planned where !subjectTables.contains(rule.rule.subjectTable) { subjectTables.append(rule.rule.subjectTable) }
+        var decisions: [Decision] = []
+        var subjectCount = 0
+        for table in subjectTables {
+            let rules = planned.filter { $0.rule.subjectTable == table }
+            let order = dataset.tables[table].orderedRows()
+            subjectCount += order.count
+            decisions += evaluate(rules, table: table, subjects: order, date: date)
+        }
+        var actionCounts: [String: Int] = [:]
+        var ruleCounts: [String: (Int, Int, Int)] = [:]
+        for decision in decisions {
+            if let action = decision.action { actionCounts[action, default: 0] += 1 } else if decision.isUndetermined { actionCounts["undetermined", default: 0] += 1 }
+            for outcome in decision.outcomes {
+                var counts = ruleCounts[outcome.rule] ?? (0, 0, 0)
+                switch outcome.kind {
+                case .fired: counts.0 += 1
+                case .undetermined: counts.1 += 1
+                case .failed: counts.2 += 1
+                case .notFired: break
+                }
+                ruleCounts[outcome.rule] = counts
+            }
+        }
+        let names = program.rules.map(\.name)
+        return RunResult(asOf: date, decisions: decisions, subjectCount: subjectCount, actionCounts: actionCounts,
+                         ruleCounts: names.map { name in
+                             let c = ruleCounts[name] ?? (0, 0, 0)
+                             return (name, c.0, c.1, c.2)
+                         },
+                         evaluationSeconds: Date().timeIntervalSince(started), rules: names)
+    }
+
+    /// Subjects are split into chunks evaluated on all cores; each chunk has its own frame.
+    private func evaluate(_ rules: [PlannedRule], table: Int, subjects: [Int32], date: CalendarDate) -> [Decision] {
+        let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
+        let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
+        let results = ChunkResults(count: chunkCount)
+        let slotCount = rules.map(\.rule.slotCount).max() ?? 1
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, cancellation: cancellation)
+            var found: [Decision] = []
+            let start = chunk * chunkSize
+            let end = min(subjects.count, start + chunkSize)
+            if start < end {
+                for index in start..<end {
+                    if let decision = decide(rules, table: table, subject: subjects[index], frame: frame, keepAll: false) {
+                        found.append(decision)
+                    }
+                }
+            }
+            results.set(chunk, found)
+        }
+        return results.all
+    }
+
+    /// All rules for one subject. Returns nil when every rule came out "not fired" (and `keepAll`
+    /// is false), which is most subjects.
+    func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool) -> Decision? {
+        var outcomes: [RuleOutcome] = []
+        var strongest: Int? = nil
+        for rule in rules {
+            frame.steps = 0
+            frame.slots[rule.rule.subjectSlot] = .record(RecordRef(table: Int32(table), row: subject))
+            let kind: RuleOutcome.Kind
+            var failure: String? = nil
+            do {
+                switch try rule.condition(frame) {
+                case .bool(true): kind = .fired
+                case .bool(false): kind = .notFired
+                default: kind = .undetermined
+                }
+            } catch {
+                kind = .failed
+                failure = error.text.en
+            }
+            if kind == .notFired && !keepAll { continue }
+            var evidence: [RecordID] = []
+            var message: String? = nil
+            var missing: [MissingField] = []
+            switch kind {
+            case .fired:
+                let rows = collectEvidence(rule, frame: frame)
+                evidence = rows.flatMap { $0.rows.map { recordID(table: Int($0.table), row: $0.row) } }
+                message = renderMessage(rule, evidence: rows, frame: frame)
+                if strongest.map({ rule.rule.action > $0 }) ?? true { strongest = rule.rule.action }
+            case .undetermined:
+                missing = missingFields(rule, frame: frame)
+            default: break
+            }
+            outcomes.append(RuleOutcome(rule: rule.rule.name, action: rule.actionName, kind: kind, evidence: evidence,
+                                        message: message, missing: missing, error: failure))
+        }
+        guard keepAll || !outcomes.isEmpty else { return nil }
+        return Decision(subject: recordID(table: table, row: subject), action: strongest.map { program.schema.actions[$0] }, outcomes: outcomes)
+    }
+
+    func recordID(table: Int, row: Int32) -> RecordID {
+        RecordID(table: program.schema.tables[table].name, key: dataset.keyText(table: table, row: row), tableIndex: table, row: row)
+    }
+
+    /// For each evidence variable: every element of its collection for which its condition is true.
+    func collectEvidence(_ rule: PlannedRule, frame: Frame) -> [(slot: Int, rows: [RecordRef], values: [Value])] {
+        rule.evidence.map { entry in
+            var rows: [RecordRef] = []
+            var values: [Value] = []
+            let span = entry.variable.condition.span, source = entry.variable.condition.source
+            try? Planner.forEach((try? entry.collection(frame)) ?? .missing, slot: entry.variable.slot, frame, span, source) { frame throws(EvaluationError) in
+                if case .bool(true) = try entry.condition(frame) {
+                    let value = frame.slots[entry.variable.slot]
+                    if case .record(let ref) = value { rows.append(ref) }
+                    values.append(value)
+                }
+                return true
+            }
+            return (entry.variable.slot, rows, values)
+        }
+    }
+
+    /// The message: a part that uses an evidence variable is rendered once per piece of evidence,
+    /// distinct results joined by `、` ("重大隐患 H1、H2 未整改").
+    func renderMessage(_ rule: PlannedRule, evidence: [(slot: Int, rows: [RecordRef], values: [Value])], frame: Frame) -> String? {
+        guard !rule.message.isEmpty else { return nil }
+        var bySlot: [Int: [Value]] = [:]
+        for entry in evidence { bySlot[entry.slot] = entry.values }
+        // Other evidence variables hold their first match while one is varied.
+        for entry in evidence { if let first = entry.values.first { frame.slots[entry.slot] = first } }
+        var text = ""
+        for part in rule.message {
+            switch part {
+            case .literal(let literal): text += literal
+            case .value(let plan, let slots):
+                var rendered: [String] = []
+                if let slot = slots.first, let values = bySlot[slot], values.count > 1 {
+                    for value in values {
+                        frame.slots[slot] = value
+                        let piece = (try? plan(frame))?.display ?? "?"
+                        if !rendered.contains(piece) { rendered.append(piece) }
+                    }
+                    if let first = values.first { frame.slots[slot] = first }
+                } else {
+                    rendered.append((try? plan(frame))?.display ?? "?")
+                }
+                text += rendered.joined(separator: "、")
+            }
+        }
+        return text
+    }
+
+    /// Re-evaluates an undetermined condition, recording which cells were missing.
+    func missingFields(_ rule: PlannedRule, frame: Frame) -> [MissingField] {
+        frame.missingReads.removeAll()
+        frame.steps = 0
+        _ = try? rule.tracedCondition(frame)
+        var seen: Set<MissingRead> = []
+        var fields: [MissingField] = []
+        for read in frame.missingReads where seen.insert(read).inserted {
+            fields.append(MissingField(record: recordID(table: read.table, row: read.row),
+                                       column: program.schema.tables[read.table].columns[read.column].name))
+        }
+        frame.missingReads.removeAll()
+        return fields
+    }
+}
+
+/// Per-chunk results of a parallel evaluation, joined in chunk order.
+final class ChunkResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var chunks: [[Decision]]
+
+    init(count: Int) { chunks = Array(repeating: [], count: count) }
+
+    func set(_ index: Int, _ decisions: [Decision]) {
+        lock.lock(); defer { lock.unlock() }
+        chunks[index] = decisions
+    }
+
+    var all: [Decision] {
+        lock.lock(); defer { lock.unlock() }
+        return chunks.flatMap { $0 }
+    }
+}

@@ -1,0 +1,44 @@
+/// Tables for a terminal, aligned by display width (Chinese characters are two columns wide).
+public enum TextTable {
+    /// Renders rows under a header, columns separated by two spaces, a rule under the header.
+    public static func render(header: [String], rows: [[String]], maxRows: Int? = nil) -> String {
+        let shown = maxRows.map { Array(rows.prefix($0)) } ?? rows
+        var widths = header.map { DisplayWidth.of($0) }
+        for row in shown {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], DisplayWidth.of(cell))
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            var out = ""
+            for (index, cell) in cells.enumerated() {
+                let clean = cell.replacingOccurrences(of: "\n", with: " ")
+                out += clean
+                if index < cells.count - 1 {
+                    out += String(repeating: " ", count: widths[index] - DisplayWidth.of(clean) + 2)
+                }
+            }
+            return out + "\n"
+        }
+        var out = line(header)
+        out += line(widths.map { String(repeating: "-", count: $0) })
+        for row in shown { out += line(row) }
+        if let maxRows, rows.count > maxRows { out += "… \(rows.count - maxRows) more rows\n" }
+        return out
+    }
+}
+
+/// CSV text (RFC 4180): fields with a comma, quote or line break are quoted, quotes doubled.
+public enum CSVText {
+    /// Renders a header and rows as CSV with LF line ends.
+    public static func render(header: [String], rows: [[String]]) -> String {
+        var out = header.map(field).joined(separator: ",") + "\n"
+        for row in rows { out += row.map(field).joined(separator: ",") + "\n" }
+        return out
+    }
+
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

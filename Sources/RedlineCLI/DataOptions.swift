@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Redline
+
+/// Options of the commands that evaluate rules over data.
+struct DataOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: "Folder with one file per table: T.csv, T.json or T.jsonl.")
+    var directory: String
+
+    @Option(name: .customLong("as-of"), help: "The date `today` stands for (YYYY-MM-DD; default: the current date).")
+    var asOf: String?
+
+    @Flag(help: "Skip bad rows (counted in the summary) instead of stopping.")
+    var lenient = false
+
+    @Option(help: "Calendar CSV (date,kind: holiday or workday) for working days; default Monday to Friday.")
+    var calendar: String?
+
+    /// Compiles the rule files and loads the data; prints diagnostics and exits 1 on errors.
+    func prepare(ruleFiles: [String], language: Language, hashFiles: Bool = false) throws -> (Program, Dataset, CalendarDate) {
+        let date = try Output.parseDate(asOf, option: "--as-of")
+        let program = Program.compile(try Output.readRuleFiles(ruleFiles))
+        if !program.diagnostics.isEmpty {
+            Output.error(DiagnosticRenderer.text(program.diagnostics, language: language))
+        }
+        if program.hasErrors { throw ExitCode(1) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            Output.error("redline: `\(directory)` is not a folder\n")
+            throw ExitCode(2)
+        }
+        let options = LoadOptions(lenient: lenient, hashFiles: hashFiles, calendarPath: calendar)
+        let loaded = program.loadData(directory: directory, options: options)
+        if !loaded.diagnostics.isEmpty {
+            var text = DiagnosticRenderer.text(loaded.diagnostics, language: language)
+            if loaded.errorCount > loaded.diagnostics.count {
+                text += "… \(loaded.errorCount - loaded.diagnostics.count) more data errors (\(loaded.errorCount) in all)\n"
+            }
+            if loaded.dataset != nil { text = text.replacingOccurrences(of: ": error: ", with: ": warning: skipped: ") }
+            Output.error(text)
+        }
+        guard let dataset = loaded.dataset else {
+            Output.error("redline: the data has \(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s"); fix them, or pass --lenient to skip bad rows\n")
+            throw ExitCode(1)
+        }
+        return (program, dataset, date)
+    }
+}
+
+extension Output {
+    /// Writes to a temporary file beside the target, then renames it: a failed run never leaves
+    /// a half-written report.
+    static func writeAtomically(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        do {
+            try Data(text.utf8).write(to: temporary)
+            if FileManager.default.fileExists(atPath: url.path) {
+                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+            } else {
+                try FileManager.default.moveItem(at: temporary, to: url)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            Output.error("redline: cannot write `\(path)`: \(error.localizedDescription)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Redline
+
+/// `redline run RULES... --data DIR`: one decision per subject, strongest action first.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Evaluate rules over data as of a date and print the decisions."
+    )
+
+    @Argument(help: "Rule files (.rl), checked together as one policy.")
+    var rules: [String]
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: String = "table"
+
+    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    var output: String?
+
+    @OptionGroup var diagnosticOptions: DiagnosticOptions
+
+    func validate() throws {
+        if rules.isEmpty { throw ValidationError("give at least one rule file") }
+        if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, csv or json") }
+    }
+
+    func run() throws {
+        let reportFormat = ReportFormat(rawValue: format) ?? .table
+        let (program, dataset, date) = try data.prepare(ruleFiles: rules, language: diagnosticOptions.language,
+                                                        hashFiles: reportFormat == .json)
+        let result = program.run(on: dataset, asOf: date)
+        let writer = ReportWriter(program: program, dataset: dataset)
+        let report = writer.render(result, as: reportFormat)
+        if let output {
+            try Output.writeAtomically(report, to: output)
+        } else {
+            Output.write(report)
+        }
+        Output.error(writer.summary(result))
+        if result.ruleCounts.contains(where: { $0.failed > 0 }) { throw ExitCode(1) }
+    }
+}
+
+/// `redline explain RULES... --data DIR SUBJECT`: every rule's outcome for one subject, and why.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain every rule's outcome for one subject."
+    )
+
+    @Argument(help: "Rule files (.rl), then the subject's key.")
+    var arguments: [String]
+
+    @OptionGroup var data: DataOptions
+
+    @OptionGroup var diagnosticOptions: DiagnosticOptions
+
+    func validate() throws {
+        if arguments.count < 2 { throw ValidationError("give the rule files and then the subject's key") }
+    }
+
+    func run() throws {
+        let subject = arguments[arguments.count - 1]
+        let (program, dataset, date) = try data.prepare(ruleFiles: Array(arguments.dropLast()), language: diagnosticOptions.language)
+        guard let explanation = program.explain(subject: subject, on: dataset, asOf: date) else {
+            Output.error("redline: no subject has the key `\(subject)`\n")
+            throw ExitCode(1)
+        }
+        Output.write(explanation.text)
+    }
+}

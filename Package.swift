@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Redline", targets: ["Redline"]),
         .executable(name: "redline", targets: ["RedlineCLI"]),
+        .executable(name: "redline-gen", targets: ["RedlineGen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,10 +28,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Writes realistic enterprise data at any scale, deterministic for a seed.
+        .executableTarget(name: "RedlineGen"),
         .testTarget(
             name: "RedlineTests",
             // The CLI is a dependency so that end-to-end tests can run the built `redline`.
-            dependencies: ["Redline", "RedlineCLI"]
+            dependencies: ["Redline", "RedlineCLI", "RedlineGen"]
         ),
     ]
 )

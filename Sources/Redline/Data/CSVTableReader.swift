@@ -4,19 +4,15 @@ import Foundation
 /// line breaks inside quoted fields), CRLF or LF, a header row naming the columns.
 ///
 /// It works on the bytes directly: field spans are found by a byte loop and converted straight into
-/// typed columns, so no String is made per cell.
+/// typed columns, so no String is made per cell. A large file without quotes is cut at line breaks
+/// into chunks parsed on all cores, then joined in order.
 struct CSVTableReader {
     let table: TableSchema
     let file: String
-    let lenient: Bool
-    var issues: IssueList
+    let targets: [Int: ColumnBuilder.ReferenceTarget]
 
-    init(table: TableSchema, file: String, lenient: Bool, issues: IssueList) {
-        self.table = table
-        self.file = file
-        self.lenient = lenient
-        self.issues = issues
-    }
+    /// Bytes per chunk before a file is split for parallel parsing.
+    static let chunkBytes = 4 << 20
 
     /// A field's place in the buffer; `escaped` when it holds `""` that must become `"`.
     struct Field {
@@ -25,96 +21,162 @@ struct CSVTableReader {
         var escaped = false
     }
 
-    /// Parses `bytes` (UTF-8, no BOM). Returns the table, or nil when the header is unusable.
-    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) -> TableData? {
-        var position = 0
-        var line = 1
+    /// The header: which file column holds each declared column.
+    struct Layout {
+        let fieldCount: Int
+        let sourceIndex: [Int]
+        let dataStart: Int
+        let dataLine: Int
+    }
+
+    /// A problem found in a chunk, with its line counted from the chunk's start until the chunks
+    /// are joined.
+    struct PendingIssue {
+        let reason: DataIssue.Reason
+        let row: Int
+        let relativeLine: Int
+        let text: LocalizedText
+        let hint: LocalizedText?
+        let lineText: String
+        let column: Int
+        let length: Int
+    }
+
+    /// One parsed chunk.
+    struct Chunk {
+        var builders: [ColumnBuilder]
+        var lines: [Int32] = []
+        var badRows: [Int] = []
+        var issues: [PendingIssue] = []
+        var issueCounts: [DataIssue.Reason: Int] = [:]
+        var newlines = 0
+    }
+
+    func readLayout(_ bytes: UnsafeBufferPointer<UInt8>, issues: IssueList) -> Layout? {
+        var position = 0, line = 1
         var fields: [Field] = []
-        // Header.
-        guard let headerCount = nextRecord(bytes, &position, &line, into: &fields), headerCount > 0 else {
-            report(.missingKey, row: 0, Diagnostic(severity: .error, text: Catalog.missingColumn(table.columns.first?.name ?? "?", table: table.name),
-                                                   file: file, location: SourceLocation(line: 1, column: 1), lineText: "", caretColumn: 1, caretLength: 1))
+        let headerText = lineText(bytes, lineStart: 0)
+        guard let count = CSVTableReader.nextRecord(bytes, &position, &line, into: &fields), count > 0 else {
+            issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
+                                 diagnostic: Diagnostic(severity: .error, text: Catalog.missingColumn(table.columns.first?.name ?? "?", table: table.name),
+                                                        file: file, location: SourceLocation(line: 1, column: 1), lineText: "", caretColumn: 1, caretLength: 1)))
             return nil
         }
         var header: [String: Int] = [:]
-        for index in 0..<headerCount {
+        for index in 0..<count {
             let name = text(bytes, fields[index]).trimmingCharacters(in: .whitespaces)
             if header[name] == nil { header[name] = index }
         }
         var sourceIndex: [Int] = []
-        var missingColumns = false
         for column in table.columns {
             if let index = header[column.name] {
                 sourceIndex.append(index)
             } else {
-                missingColumns = true
-                let headerLine = lineText(bytes, lineStart: 0)
-                let hint = Suggestions.hint(Suggestions.nearest(to: column.name, in: header.keys))
                 issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
-                                     diagnostic: Diagnostic(severity: .error, text: Catalog.missingColumn(column.name, table: table.name), hint: hint,
-                                                            file: file, location: SourceLocation(line: 1, column: 1), lineText: headerLine,
-                                                            caretColumn: 1, caretLength: max(1, headerLine.count))))
+                                     diagnostic: Diagnostic(severity: .error, text: Catalog.missingColumn(column.name, table: table.name),
+                                                            hint: Suggestions.hint(Suggestions.nearest(to: column.name, in: header.keys)),
+                                                            file: file, location: SourceLocation(line: 1, column: 1), lineText: headerText,
+                                                            caretColumn: 1, caretLength: max(1, headerText.count))))
             }
         }
-        if missingColumns { return nil }
+        guard sourceIndex.count == table.columns.count else { return nil }
+        return Layout(fieldCount: count, sourceIndex: sourceIndex, dataStart: position, dataLine: line)
+    }
 
-        // A guess at the row count from the file size keeps the arrays from regrowing.
-        let estimate = max(16, bytes.count / max(16, position))
-        var builders = table.columns.map { ColumnBuilder(type: $0.type, capacity: estimate) }
-        var lines: [Int32] = []
-        lines.reserveCapacity(estimate)
-        var badRows: [Int] = []
+    /// Where to cut the data into chunks: after line breaks, only if no field is quoted (a quoted
+    /// field may hold a line break, and only a scan from the start can tell).
+    func chunkRanges(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> [Range<Int>] {
+        let size = bytes.count - start
+        guard size > CSVTableReader.chunkBytes, let base = bytes.baseAddress,
+              memchr(base + start, 0x22, size) == nil else { return [start..<bytes.count] }
+        let count = min(size / CSVTableReader.chunkBytes, 256)
+        var cuts = [start]
+        for k in 1..<count {
+            var p = start + size * k / count
+            while p < bytes.count, bytes[p - 1] != 0x0A { p += 1 }
+            if p > cuts[cuts.count - 1], p < bytes.count { cuts.append(p) }
+        }
+        cuts.append(bytes.count)
+        return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
+    }
+
+    func newBuilders(capacity: Int) -> [ColumnBuilder] {
+        table.columns.enumerated().map { index, column in
+            ColumnBuilder(type: column.type, capacity: capacity, isKey: index == table.keyColumn && column.type == .text,
+                          target: targets[index])
+        }
+    }
+
+    /// Parses the records of one chunk.
+    func readChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, maxIssues: Int) -> Chunk {
+        let estimate = max(16, range.count / 64)
+        var chunk = Chunk(builders: newBuilders(capacity: estimate))
+        chunk.lines.reserveCapacity(estimate)
+        let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
+        var position = range.lowerBound
+        var line = 0
+        var fields: [Field] = []
         var scratch: [UInt8] = []
-        var row = 0
-        while position < bytes.count {
+        let sourceIndex = layout.sourceIndex
+        while position < range.upperBound {
             let recordStart = position
             let recordLine = line
-            guard let count = nextRecord(bytes, &position, &line, into: &fields) else { break }
+            guard let count = CSVTableReader.nextRecord(slice, &position, &line, into: &fields) else { break }
             if count == 1, fields[0].start == fields[0].end, !fields[0].escaped { continue } // blank line
-            if count != headerCount {
-                issues.add(DataIssue(reason: .raggedRow, table: table.index, row: row,
-                                     diagnostic: Diagnostic(severity: .error, text: Catalog.raggedRow(count, header: headerCount), hint: Catalog.raggedHint,
-                                                            file: file, location: SourceLocation(line: recordLine, column: 1),
-                                                            lineText: lineText(bytes, lineStart: recordStart), caretColumn: 1,
-                                                            caretLength: max(1, lineText(bytes, lineStart: recordStart).count))))
+            if count != layout.fieldCount {
+                let text = lineText(bytes, lineStart: recordStart)
+                note(&chunk, PendingIssue(reason: .raggedRow, row: chunk.lines.count, relativeLine: recordLine,
+                                          text: Catalog.raggedRow(count, header: layout.fieldCount), hint: Catalog.raggedHint,
+                                          lineText: text, column: 1, length: max(1, text.count)), maxIssues)
                 continue
             }
             var rowIsBad = false
-            for (columnIndex, fileIndex) in sourceIndex.enumerated() {
-                let field = fields[fileIndex]
+            for columnIndex in 0..<sourceIndex.count {
+                let field = fields[sourceIndex[columnIndex]]
                 let converted: Bool
                 if field.escaped {
-                    unescape(bytes, field, into: &scratch)
-                    converted = scratch.withUnsafeBufferPointer { builders[columnIndex].append($0) }
+                    CSVTableReader.unescape(bytes, field, into: &scratch)
+                    converted = scratch.withUnsafeBufferPointer { chunk.builders[columnIndex].append($0) }
                 } else {
-                    converted = builders[columnIndex].append(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+                    converted = chunk.builders[columnIndex].append(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
                 }
                 if !converted {
                     rowIsBad = true
-                    reportBadValue(bytes, field: field, recordStart: recordStart, line: recordLine, row: lines.count,
-                                   column: table.columns[columnIndex].name, expected: builders[columnIndex].expected)
+                    badValue(&chunk, bytes, field: field, recordStart: recordStart, line: recordLine, columnIndex: columnIndex, maxIssues: maxIssues)
                 }
             }
-            if rowIsBad { badRows.append(lines.count) }
-            lines.append(Int32(clamping: recordLine))
-            row += 1
+            if rowIsBad { chunk.badRows.append(chunk.lines.count) }
+            chunk.lines.append(Int32(clamping: recordLine))
         }
-        var columns = builders.map { $0.build() }
-        var kept = lines
-        if !badRows.isEmpty {
-            // Rows with bad values are dropped (lenient) or the load fails anyway (strict).
-            let bad = Set(badRows)
-            let keep = (0..<lines.count).filter { !bad.contains($0) }
-            columns = columns.map { $0.selecting(keep) }
-            kept = keep.map { lines[$0] }
-        }
-        return TableData(index: table.index, name: table.name, file: file, columns: columns, lines: kept)
+        chunk.newlines = line
+        return chunk
+    }
+
+    private func note(_ chunk: inout Chunk, _ issue: PendingIssue, _ maxIssues: Int) {
+        chunk.issueCounts[issue.reason, default: 0] += 1
+        if chunk.issues.count < maxIssues { chunk.issues.append(issue) }
+    }
+
+    private func badValue(_ chunk: inout Chunk, _ bytes: UnsafeBufferPointer<UInt8>, field: Field, recordStart: Int, line: Int,
+                          columnIndex: Int, maxIssues: Int) {
+        let builder = chunk.builders[columnIndex]
+        let reason: DataIssue.Reason = builder.kind == .reference ? .unknownReference : .badValue
+        guard chunk.issues.count < maxIssues else { chunk.issueCounts[reason, default: 0] += 1; return }
+        let prefix = String(decoding: UnsafeBufferPointer(rebasing: bytes[recordStart..<field.start]), as: UTF8.self)
+        let value = text(bytes, field)
+        let column = table.columns[columnIndex]
+        let message = builder.kind == .reference
+            ? Catalog.unknownReference(value, column: column.name, table: builder.target?.table ?? "?")
+            : Catalog.badValue(value, column: column.name, expected: builder.expected)
+        note(&chunk, PendingIssue(reason: reason, row: chunk.lines.count, relativeLine: line, text: message, hint: nil,
+                                  lineText: lineText(bytes, lineStart: recordStart), column: prefix.count + 1,
+                                  length: max(1, value.count)), maxIssues)
     }
 
     /// Scans one record starting at `position`; fills `fields` and returns how many, or nil at the end.
     @inline(__always)
-    private func nextRecord(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int, _ line: inout Int,
-                            into fields: inout [Field]) -> Int? {
+    static func nextRecord(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int, _ line: inout Int,
+                           into fields: inout [Field]) -> Int? {
         let n = bytes.count
         guard position < n else { return nil }
         var count = 0
@@ -137,7 +199,7 @@ struct CSVTableReader {
                 if i < n { i += 1 } // closing quote
                 // Anything between the closing quote and the delimiter is kept out of the value.
                 while i < n, bytes[i] != 0x2C, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
-                if field.start == field.end { field.escaped = true } // `""`: present but empty
+                if field.start == field.end { field.escaped = true } // `""`: written, but empty
             } else {
                 field.start = i
                 while i < n {
@@ -160,7 +222,7 @@ struct CSVTableReader {
         return count
     }
 
-    private func unescape(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Field, into scratch: inout [UInt8]) {
+    static func unescape(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Field, into scratch: inout [UInt8]) {
         scratch.removeAll(keepingCapacity: true)
         var i = field.start
         while i < field.end {
@@ -169,37 +231,20 @@ struct CSVTableReader {
         }
     }
 
-    private func text(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Field) -> String {
+    func text(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Field) -> String {
         var scratch: [UInt8] = []
         if field.escaped {
-            unescape(bytes, field, into: &scratch)
+            CSVTableReader.unescape(bytes, field, into: &scratch)
             return String(decoding: scratch, as: UTF8.self)
         }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self)
     }
 
     /// The physical line starting at `lineStart`, without its line break.
-    private func lineText(_ bytes: UnsafeBufferPointer<UInt8>, lineStart: Int) -> String {
+    func lineText(_ bytes: UnsafeBufferPointer<UInt8>, lineStart: Int) -> String {
         var end = lineStart
         while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), as: UTF8.self)
-    }
-
-    private mutating func reportBadValue(_ bytes: UnsafeBufferPointer<UInt8>, field: Field, recordStart: Int, line: Int, row: Int,
-                                         column: String, expected: LocalizedText) {
-        guard issues.wantsMore else { issues.count(.badValue); return }
-        // The field's line and column within the record's first physical line.
-        let prefix = String(decoding: UnsafeBufferPointer(rebasing: bytes[recordStart..<field.start]), as: UTF8.self)
-        let lineText = lineText(bytes, lineStart: recordStart)
-        let value = text(bytes, field)
-        issues.add(DataIssue(reason: .badValue, table: table.index, row: row,
-                             diagnostic: Diagnostic(severity: .error, text: Catalog.badValue(value, column: column, expected: expected),
-                                                    file: file, location: SourceLocation(line: line, column: prefix.count + 1),
-                                                    lineText: lineText, caretColumn: prefix.count + 1, caretLength: max(1, value.count))))
-    }
-
-    private mutating func report(_ reason: DataIssue.Reason, row: Int, _ diagnostic: Diagnostic) {
-        issues.add(DataIssue(reason: reason, table: table.index, row: row, diagnostic: diagnostic))
     }
 }
 
@@ -221,8 +266,8 @@ final class IssueList: @unchecked Sendable {
         if kept.count < limit { kept.append(issue) }
     }
 
-    func count(_ reason: DataIssue.Reason) {
+    func count(_ reason: DataIssue.Reason, _ n: Int = 1) {
         lock.lock(); defer { lock.unlock() }
-        counts[reason, default: 0] += 1
+        counts[reason, default: 0] += n
     }
 }

@@ -1,31 +1,47 @@
 import Foundation
 
 /// Builds one typed column from field bytes, converting each value by the declared type.
-/// Only the array of the column's kind is used; separate arrays keep appends free of copies.
+/// Only the storage of the column's kind is used; separate arrays keep appends free of copies.
 struct ColumnBuilder {
-    enum Kind { case text, int, decimal, date, bool, duration }
+    enum Kind { case text, key, reference, int, decimal, date, bool, duration }
 
     let kind: Kind
-    let type: RType
-    private var ids: [Int32] = []
-    private(set) var pool: TextPool
-    private var ints: [Int64] = []
-    private var intMissing: [Bool] = []
-    private var days: [Int32] = []
-    private var bools: [UInt8] = []
-    private var decimals: [DecimalNumber?] = []
-    private var durations: [Duration?] = []
+    var ids: [Int32] = []
+    var interner: TextInterner
+    var ints: [Int64] = []
+    var intMissing: [Bool] = []
+    var days: [Int32] = []
+    var bools: [UInt8] = []
+    var decimals: [DecimalNumber?] = []
+    var durations: [Duration?] = []
+    /// For references: the referenced table's key pool and key id → row.
+    let target: ReferenceTarget?
+    /// The last field and its id: consecutive rows often repeat a value (the same enterprise).
+    private var previous: [UInt8] = []
+    private var previousId: Int32 = -1
+    /// Key columns: whether every key so far is greater than the one before.
+    private(set) var keysIncreasing = true
 
-    init(type: RType, capacity: Int, pool: TextPool? = nil) {
-        self.type = type
-        self.pool = pool ?? TextPool(capacity: 64)
+    struct ReferenceTarget: @unchecked Sendable {
+        /// The referenced table's name (for messages).
+        let table: String
+        let keys: TextPool
+        let rowByKeyId: [Int32]
+        let keyColumn: ColumnData
+    }
+
+    init(type: RType, capacity: Int, isKey: Bool = false, target: ReferenceTarget? = nil) {
+        self.target = target
+        interner = TextInterner(deduplicate: !isKey)
         switch type {
         case .int: kind = .int; ints.reserveCapacity(capacity); intMissing.reserveCapacity(capacity)
         case .decimal: kind = .decimal; decimals.reserveCapacity(capacity)
         case .date: kind = .date; days.reserveCapacity(capacity)
         case .bool: kind = .bool; bools.reserveCapacity(capacity)
         case .duration: kind = .duration; durations.reserveCapacity(capacity)
-        default: kind = .text; ids.reserveCapacity(capacity)
+        default:
+            kind = target != nil ? .reference : (isKey ? .key : .text)
+            ids.reserveCapacity(capacity)
         }
     }
 
@@ -37,18 +53,44 @@ struct ColumnBuilder {
         case .date: return Catalog.expectedDate
         case .bool: return Catalog.expectedBool
         case .duration: return Catalog.expectedDuration
-        case .text: return Catalog.expectedDecimal
+        case .text, .key, .reference: return Catalog.expectedDecimal
         }
     }
 
     /// Appends a field's value; an empty field is missing. Returns false if the value does not
-    /// convert (a missing value is appended in its place).
+    /// convert or (for references) names no row (a missing value is appended in its place).
     @inline(__always)
     mutating func append(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
         switch kind {
         case .text:
-            ids.append(field.isEmpty ? -1 : pool.intern(field))
+            if field.isEmpty { ids.append(-1); return true }
+            if previousId >= 0, sameAsPrevious(field) { ids.append(previousId); return true }
+            let id = interner.intern(field)
+            remember(field, id)
+            ids.append(id)
             return true
+        case .key:
+            if field.isEmpty { ids.append(-1); keysIncreasing = false; return true }
+            if keysIncreasing, previousId >= 0 {
+                keysIncreasing = previous.withUnsafeBufferPointer { TextInterner.compare($0, field) } < 0
+            }
+            let id = interner.intern(field)
+            remember(field, id)
+            ids.append(id)
+            return true
+        case .reference:
+            if field.isEmpty { ids.append(-1); return true }
+            if previousId >= -1, !previous.isEmpty, sameAsPrevious(field) {
+                ids.append(previousId)
+                return previousId >= 0
+            }
+            var row: Int32 = -1
+            if let target, let keyId = target.keys.storage.lookup(field), Int(keyId) < target.rowByKeyId.count {
+                row = target.rowByKeyId[Int(keyId)]
+            }
+            remember(field, row)
+            ids.append(row)
+            return row >= 0
         case .date:
             let trimmed = FieldParsing.trimmed(field)
             if trimmed.isEmpty { days.append(ColumnData.missingDate); return true }
@@ -82,9 +124,41 @@ struct ColumnBuilder {
         }
     }
 
+    @inline(__always)
+    private func sameAsPrevious(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard previous.count == field.count, !field.isEmpty, let other = field.baseAddress else { return false }
+        return previous.withUnsafeBufferPointer { mine in
+            guard let base = mine.baseAddress else { return false }
+            return memcmp(base, other, field.count) == 0
+        }
+    }
+
+    @inline(__always)
+    private mutating func remember(_ field: UnsafeBufferPointer<UInt8>, _ id: Int32) {
+        previous.removeAll(keepingCapacity: true)
+        previous.append(contentsOf: field)
+        previousId = id
+    }
+
+    /// Appends another chunk's column (rows after this one's).
+    mutating func absorb(_ other: ColumnBuilder) {
+        switch kind {
+        case .text, .key:
+            let remap = interner.absorb(other.interner)
+            ids.append(contentsOf: other.ids.map { $0 < 0 ? -1 : remap[Int($0)] })
+        case .reference: ids.append(contentsOf: other.ids)
+        case .int: ints.append(contentsOf: other.ints); intMissing.append(contentsOf: other.intMissing)
+        case .decimal: decimals.append(contentsOf: other.decimals)
+        case .date: days.append(contentsOf: other.days)
+        case .bool: bools.append(contentsOf: other.bools)
+        case .duration: durations.append(contentsOf: other.durations)
+        }
+    }
+
     func build() -> ColumnData {
         switch kind {
-        case .text: return .text(ids, pool)
+        case .text, .key: return .text(ids, TextPool(interner))
+        case .reference: return .reference(ids, key: target?.keyColumn ?? .text([], TextPool(TextInterner(deduplicate: true))))
         case .int: return .int(ints, missing: intMissing)
         case .decimal: return .decimal(decimals)
         case .date: return .date(days)
@@ -107,26 +181,32 @@ enum FieldParsing {
     /// `YYYY-MM-DD`, and what spreadsheets write on Chinese systems: `YYYY/M/D`, `YYYY-M-D`, `YYYY.M.D`.
     @inline(__always)
     static func date(_ field: UnsafeBufferPointer<UInt8>) -> Int32? {
-        if field.count == 10, field[4] == 0x2D, field[7] == 0x2D { return CivilDate.parse(field) }
-        var parts = [0, 0, 0]
-        var digits = [0, 0, 0]
-        var part = 0
+        var year = 0, month = 0, day = 0
+        var digits = 0, part = 0
         var separator: UInt8 = 0
         for byte in field {
             if byte >= 0x30, byte <= 0x39 {
-                parts[part] = parts[part] * 10 + Int(byte - 0x30)
-                digits[part] += 1
-                if digits[part] > 4 { return nil }
+                let digit = Int(byte - 0x30)
+                switch part {
+                case 0: year = year * 10 + digit
+                case 1: month = month * 10 + digit
+                default: day = day * 10 + digit
+                }
+                digits += 1
+                if digits > (part == 0 ? 4 : 2) { return nil }
             } else if byte == 0x2D || byte == 0x2F || byte == 0x2E {
+                if part == 0 && digits != 4 { return nil }
+                if part > 0 && digits == 0 { return nil }
                 if separator == 0 { separator = byte } else if separator != byte { return nil }
                 part += 1
+                digits = 0
                 if part > 2 { return nil }
             } else {
                 return nil
             }
         }
-        guard part == 2, digits[0] == 4, (1...2).contains(digits[1]), (1...2).contains(digits[2]) else { return nil }
-        return CivilDate.dayNumber(year: parts[0], month: parts[1], day: parts[2])
+        guard part == 2, digits > 0 else { return nil }
+        return CivilDate.dayNumber(year: year, month: month, day: day)
     }
 
     @inline(__always)
@@ -148,7 +228,12 @@ enum FieldParsing {
         return value
     }
 
+    @inline(__always)
     static func bool(_ field: UnsafeBufferPointer<UInt8>) -> Bool? {
+        // The common spellings first, without making a String.
+        if field.count == 4, field[0] | 0x20 == 0x74, field[1] | 0x20 == 0x72, field[2] | 0x20 == 0x75, field[3] | 0x20 == 0x65 { return true }
+        if field.count == 5, field[0] | 0x20 == 0x66, field[1] | 0x20 == 0x61, field[2] | 0x20 == 0x6C, field[3] | 0x20 == 0x73,
+           field[4] | 0x20 == 0x65 { return false }
         switch String(decoding: field, as: UTF8.self).lowercased() {
         case "true", "1", "是", "yes", "y", "t": return true
         case "false", "0", "否", "no", "n", "f": return false

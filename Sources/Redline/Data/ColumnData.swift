@@ -10,6 +10,9 @@ enum ColumnData: @unchecked Sendable {
     /// 0 false, 1 true, 2 missing.
     case bool([UInt8])
     case duration([Duration?])
+    /// A reference resolved while loading: the referenced row (`-1` = missing), shown as that
+    /// row's key.
+    indirect case reference([Int32], key: ColumnData)
 
     static let missingDate = Int32.min
     static let missingBool: UInt8 = 2
@@ -22,6 +25,7 @@ enum ColumnData: @unchecked Sendable {
         case .date(let values): return values.count
         case .bool(let values): return values.count
         case .duration(let values): return values.count
+        case .reference(let rows, _): return rows.count
         }
     }
 
@@ -41,6 +45,9 @@ enum ColumnData: @unchecked Sendable {
             let b = values[row]
             return b == ColumnData.missingBool ? .missing : .bool(b == 1)
         case .duration(let values): return values[row].map(Value.duration) ?? .missing
+        case .reference(let rows, let key):
+            let target = rows[row]
+            return target < 0 ? .missing : key.value(Int(target))
         }
     }
 
@@ -52,6 +59,7 @@ enum ColumnData: @unchecked Sendable {
         case .date(let values): return values[row] == ColumnData.missingDate
         case .bool(let values): return values[row] == ColumnData.missingBool
         case .duration(let values): return values[row] == nil
+        case .reference(let rows, _): return rows[row] < 0
         }
     }
 
@@ -64,6 +72,7 @@ enum ColumnData: @unchecked Sendable {
         case .date(let values): return .date(rows.map { values[$0] })
         case .bool(let values): return .bool(rows.map { values[$0] })
         case .duration(let values): return .duration(rows.map { values[$0] })
+        case .reference(let targets, let key): return .reference(rows.map { targets[$0] }, key: key)
         }
     }
 }

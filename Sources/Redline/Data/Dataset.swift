@@ -103,80 +103,113 @@ extension Program {
         }
         if !fatal.isEmpty { return DataLoadResult(dataset: nil, diagnostics: fatal, errorCount: fatal.count) }
 
-        // Tables load in parallel: they are independent until references are linked.
-        let found = sources
-        let slots = LoadSlots(count: sources.count)
-        DispatchQueue.concurrentPerform(iterations: found.count) { index in
-            let source = found[index]
-            guard let data = FileManager.default.contents(atPath: source.path) else {
-                slots.set(index, nil, DataFile(path: source.path, table: source.table.name, encoding: "?", rows: 0, sha256: nil))
-                return
+        // Referenced tables load first, so that references resolve to rows while the
+        // referencing files are parsed; each file is parsed in chunks on all cores.
+        var loaded: [TableData?] = Array(repeating: nil, count: schema.tables.count)
+        var files: [DataFile?] = Array(repeating: nil, count: schema.tables.count)
+        var increasing = Array(repeating: false, count: schema.tables.count)
+        let referenced = Set(schema.tables.flatMap { $0.columns.compactMap(\.target) })
+        let sourceByTable = Dictionary(uniqueKeysWithValues: sources.map { ($0.table.index, $0) })
+        for level in TableLoading.levels(schema) {
+            for table in level {
+                guard let source = sourceByTable[table] else { continue }
+                var targets: [Int: ColumnBuilder.ReferenceTarget] = [:]
+                for (c, column) in schema.tables[table].columns.enumerated() {
+                    guard let target = column.target, target != table, let data = loaded[target],
+                          case .text(let ids, let pool) = data.columns[schema.tables[target].keyColumn], pool.storage.isIndexed else { continue }
+                    var rowByKeyId = [Int32](repeating: -1, count: pool.count)
+                    for (row, id) in ids.enumerated() where id >= 0 { rowByKeyId[Int(id)] = Int32(row) }
+                    targets[c] = ColumnBuilder.ReferenceTarget(table: data.name, keys: pool, rowByKeyId: rowByKeyId,
+                                                               keyColumn: data.columns[schema.tables[target].keyColumn])
+                }
+                let result = TableLoading.load(source.table, path: source.path, format: source.format, options: options,
+                                               targets: targets, indexKeys: referenced.contains(table), issues: issues)
+                loaded[table] = result.table
+                files[table] = result.file
+                increasing[table] = result.keysIncreasing
             }
-            let (table, file) = TableLoading.load(source.table, path: source.path, format: source.format, data: data,
-                                                  options: options, issues: issues)
-            slots.set(index, table, file)
         }
         var calendar: WorkCalendar? = nil
         if let calendarPath = options.calendarPath {
             calendar = TableLoading.loadCalendar(calendarPath, issues: issues)
         }
-        let loaded = slots.tables
         if loaded.contains(where: { $0 == nil }) || (!options.lenient && issues.total > 0) {
             return DataLoadResult(dataset: nil, diagnostics: issues.kept.map(\.diagnostic) + fatal, errorCount: issues.total + fatal.count)
         }
-        var linker = Linker(schema: schema, tables: loaded.compactMap { $0 }, lenient: options.lenient, issues: issues)
+        var linker = Linker(schema: schema, tables: loaded.compactMap { $0 }, keysIncreasing: increasing, lenient: options.lenient, issues: issues)
         linker.link()
         if !options.lenient && issues.total > 0 {
             return DataLoadResult(dataset: nil, diagnostics: issues.kept.map(\.diagnostic), errorCount: issues.total)
         }
         var skipped: [String: Int] = [:]
         for (reason, count) in issues.counts { skipped[reason.rawValue] = count }
-        let files = zip(slots.files, linker.tables).map { file, table in
-            DataFile(path: file.path, table: file.table, encoding: file.encoding, rows: table.rowCount, sha256: file.sha256)
+        let dataFiles = zip(files, linker.tables).map { file, table in
+            DataFile(path: file?.path ?? "", table: table.name, encoding: file?.encoding ?? "", rows: table.rowCount, sha256: file?.sha256)
         }
-        let dataset = Dataset(schema: schema, tables: linker.tables, calendar: calendar, files: files,
+        let dataset = Dataset(schema: schema, tables: linker.tables, calendar: calendar, files: dataFiles,
                               skippedRows: skipped, loadSeconds: Date().timeIntervalSince(started))
         return DataLoadResult(dataset: dataset, diagnostics: issues.kept.map(\.diagnostic), errorCount: issues.total)
     }
 }
 
-/// Results of parallel loads, one slot per table.
-private final class LoadSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var tables: [TableData?]
-    private(set) var files: [DataFile]
-
-    init(count: Int) {
-        tables = Array(repeating: nil, count: count)
-        files = Array(repeating: DataFile(path: "", table: "", encoding: "", rows: 0, sha256: nil), count: count)
-    }
-
-    func set(_ index: Int, _ table: TableData?, _ file: DataFile) {
-        lock.lock(); defer { lock.unlock() }
-        tables[index] = table
-        files[index] = file
-    }
-}
-
 /// Reading one data file into a table.
 enum TableLoading {
-    static func load(_ table: TableSchema, path: String, format: String, data: Data, options: LoadOptions,
-                     issues: IssueList) -> (TableData?, DataFile) {
+    /// Groups of tables to load in order: a table comes after every table it references
+    /// (tables in a reference cycle load together and are linked afterwards).
+    static func levels(_ schema: Schema) -> [[Int]] {
+        var level = Array(repeating: 0, count: schema.tables.count)
+        // Longest reference chain, bounded by the table count so cycles stop.
+        for _ in 0..<schema.tables.count {
+            var changed = false
+            for table in schema.tables {
+                for target in table.columns.compactMap(\.target) where target != table.index {
+                    if level[table.index] < level[target] + 1, level[target] + 1 < schema.tables.count {
+                        level[table.index] = level[target] + 1
+                        changed = true
+                    }
+                }
+            }
+            if !changed { break }
+        }
+        let top = level.max() ?? 0
+        return (0...top).map { l in schema.tables.indices.filter { level[$0] == l } }
+    }
+
+    struct Loaded {
+        let table: TableData?
+        let file: DataFile
+        let keysIncreasing: Bool
+    }
+
+    static func load(_ table: TableSchema, path: String, format: String, options: LoadOptions,
+                     targets: [Int: ColumnBuilder.ReferenceTarget], indexKeys: Bool, issues: IssueList) -> Loaded {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+            issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
+                                 diagnostic: Diagnostic(severity: .error, text: LocalizedText("cannot read the file", zh: "无法读取文件"), file: path,
+                                                        location: SourceLocation(line: 0, column: 0), lineText: "", caretColumn: 1, caretLength: 1)))
+            return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
+        }
         let sha = options.hashFiles ? data.withUnsafeBytes { SHA256.hex($0.bindMemory(to: UInt8.self)) } : nil
         if format != "csv" {
-            let result = JSONTableReader(table: table, file: path, issues: issues).read(data, linesFormat: format == "jsonl")
-            return (result, DataFile(path: path, table: table.name, encoding: "JSON", rows: result?.rowCount ?? 0, sha256: sha))
+            let result = JSONTableReader(table: table, file: path, issues: issues).read(data, linesFormat: format == "jsonl", indexKeys: indexKeys)
+            return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: "JSON", rows: result?.rowCount ?? 0, sha256: sha),
+                          keysIncreasing: false)
         }
         guard let (bytes, encoding) = TextEncoding.decode(data) else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                  diagnostic: Diagnostic(severity: .error, text: Catalog.unreadableEncoding, file: path,
                                                         location: SourceLocation(line: 1, column: 1), lineText: "", caretColumn: 1, caretLength: 1)))
-            return (nil, DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: sha))
+            return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: sha), keysIncreasing: false)
         }
-        var reader = CSVTableReader(table: table, file: path, lenient: options.lenient, issues: issues)
-        let result = bytes.withUnsafeBytes { reader.read($0.bindMemory(to: UInt8.self)) }
-        return (result, DataFile(path: path, table: table.name, encoding: encoding.rawValue, rows: result?.rowCount ?? 0, sha256: sha))
+        let reader = CSVTableReader(table: table, file: path, targets: targets)
+        let (result, increasing) = bytes.withUnsafeBytes { raw -> (TableData?, Bool) in
+            let buffer = raw.bindMemory(to: UInt8.self)
+            return CSVLoading.read(buffer, reader: reader, options: options, indexKeys: indexKeys, issues: issues)
+        }
+        return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: encoding.rawValue, rows: result?.rowCount ?? 0, sha256: sha),
+                      keysIncreasing: increasing)
     }
+
 
     /// A calendar CSV: `date,kind` rows, kind `holiday`/`假日` or `workday`/`工作日`.
     static func loadCalendar(_ path: String, issues: IssueList) -> WorkCalendar? {
@@ -185,9 +218,8 @@ enum TableLoading {
             ColumnSchema(name: "kind", type: .text, optional: false, target: nil),
         ], declaration: TableDecl(name: Name(text: "calendar", span: .none), key: nil, columns: [], span: .none),
            source: SourceFile(name: path, text: ""))
-        guard let data = FileManager.default.contents(atPath: path),
-              let (table, _) = Optional(load(schema, path: path, format: "csv", data: data, options: LoadOptions(), issues: issues)),
-              let table, case .date(let days) = table.columns[0], case .text(let kinds, let pool) = table.columns[1] else {
+        let loaded = load(schema, path: path, format: "csv", options: LoadOptions(), targets: [:], indexKeys: false, issues: issues)
+        guard let table = loaded.table, case .date(let days) = table.columns[0], case .text(let kinds, let pool) = table.columns[1] else {
             issues.add(DataIssue(reason: .badValue, table: -1, row: 0,
                                  diagnostic: Diagnostic(severity: .error, text: LocalizedText("cannot read the calendar", zh: "无法读取日历文件"),
                                                         file: path, location: SourceLocation(line: 0, column: 0), lineText: "",

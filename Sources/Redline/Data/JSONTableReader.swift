@@ -7,7 +7,7 @@ struct JSONTableReader {
     let file: String
     let issues: IssueList
 
-    func read(_ data: Data, linesFormat: Bool) -> TableData? {
+    func read(_ data: Data, linesFormat: Bool, indexKeys: Bool) -> TableData? {
         var objects: [(line: Int, object: Any)] = []
         if linesFormat {
             let text = String(decoding: data, as: UTF8.self)
@@ -32,7 +32,9 @@ struct JSONTableReader {
                 return nil
             }
         }
-        var builders = table.columns.map { ColumnBuilder(type: $0.type, capacity: objects.count) }
+        var builders = table.columns.enumerated().map { index, column in
+            ColumnBuilder(type: column.type, capacity: objects.count, isKey: index == table.keyColumn && column.type == .text)
+        }
         var lines: [Int32] = []
         var bad: Set<Int> = []
         var missingReported: Set<String> = []
@@ -66,6 +68,9 @@ struct JSONTableReader {
             lines.append(Int32(clamping: line))
         }
         if !missingReported.isEmpty { return nil }
+        if indexKeys, builders.indices.contains(table.keyColumn), builders[table.keyColumn].kind == .key {
+            builders[table.keyColumn].interner.buildIndex()
+        }
         var columns = builders.map { $0.build() }
         if !bad.isEmpty {
             let keep = (0..<lines.count).filter { !bad.contains($0) }

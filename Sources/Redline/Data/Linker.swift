@@ -6,13 +6,16 @@ import Foundation
 struct Linker {
     let schema: Schema
     var tables: [TableData]
+    /// Per table: the keys were strictly increasing as read (so unique, and in key order).
+    var keysIncreasing: [Bool]
     let lenient: Bool
     let issues: IssueList
     private var lineCache: [String: [Substring]] = [:]
 
-    init(schema: Schema, tables: [TableData], lenient: Bool, issues: IssueList) {
+    init(schema: Schema, tables: [TableData], keysIncreasing: [Bool], lenient: Bool, issues: IssueList) {
         self.schema = schema
         self.tables = tables
+        self.keysIncreasing = keysIncreasing
         self.lenient = lenient
         self.issues = issues
     }
@@ -22,6 +25,7 @@ struct Linker {
             var bad = checkKeys(table)
             bad.formUnion(resolveReferences(table))
             if !bad.isEmpty, lenient {
+                keysIncreasing[table] = false
                 drop(bad, from: table)
                 _ = checkKeys(table)
                 _ = resolveReferences(table)
@@ -55,19 +59,25 @@ struct Linker {
         let keyName = schema.tables[t].columns[keyColumn].name
         var bad: Set<Int> = []
         switch table.columns[keyColumn] {
-        case .text(let ids, let pool):
+        case .text(let ids, let original):
+            // Keys read in increasing order are unique; otherwise equal keys are found through the
+            // pool's index, which finds the first row with the same bytes.
+            let pool = keysIncreasing[t] ? original : indexedKeyPool(t)
             var first = [Int32](repeating: -1, count: pool.count)
             for row in 0..<table.rowCount {
                 let id = ids[row]
                 if id < 0 {
                     bad.insert(row)
                     report(.missingKey, t, row, Catalog.missingKey(keyName), value: nil)
-                } else if first[Int(id)] >= 0 {
+                    continue
+                }
+                let canonical = keysIncreasing[t] ? id : (pool.storage.withBytes(id) { pool.storage.lookup($0) } ?? id)
+                if first[Int(canonical)] >= 0 {
                     bad.insert(row)
-                    let firstLine = Int(table.lines[Int(first[Int(id)])])
+                    let firstLine = Int(table.lines[Int(first[Int(canonical)])])
                     report(.duplicateKey, t, row, Catalog.duplicateKey(pool.string(id), column: keyName, firstLine: firstLine), value: pool.string(id))
                 } else {
-                    first[Int(id)] = Int32(row)
+                    first[Int(canonical)] = Int32(row)
                 }
             }
             tables[t].rowByKeyId = first
@@ -90,12 +100,30 @@ struct Linker {
         return bad
     }
 
+    /// The key column's pool with a hash index (built here if the loader did not).
+    private mutating func indexedKeyPool(_ t: Int) -> TextPool {
+        let keyColumn = schema.tables[t].keyColumn
+        guard case .text(let ids, let pool) = tables[t].columns[keyColumn] else { return TextPool(TextInterner(deduplicate: true)) }
+        if pool.storage.isIndexed { return pool }
+        var storage = pool.storage
+        storage.buildIndex()
+        let indexed = TextPool(storage)
+        tables[t].columns[keyColumn] = .text(ids, indexed)
+        return indexed
+    }
+
     // MARK: References
 
     private mutating func resolveReferences(_ t: Int) -> Set<Int> {
         var bad: Set<Int> = []
         for (c, column) in schema.tables[t].columns.enumerated() {
             guard let target = column.target else { continue }
+            if case .reference(let rows, _) = tables[t].columns[c] {
+                // Resolved while the file was read.
+                tables[t].forward[c] = rows
+                continue
+            }
+            if case .text = tables[target].columns[schema.tables[target].keyColumn] { _ = indexedKeyPool(target) }
             let targetTable = tables[target]
             let targetKey = schema.tables[target].keyColumn
             var rows = [Int32](repeating: -1, count: tables[t].rowCount)
@@ -109,8 +137,7 @@ struct Linker {
                     var targetRow = resolved[Int(id)]
                     if targetRow == -2 {
                         targetRow = -1
-                        var text = pool.string(id)
-                        if let keyId = text.withUTF8({ targetPool.lookup($0) }), Int(keyId) < targetTable.rowByKeyId.count {
+                        if let keyId = targetPool.lookup(pool.string(id)), Int(keyId) < targetTable.rowByKeyId.count {
                             targetRow = targetTable.rowByKeyId[Int(keyId)]
                         }
                         resolved[Int(id)] = targetRow
@@ -154,6 +181,7 @@ struct Linker {
     /// Evidence and reports list rows in key order; files usually are in key order already,
     /// which one pass confirms without sorting.
     private mutating func orderByKey(_ t: Int) {
+        if keysIncreasing[t] { return }
         let table = tables[t]
         let keyColumn = table.columns[schema.tables[t].keyColumn]
         let less: (Int32, Int32) -> Bool

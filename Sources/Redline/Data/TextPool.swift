@@ -1,25 +1,30 @@
 import Foundation
 
-/// Interned text: each distinct value is stored once and named by a dense id, so columns hold
-/// 4-byte ids, equality is integer equality, and a value's String is made only when shown.
+/// Interned text while a column is being built: each distinct value stored once and named by a
+/// dense id. A value type, so the hot loop that fills it pays no class-access checks.
 ///
-/// The hash table is keyed by the UTF-8 bytes, so interning a CSV field never builds a String.
-final class TextPool: @unchecked Sendable {
-    /// UTF-8 bytes of all values, one after another.
+/// In `deduplicate` mode the hash table is keyed by the UTF-8 bytes, so interning a CSV field
+/// never builds a String. Key columns use append mode (one id per row, no hashing) and get an
+/// index only when another table references them.
+struct TextInterner: Sendable {
     private(set) var bytes: [UInt8] = []
     /// Start of value `id` in `bytes`; `starts[id + 1]` is its end.
     private(set) var starts: [Int] = [0]
     private var hashes: [UInt32] = []
-    /// Open addressing: slot → id + 1 (0 = empty).
-    private var table: [Int32]
-    private var mask: Int
-    /// Strings made so far (made on first use).
-    private var strings: [String?] = []
-    private let lock = NSLock()
+    /// Open addressing: slot → id + 1 (0 = empty). Empty until indexed in append mode.
+    private var table: [Int32] = []
+    private var mask = 0
+    let deduplicate: Bool
 
     var count: Int { starts.count - 1 }
+    var isIndexed: Bool { !table.isEmpty }
 
-    init(capacity: Int = 16) {
+    init(deduplicate: Bool, capacity: Int = 16) {
+        self.deduplicate = deduplicate
+        if deduplicate { makeTable(capacity) }
+    }
+
+    private mutating func makeTable(_ capacity: Int) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         table = Array(repeating: 0, count: size)
@@ -28,17 +33,17 @@ final class TextPool: @unchecked Sendable {
 
     @inline(__always)
     static func hash(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        // FNV-1a: simple, fast on short keys, good enough for open addressing with a power-of-two table.
+        // FNV-1a: simple and quick on the short values of CSV cells.
         var h: UInt32 = 2166136261
-        for byte in buffer {
-            h = (h ^ UInt32(byte)) &* 16777619
-        }
+        for byte in buffer { h = (h ^ UInt32(byte)) &* 16777619 }
         return h
     }
 
-    /// The id of these bytes, adding them if new.
-    func intern(_ buffer: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let h = TextPool.hash(buffer)
+    /// The id of these bytes: an existing one (deduplicate mode) or a new one.
+    @inline(__always)
+    mutating func intern(_ buffer: UnsafeBufferPointer<UInt8>) -> Int32 {
+        guard deduplicate else { return append(buffer, hash: 0) }
+        let h = TextInterner.hash(buffer)
         var slot = Int(h) & mask
         while true {
             let entry = table[slot]
@@ -47,25 +52,41 @@ final class TextPool: @unchecked Sendable {
             if hashes[id] == h, equals(id, buffer) { return Int32(id) }
             slot = (slot + 1) & mask
         }
-        let id = count
+        let id = append(buffer, hash: h)
+        table[slot] = id + 1
+        if count * 2 > table.count { rehash(table.count * 2) }
+        return id
+    }
+
+    @inline(__always)
+    private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
         bytes.append(contentsOf: buffer)
         starts.append(bytes.count)
-        hashes.append(h)
-        strings.append(nil)
-        table[slot] = Int32(id + 1)
-        if count * 2 > table.count { grow() }
-        return Int32(id)
+        if deduplicate { hashes.append(hash) }
+        return Int32(count - 1)
     }
 
-    /// The id of a String, adding it if new.
-    func intern(_ text: String) -> Int32 {
-        var text = text
-        return text.withUTF8 { intern($0) }
+    /// Builds the hash index of an append-mode pool (for lookups by key).
+    mutating func buildIndex() {
+        guard !deduplicate, table.isEmpty else { return }
+        hashes = (0..<count).map { id in bytes.withUnsafeBufferPointer { TextInterner.hash(UnsafeBufferPointer(rebasing: $0[starts[id]..<starts[id + 1]])) } }
+        rehash(max(16, count * 2))
     }
 
-    /// The id of these bytes if present.
+    private mutating func rehash(_ size: Int) {
+        makeTable(size / 2)
+        for id in 0..<count {
+            var slot = Int(hashes[id]) & mask
+            while table[slot] != 0 { slot = (slot + 1) & mask }
+            table[slot] = Int32(id + 1)
+        }
+    }
+
+    /// The id of these bytes if present (the pool must be indexed).
+    @inline(__always)
     func lookup(_ buffer: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let h = TextPool.hash(buffer)
+        guard !table.isEmpty else { return nil }
+        let h = TextInterner.hash(buffer)
         var slot = Int(h) & mask
         while true {
             let entry = table[slot]
@@ -76,30 +97,68 @@ final class TextPool: @unchecked Sendable {
         }
     }
 
-    func lookup(_ text: String) -> Int32? {
-        var text = text
-        return text.withUTF8 { lookup($0) }
-    }
-
     @inline(__always)
-    private func equals(_ id: Int, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    func equals(_ id: Int, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = starts[id], end = starts[id + 1]
         guard end - start == buffer.count else { return false }
+        if buffer.isEmpty { return true }
         return bytes.withUnsafeBufferPointer { all in
-            guard let base = all.baseAddress, let other = buffer.baseAddress else { return buffer.isEmpty }
+            guard let base = all.baseAddress, let other = buffer.baseAddress else { return false }
             return memcmp(base + start, other, buffer.count) == 0
         }
     }
 
-    private func grow() {
-        let size = table.count * 2
-        table = Array(repeating: 0, count: size)
-        mask = size - 1
-        for id in 0..<count {
-            var slot = Int(hashes[id]) & mask
-            while table[slot] != 0 { slot = (slot + 1) & mask }
-            table[slot] = Int32(id + 1)
+    /// The bytes of an id.
+    @inline(__always)
+    func withBytes<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[starts[Int(id)]..<starts[Int(id) + 1]])) }
+    }
+
+    /// Byte-wise comparison of two ids' texts (UTF-8 byte order is code point order).
+    func compare(_ a: Int32, _ b: Int32) -> Int {
+        if a == b { return 0 }
+        return withBytes(a) { x in withBytes(b) { y in TextInterner.compare(x, y) } }
+    }
+
+    static func compare(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = Swift.min(x.count, y.count)
+        if common > 0, let a = x.baseAddress, let b = y.baseAddress {
+            let result = memcmp(a, b, common)
+            if result != 0 { return result < 0 ? -1 : 1 }
         }
+        return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
+    }
+
+    /// Appends every value of another pool; returns the new id of each of its ids.
+    mutating func absorb(_ other: TextInterner) -> [Int32] {
+        if !deduplicate {
+            let base = Int32(count)
+            let shift = bytes.count
+            bytes.append(contentsOf: other.bytes)
+            starts.append(contentsOf: other.starts.dropFirst().map { $0 + shift })
+            return (0..<Int32(other.count)).map { $0 + base }
+        }
+        return (0..<Int32(other.count)).map { id in other.withBytes(id) { intern($0) } }
+    }
+}
+
+/// A finished, immutable text pool shared by a column and the plans that read it.
+final class TextPool: @unchecked Sendable {
+    let storage: TextInterner
+    private let lock = NSLock()
+    /// Strings made so far (made on first use: most values are never shown).
+    private var strings: [String?]
+
+    init(_ storage: TextInterner) {
+        self.storage = storage
+        self.strings = Array(repeating: nil, count: storage.count)
+    }
+
+    var count: Int { storage.count }
+
+    func lookup(_ text: String) -> Int32? {
+        var text = text
+        return text.withUTF8 { storage.lookup($0) }
     }
 
     /// The text of an id (made once, then cached; safe from several threads).
@@ -108,24 +167,10 @@ final class TextPool: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let made = strings[index] { return made }
-        let made = bytes.withUnsafeBufferPointer { all in
-            String(decoding: UnsafeBufferPointer(rebasing: all[starts[index]..<starts[index + 1]]), as: UTF8.self)
-        }
+        let made = storage.withBytes(id) { String(decoding: $0, as: UTF8.self) }
         strings[index] = made
         return made
     }
 
-    /// Byte-wise comparison of two ids' texts (UTF-8 byte order is code point order).
-    func compare(_ a: Int32, _ b: Int32) -> Int {
-        if a == b { return 0 }
-        let (s1, e1) = (starts[Int(a)], starts[Int(a) + 1])
-        let (s2, e2) = (starts[Int(b)], starts[Int(b) + 1])
-        return bytes.withUnsafeBufferPointer { all -> Int in
-            guard let base = all.baseAddress else { return 0 }
-            let common = Swift.min(e1 - s1, e2 - s2)
-            let result = memcmp(base + s1, base + s2, common)
-            if result != 0 { return result < 0 ? -1 : 1 }
-            return (e1 - s1) < (e2 - s2) ? -1 : ((e1 - s1) == (e2 - s2) ? 0 : 1)
-        }
-    }
+    func compare(_ a: Int32, _ b: Int32) -> Int { storage.compare(a, b) }
 }

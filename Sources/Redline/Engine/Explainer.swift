@@ -68,7 +68,7 @@ struct Explainer {
     private func findRow(table: Int, key: String) -> Int32? {
         let data = dataset.tables[table]
         let keyColumn = program.schema.tables[table].keyColumn
-        if case .text(_, let pool) = data.columns[keyColumn] {
+        if case .text(_, let pool) = data.columns[keyColumn], pool.storage.isIndexed {
             guard let id = pool.lookup(key), Int(id) < data.rowByKeyId.count else { return nil }
             let row = data.rowByKeyId[Int(id)]
             return row >= 0 ? row : nil

@@ -43,7 +43,8 @@ extension Planner {
     /// the literal is looked up in the column's pool once, when planning.
     func planTextColumnTest(_ columnBound: Bound, equalTo texts: [String], negated: Bool) -> Plan? {
         guard !recordMissing, case .column(let target, let table, let column) = columnBound.kind,
-              let data = dataset?.tables[table], case .text(let ids, let pool) = data.columns[column] else { return nil }
+              let data = dataset?.tables[table], case .text(let ids, let pool) = data.columns[column],
+              pool.storage.isIndexed else { return nil }
         let record = plan(target)
         let wanted = Set(texts.compactMap { pool.lookup($0) })
         if wanted.count == 1, let only = wanted.first {

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Parses a CSV file's chunks in parallel and joins them in order: columns appended, text ids
+/// remapped into one pool, line numbers made absolute, problems reported with their real lines.
+enum CSVLoading {
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, reader: CSVTableReader, options: LoadOptions,
+                     indexKeys: Bool, issues: IssueList) -> (TableData?, Bool) {
+        guard let layout = reader.readLayout(bytes, issues: issues) else { return (nil, false) }
+        let ranges = reader.chunkRanges(bytes, from: layout.dataStart)
+        let chunks = ChunkSlots(count: ranges.count)
+        let maxIssues = options.maxErrors
+        // The buffer outlives the parallel loop (it is the caller's); it is only read.
+        let shared = SharedBytes(bytes)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+            chunks.set(index, reader.readChunk(shared.bytes, ranges[index], layout: layout, maxIssues: maxIssues))
+        }
+        let parsed = chunks.all
+        guard var merged = parsed.first else { return (nil, false) }
+        let keyColumn = reader.table.keyColumn
+        var keysIncreasing = merged.builders.indices.contains(keyColumn) && merged.builders[keyColumn].kind == .key
+            && merged.builders[keyColumn].keysIncreasing
+        var lines: [Int32] = []
+        var badRows: [Int] = []
+        var startLine = layout.dataLine
+        var rowBase = 0
+        for (index, chunk) in parsed.enumerated() {
+            for issue in chunk.issues {
+                let line = startLine + issue.relativeLine
+                issues.add(DataIssue(reason: issue.reason, table: reader.table.index, row: rowBase + issue.row,
+                                     diagnostic: Diagnostic(severity: .error, text: issue.text, hint: issue.hint, file: reader.file,
+                                                            location: SourceLocation(line: line, column: issue.column), lineText: issue.lineText,
+                                                            caretColumn: issue.column, caretLength: issue.length)))
+            }
+            for (reason, count) in chunk.issueCounts {
+                let shown = chunk.issues.filter { $0.reason == reason }.count
+                if count > shown { issues.count(reason, count - shown) }
+            }
+            let offset = Int32(clamping: startLine)
+            lines.append(contentsOf: chunk.lines.map { $0 + offset })
+            badRows.append(contentsOf: chunk.badRows.map { $0 + rowBase })
+            if index > 0 {
+                if keysIncreasing {
+                    // The order must also hold across the cut between chunks.
+                    let last = merged.builders[keyColumn].ids.last, first = chunk.builders[keyColumn].ids.first
+                    if let last, let first, last >= 0, first >= 0 {
+                        keysIncreasing = merged.builders[keyColumn].interner.withBytes(last) { a in
+                            chunk.builders[keyColumn].interner.withBytes(first) { b in TextInterner.compare(a, b) < 0 }
+                        } && chunk.builders[keyColumn].keysIncreasing
+                    }
+                }
+                for c in merged.builders.indices { merged.builders[c].absorb(chunk.builders[c]) }
+            }
+            startLine += chunk.newlines
+            rowBase += chunk.lines.count
+        }
+        if indexKeys, merged.builders.indices.contains(keyColumn), merged.builders[keyColumn].kind == .key {
+            merged.builders[keyColumn].interner.buildIndex()
+        }
+        var columns = merged.builders.map { $0.build() }
+        if !badRows.isEmpty {
+            // Rows with bad values are dropped (lenient) or the load fails anyway (strict).
+            let bad = Set(badRows)
+            let keep = (0..<lines.count).filter { !bad.contains($0) }
+            columns = columns.map { $0.selecting(keep) }
+            lines = keep.map { lines[$0] }
+        }
+        return (TableData(index: reader.table.index, name: reader.table.name, file: reader.file, columns: columns, lines: lines), keysIncreasing)
+    }
+}
+
+/// Results of parallel chunk parses, in chunk order.
+final class ChunkSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var chunks: [CSVTableReader.Chunk?]
+
+    init(count: Int) { chunks = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ chunk: CSVTableReader.Chunk) {
+        lock.lock(); defer { lock.unlock() }
+        chunks[index] = chunk
+    }
+
+    var all: [CSVTableReader.Chunk] {
+        lock.lock(); defer { lock.unlock() }
+        return chunks.compactMap { $0 }
+    }
+}
+
+/// Read-only bytes shared by the threads of one parallel parse.
+struct SharedBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+}

@@ -11,15 +11,23 @@ enum CSVLoading {
         let maxIssues = options.maxErrors
         // The buffer outlives the parallel loop (it is the caller's); it is only read.
         let shared = SharedBytes(bytes)
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
-            chunks.set(index, reader.readChunk(shared.bytes, ranges[index], layout: layout, maxIssues: maxIssues))
+        PhaseTimer.measure("parse \(ranges.count) chunks") {
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+                chunks.set(index, reader.readChunk(shared.bytes, ranges[index], layout: layout, maxIssues: maxIssues))
+            }
         }
         let parsed = chunks.all
         guard var merged = parsed.first else { return (nil, false) }
         let keyColumn = reader.table.keyColumn
         var keysIncreasing = merged.builders.indices.contains(keyColumn) && merged.builders[keyColumn].kind == .key
             && merged.builders[keyColumn].keysIncreasing
+        let totalRows = parsed.reduce(0) { $0 + $1.lines.count }
+        for c in merged.builders.indices {
+            let keyBytes = merged.builders[c].kind == .key ? parsed.reduce(0) { $0 + $1.builders[c].interner.bytes.count } : 0
+            merged.builders[c].reserve(rows: totalRows, keyBytes: keyBytes)
+        }
         var lines: [Int32] = []
+        lines.reserveCapacity(totalRows)
         var badRows: [Int] = []
         var startLine = layout.dataLine
         var rowBase = 0
@@ -36,8 +44,8 @@ enum CSVLoading {
                 if count > shown { issues.count(reason, count - shown) }
             }
             let offset = Int32(clamping: startLine)
-            lines.append(contentsOf: chunk.lines.map { $0 + offset })
-            badRows.append(contentsOf: chunk.badRows.map { $0 + rowBase })
+            for line in chunk.lines { lines.append(line + offset) }
+            for row in chunk.badRows { badRows.append(row + rowBase) }
             if index > 0 {
                 if keysIncreasing {
                     // The order must also hold across the cut between chunks.

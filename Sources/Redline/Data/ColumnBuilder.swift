@@ -144,14 +144,31 @@ struct ColumnBuilder {
     mutating func absorb(_ other: ColumnBuilder) {
         switch kind {
         case .text, .key:
-            let remap = interner.absorb(other.interner)
-            ids.append(contentsOf: other.ids.map { $0 < 0 ? -1 : remap[Int($0)] })
+            let base = Int32(interner.count)
+            if let remap = interner.absorb(other.interner) {
+                for id in other.ids { ids.append(id < 0 ? -1 : remap[Int(id)]) }
+            } else {
+                for id in other.ids { ids.append(id < 0 ? -1 : id + base) }
+            }
         case .reference: ids.append(contentsOf: other.ids)
         case .int: ints.append(contentsOf: other.ints); intMissing.append(contentsOf: other.intMissing)
         case .decimal: decimals.append(contentsOf: other.decimals)
         case .date: days.append(contentsOf: other.days)
         case .bool: bools.append(contentsOf: other.bools)
         case .duration: durations.append(contentsOf: other.durations)
+        }
+    }
+
+    /// Room for `rows` more rows (and, for keys, their bytes), so joining chunks copies once.
+    mutating func reserve(rows: Int, keyBytes: Int) {
+        switch kind {
+        case .text, .reference: ids.reserveCapacity(rows)
+        case .key: ids.reserveCapacity(rows); interner.reserve(values: rows, bytes: keyBytes)
+        case .int: ints.reserveCapacity(rows); intMissing.reserveCapacity(rows)
+        case .decimal: decimals.reserveCapacity(rows)
+        case .date: days.reserveCapacity(rows)
+        case .bool: bools.reserveCapacity(rows)
+        case .duration: durations.reserveCapacity(rows)
         }
     }
 

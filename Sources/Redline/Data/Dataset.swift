@@ -122,8 +122,10 @@ extension Program {
                     targets[c] = ColumnBuilder.ReferenceTarget(table: data.name, keys: pool, rowByKeyId: rowByKeyId,
                                                                keyColumn: data.columns[schema.tables[target].keyColumn])
                 }
-                let result = TableLoading.load(source.table, path: source.path, format: source.format, options: options,
-                                               targets: targets, indexKeys: referenced.contains(table), issues: issues)
+                let result = PhaseTimer.measure("load \(source.table.name)") {
+                    TableLoading.load(source.table, path: source.path, format: source.format, options: options,
+                                      targets: targets, indexKeys: referenced.contains(table), issues: issues)
+                }
                 loaded[table] = result.table
                 files[table] = result.file
                 increasing[table] = result.keysIncreasing
@@ -137,7 +139,7 @@ extension Program {
             return DataLoadResult(dataset: nil, diagnostics: issues.kept.map(\.diagnostic) + fatal, errorCount: issues.total + fatal.count)
         }
         var linker = Linker(schema: schema, tables: loaded.compactMap { $0 }, keysIncreasing: increasing, lenient: options.lenient, issues: issues)
-        linker.link()
+        PhaseTimer.measure("link") { linker.link() }
         if !options.lenient && issues.total > 0 {
             return DataLoadResult(dataset: nil, diagnostics: issues.kept.map(\.diagnostic), errorCount: issues.total)
         }
@@ -195,7 +197,7 @@ enum TableLoading {
             return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: "JSON", rows: result?.rowCount ?? 0, sha256: sha),
                           keysIncreasing: false)
         }
-        guard let (bytes, encoding) = TextEncoding.decode(data) else {
+        guard let (bytes, encoding) = PhaseTimer.measure("decode", { TextEncoding.decode(data) }) else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                  diagnostic: Diagnostic(severity: .error, text: Catalog.unreadableEncoding, file: path,
                                                         location: SourceLocation(line: 1, column: 1), lineText: "", caretColumn: 1, caretLength: 1)))

@@ -129,16 +129,23 @@ struct TextInterner: Sendable {
         return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
     }
 
-    /// Appends every value of another pool; returns the new id of each of its ids.
-    mutating func absorb(_ other: TextInterner) -> [Int32] {
+    /// Appends every value of another pool; returns the new id of each of its ids (append mode:
+    /// nil, the ids are shifted by the old count).
+    mutating func absorb(_ other: TextInterner) -> [Int32]? {
         if !deduplicate {
-            let base = Int32(count)
             let shift = bytes.count
             bytes.append(contentsOf: other.bytes)
-            starts.append(contentsOf: other.starts.dropFirst().map { $0 + shift })
-            return (0..<Int32(other.count)).map { $0 + base }
+            starts.reserveCapacity(starts.count + other.count)
+            for index in 1..<other.starts.count { starts.append(other.starts[index] + shift) }
+            return nil
         }
         return (0..<Int32(other.count)).map { id in other.withBytes(id) { intern($0) } }
+    }
+
+    /// Room for more values without regrowing.
+    mutating func reserve(values: Int, bytes byteCount: Int) {
+        bytes.reserveCapacity(byteCount)
+        starts.reserveCapacity(values + 1)
     }
 }
 
@@ -147,11 +154,10 @@ final class TextPool: @unchecked Sendable {
     let storage: TextInterner
     private let lock = NSLock()
     /// Strings made so far (made on first use: most values are never shown).
-    private var strings: [String?]
+    private var strings: [Int32: String] = [:]
 
     init(_ storage: TextInterner) {
         self.storage = storage
-        self.strings = Array(repeating: nil, count: storage.count)
     }
 
     var count: Int { storage.count }
@@ -163,12 +169,12 @@ final class TextPool: @unchecked Sendable {
 
     /// The text of an id (made once, then cached; safe from several threads).
     func string(_ id: Int32) -> String {
-        let index = Int(id)
         lock.lock()
         defer { lock.unlock() }
-        if let made = strings[index] { return made }
+        if let made = strings[id] { return made }
         let made = storage.withBytes(id) { String(decoding: $0, as: UTF8.self) }
-        strings[index] = made
+        // Keys of millions of rows are shown a few at a time: cache only small pools' values.
+        if storage.count <= 100_000 { strings[id] = made }
         return made
     }
 

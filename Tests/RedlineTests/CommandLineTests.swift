@@ -55,3 +55,82 @@ import Testing
         #expect(help.stdout.contains("check"))
     }
 }
+
+/// `run`, `explain` and `query` end to end.
+@Suite struct RunCommandTests {
+    @Test func runPrintsDecisionsAndSummary() throws {
+        let result = try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30", "--format", "csv"])
+        #expect(result.status == 0)
+        let golden = try String(contentsOf: Support.fixtures.appendingPathComponent("golden/three-always/decisions.csv"), encoding: .utf8)
+        #expect(result.stdout == golden)
+        #expect(result.stderr.contains("as of 2024-06-30: 12 subjects evaluated, 7 with an outcome"))
+        #expect(result.stderr.contains("actions: refer 2, close 3, suspend 1, undetermined 1"))
+    }
+
+    @Test func tableAlignsChineseText() throws {
+        let result = try Support.run(["run", "Rules/rectification-ledger.rl", "--data", "Rules/sample", "--as-of", "2024-06-30"])
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        // Every row's message column starts at the same display column.
+        let starts = lines.map { line -> Int in
+            let prefix = line.components(separatedBy: "  ").dropLast().joined(separator: "  ")
+            return DisplayWidth.of(prefix)
+        }
+        #expect(Set(starts.dropFirst(2)).count <= 2)
+        #expect(lines.count == 2 + 13)
+    }
+
+    @Test func outputIsWrittenWhole() throws {
+        let folder = try EngineSupport.folder([:])
+        let target = folder + "/report.json"
+        try "previous report".write(toFile: target, atomically: true, encoding: .utf8)
+        let result = try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30",
+                                      "--format", "json", "--output", target])
+        #expect(result.status == 0)
+        #expect(result.stdout == "")
+        let written = try String(contentsOfFile: target, encoding: .utf8)
+        #expect(written.hasPrefix("{\n  \"as_of\": \"2024-06-30\""))
+        // A failed run leaves the previous report untouched.
+        let failed = try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/calendar", "--output", target])
+        #expect(failed.status == 1)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == written)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
+    }
+
+    @Test func badDataExitsOneWithEveryError() throws {
+        var files = try EngineSupport.sampleFiles()
+        files["hazards.csv"] = files["hazards.csv"]!.replacingOccurrences(of: "2024-06-01,,", with: "2024-13-45,,")
+            .replacingOccurrences(of: "H011,E009", with: "H011,E099")
+        let folder = try EngineSupport.folder(files.mapValues { Array($0.utf8) })
+        let strict = try Support.run(["run", "Rules/three-always.rl", "--data", folder])
+        #expect(strict.status == 1)
+        #expect(strict.stdout == "")
+        #expect(strict.stderr.contains("`2024-13-45` in column `deadline` is not a date"))
+        #expect(strict.stderr.contains("`E099` in column `enterprise_id` is not a key of table `enterprises`"))
+        #expect(strict.stderr.contains("pass --lenient to skip bad rows"))
+        let lenient = try Support.run(["run", "Rules/three-always.rl", "--data", folder, "--lenient", "--as-of", "2024-06-30"])
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.contains("skipped rows: 2 (bad value 1, unknown reference 1)"))
+    }
+
+    @Test func explainSaysWhyNot() throws {
+        let result = try Support.run(["explain", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30", "E006"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("orders O002: `o.issued_on < i.date` is false: `o.issued_on` is 2024-06-01, `i.date` is 2024-06-01"))
+        let unknown = try Support.run(["explain", "Rules/three-always.rl", "--data", "Rules/sample", "E999"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "redline: no subject has the key `E999`\n")
+    }
+
+    @Test func queryGroupsAndSorts() throws {
+        let query = """
+        from h in hazards where h.level == "major" and unrectified(h, today) and h.found_on <= today
+        group by h.enterprise.county select county: h.enterprise.county, open: count sort by open desc, county limit 3
+        """
+        let result = try Support.run(["query", "--data", "Rules/sample", "--as-of", "2024-06-30", "Rules/three-always.rl", query, "--format", "csv"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "county,open\n郊区,2\n云冈区,1\n五台县,1\n")
+        let bad = try Support.run(["query", "--data", "Rules/sample", "Rules/three-always.rl", "from h in hazards where h.levl == 1"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("did you mean `level`?"))
+    }
+}

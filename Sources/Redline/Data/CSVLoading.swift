@@ -28,6 +28,7 @@ enum CSVLoading {
         }
         var lines: [Int32] = []
         lines.reserveCapacity(totalRows)
+        var skippedKeys: Set<String> = []
         var badRows: [Int] = []
         var startLine = layout.dataLine
         var rowBase = 0
@@ -46,6 +47,7 @@ enum CSVLoading {
             let offset = Int32(clamping: startLine)
             for line in chunk.lines { lines.append(line + offset) }
             for row in chunk.badRows { badRows.append(row + rowBase) }
+            skippedKeys.formUnion(chunk.skippedKeys)
             if index > 0 {
                 if keysIncreasing {
                     // The order must also hold across the cut between chunks.
@@ -72,7 +74,9 @@ enum CSVLoading {
             columns = columns.map { $0.selecting(keep) }
             lines = keep.map { lines[$0] }
         }
-        return (TableData(index: reader.table.index, name: reader.table.name, file: reader.file, columns: columns, lines: lines), keysIncreasing)
+        let data = TableData(index: reader.table.index, name: reader.table.name, file: reader.file, columns: columns, lines: lines)
+        data.skippedKeys = skippedKeys
+        return (data, keysIncreasing)
     }
 }
 

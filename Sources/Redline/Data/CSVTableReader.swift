@@ -50,6 +50,8 @@ struct CSVTableReader {
         var issues: [PendingIssue] = []
         var issueCounts: [DataIssue.Reason: Int] = [:]
         var newlines = 0
+        /// Keys of rows skipped as ragged: references to them are not reported again.
+        var skippedKeys: [String] = []
     }
 
     func readLayout(_ bytes: UnsafeBufferPointer<UInt8>, issues: IssueList) -> Layout? {
@@ -124,6 +126,8 @@ struct CSVTableReader {
             guard let count = CSVTableReader.nextRecord(slice, &position, &line, into: &fields) else { break }
             if count == 1, fields[0].start == fields[0].end, !fields[0].escaped { continue } // blank line
             if count != layout.fieldCount {
+                let keyField = sourceIndex[table.keyColumn]
+                if keyField < count { chunk.skippedKeys.append(text(bytes, fields[keyField])) }
                 let text = lineText(bytes, lineStart: recordStart)
                 note(&chunk, PendingIssue(reason: .raggedRow, row: chunk.lines.count, relativeLine: recordLine,
                                           text: Catalog.raggedRow(count, header: layout.fieldCount), hint: Catalog.raggedHint,
@@ -140,7 +144,10 @@ struct CSVTableReader {
                 } else {
                     converted = chunk.builders[columnIndex].append(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
                 }
-                if !converted {
+                if !converted, chunk.builders[columnIndex].lastFailureWasSkippedRow {
+                    rowIsBad = true
+                    chunk.issueCounts[.skippedReference, default: 0] += 1
+                } else if !converted {
                     rowIsBad = true
                     badValue(&chunk, bytes, field: field, recordStart: recordStart, line: recordLine, columnIndex: columnIndex, maxIssues: maxIssues)
                 }

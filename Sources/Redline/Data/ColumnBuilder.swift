@@ -18,9 +18,11 @@ struct ColumnBuilder {
     let target: ReferenceTarget?
     /// The last field and its id: consecutive rows often repeat a value (the same enterprise).
     private var previous: [UInt8] = []
-    private var previousId: Int32 = -1
+    private var previousId: Int32 = -3
     /// Key columns: whether every key so far is greater than the one before.
     private(set) var keysIncreasing = true
+    /// The last failed reference named a row that was itself skipped (already reported).
+    private(set) var lastFailureWasSkippedRow = false
 
     struct ReferenceTarget: @unchecked Sendable {
         /// The referenced table's name (for messages).
@@ -28,6 +30,7 @@ struct ColumnBuilder {
         let keys: TextPool
         let rowByKeyId: [Int32]
         let keyColumn: ColumnData
+        let skippedKeys: Set<String>
     }
 
     init(type: RType, capacity: Int, isKey: Bool = false, target: ReferenceTarget? = nil) {
@@ -65,6 +68,7 @@ struct ColumnBuilder {
         case .text:
             if field.isEmpty { ids.append(-1); return true }
             if previousId >= 0, sameAsPrevious(field) { ids.append(previousId); return true }
+            // (-3: nothing remembered yet)
             let id = interner.intern(field)
             remember(field, id)
             ids.append(id)
@@ -80,16 +84,21 @@ struct ColumnBuilder {
             return true
         case .reference:
             if field.isEmpty { ids.append(-1); return true }
-            if previousId >= -1, !previous.isEmpty, sameAsPrevious(field) {
-                ids.append(previousId)
+            if previousId >= -2, !previous.isEmpty, sameAsPrevious(field) {
+                ids.append(max(previousId, -1))
+                lastFailureWasSkippedRow = previousId == -2
                 return previousId >= 0
             }
             var row: Int32 = -1
             if let target, let keyId = target.keys.storage.lookup(field), Int(keyId) < target.rowByKeyId.count {
-                row = target.rowByKeyId[Int(keyId)]
+                // A key whose row was skipped for its own error: -2, reported once, at that row.
+                row = target.rowByKeyId[Int(keyId)] >= 0 ? target.rowByKeyId[Int(keyId)] : -2
+            } else if let target, !target.skippedKeys.isEmpty, target.skippedKeys.contains(String(decoding: field, as: UTF8.self)) {
+                row = -2
             }
             remember(field, row)
-            ids.append(row)
+            ids.append(max(row, -1))
+            lastFailureWasSkippedRow = row == -2
             return row >= 0
         case .date:
             let trimmed = FieldParsing.trimmed(field)

@@ -95,6 +95,8 @@ final class TableData: @unchecked Sendable {
     var forward: [Int: [Int32]] = [:]
     /// Per referencing (table, column): CSR lists of referencing rows per row of this table.
     var reverse: [ReverseReference: ReverseIndex] = [:]
+    /// Keys of rows skipped while reading (ragged rows), so references to them are not reported twice.
+    var skippedKeys: Set<String> = []
 
     init(index: Int, name: String, file: String, columns: [ColumnData], lines: [Int32]) {
         self.index = index

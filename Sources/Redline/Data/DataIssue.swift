@@ -7,6 +7,8 @@ struct DataIssue: Sendable {
         case duplicateKey = "duplicate key"
         case missingKey = "missing key"
         case unknownReference = "unknown reference"
+        /// A reference to a row skipped for its own error: counted, not reported again.
+        case skippedReference = "refers to a skipped row"
     }
 
     let reason: Reason

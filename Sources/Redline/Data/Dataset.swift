@@ -120,7 +120,8 @@ extension Program {
                     var rowByKeyId = [Int32](repeating: -1, count: pool.count)
                     for (row, id) in ids.enumerated() where id >= 0 { rowByKeyId[Int(id)] = Int32(row) }
                     targets[c] = ColumnBuilder.ReferenceTarget(table: data.name, keys: pool, rowByKeyId: rowByKeyId,
-                                                               keyColumn: data.columns[schema.tables[target].keyColumn])
+                                                               keyColumn: data.columns[schema.tables[target].keyColumn],
+                                                               skippedKeys: data.skippedKeys)
                 }
                 let result = PhaseTimer.measure("load \(source.table.name)") {
                     TableLoading.load(source.table, path: source.path, format: source.format, options: options,
@@ -135,7 +136,7 @@ extension Program {
         if let calendarPath = options.calendarPath {
             calendar = TableLoading.loadCalendar(calendarPath, issues: issues)
         }
-        if loaded.contains(where: { $0 == nil }) || (!options.lenient && issues.total > 0) {
+        if loaded.contains(where: { $0 == nil }) {
             return DataLoadResult(dataset: nil, diagnostics: issues.kept.map(\.diagnostic) + fatal, errorCount: issues.total + fatal.count)
         }
         var linker = Linker(schema: schema, tables: loaded.compactMap { $0 }, keysIncreasing: increasing, lenient: options.lenient, issues: issues)

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+@testable import Redline
+
+/// The edges of the three-always policy and of reading data as real tools write it.
+@Suite struct DataEdgeTests {
+    func run(_ files: [String: String], policy: String = "Rules/three-always.rl", lenient: Bool = false) throws -> (RunResult?, DataLoadResult) {
+        try runBytes(files.mapValues { Array($0.utf8) }, policy: policy, lenient: lenient)
+    }
+
+    func runBytes(_ files: [String: [UInt8]], policy: String = "Rules/three-always.rl", lenient: Bool = false) throws -> (RunResult?, DataLoadResult) {
+        let program = try EngineSupport.program(policy)
+        let folder = try EngineSupport.folder(files)
+        let loaded = program.loadData(directory: folder, options: LoadOptions(lenient: lenient))
+        return (loaded.dataset.map { program.run(on: $0, asOf: EngineSupport.asOf) }, loaded)
+    }
+
+    func outcome(_ result: RunResult?, _ subject: String, _ rule: String) -> RuleOutcome? {
+        result?.decisions.first { $0.subject.key == subject }?.outcomes.first { $0.rule == rule }
+    }
+
+    @Test func sampleEdges() throws {
+        let (result, _) = try run(try EngineSupport.sampleFiles())
+        let actions = EngineSupport.actions(try #require(result))
+        // Rectified exactly on the deadline: on time, and rectified before the as-of date.
+        #expect(actions["E003"] == nil)
+        // Found after the as-of date: not yet a hazard.
+        #expect(actions["E004"] == nil)
+        // Rectified late but before the as-of date: closure, no suspension.
+        #expect(actions["E005"] == "close")
+        #expect(outcome(result, "E005", "suspend_major_hazard") == nil)
+        // An inspection on the same day as the order is not "after" it.
+        #expect(actions["E006"] == "close")
+        #expect(outcome(result, "E006", "refer_illegal_production") == nil)
+        // Several hazards are all evidence, in key order.
+        #expect(outcome(result, "E007", "close_overdue_major_hazard")?.evidence.map(\.key) == ["H007", "H008"])
+        // A missing deadline leaves closure undetermined, naming the cell.
+        let undetermined = outcome(result, "E008", "close_overdue_major_hazard")
+        #expect(undetermined?.kind == .undetermined)
+        #expect(undetermined?.missing.map(\.description) == ["hazards H010.deadline"])
+        #expect(actions["E008"] == "undetermined")
+        // Refer: producing after a close order; the inspection after the as-of date is not evidence.
+        #expect(outcome(result, "E011", "refer_illegal_production")?.evidence.map(\.key) == ["I004", "I005"])
+        // An order of another kind does not count.
+        #expect(actions["E009"] == nil)
+    }
+
+    @Test func chineseNameWithCommaAndQuote() throws {
+        let program = try EngineSupport.program("Rules/three-always.rl")
+        let dataset = try #require(EngineSupport.load(program, EngineSupport.sample).dataset)
+        let answer = program.query("from e in enterprises where e.id == \"E007\" select e.name", on: dataset, asOf: EngineSupport.asOf)
+        #expect(answer.textRows == [["阳泉市\"金石\"化工有限公司,二厂"]])
+        #expect(answer.render(.csv) == "e.name\n\"阳泉市\"\"金石\"\"化工有限公司,二厂\"\n")
+    }
+
+    @Test func crlfBomAndGB18030ReadAlike() throws {
+        let files = try EngineSupport.sampleFiles()
+        let (plain, _) = try run(files)
+        let expected = EngineSupport.actions(try #require(plain))
+        let crlf = files.mapValues { $0.replacingOccurrences(of: "\n", with: "\r\n") }
+        #expect(EngineSupport.actions(try #require(try run(crlf).0)) == expected)
+        let bom = files.mapValues { [0xEF, 0xBB, 0xBF] + Array($0.utf8) }
+        #expect(EngineSupport.actions(try #require(try runBytes(bom).0)) == expected)
+        let gb = try files.mapValues { text -> [UInt8] in
+            [UInt8](try #require(text.data(using: TextEncoding.gb18030Foundation)))
+        }
+        #expect(gb["enterprises.csv"] != Array(files["enterprises.csv"]!.utf8))
+        let (gbResult, gbLoad) = try runBytes(gb)
+        #expect(EngineSupport.actions(try #require(gbResult)) == expected)
+        #expect(gbLoad.dataset?.files.first?.encoding == "GB18030")
+    }
+
+    func errors(_ replace: (inout [String: String]) -> Void) throws -> [String] {
+        var files = try EngineSupport.sampleFiles()
+        replace(&files)
+        let (result, loaded) = try run(files)
+        #expect(result == nil)
+        return loaded.diagnostics.map { "\(($0.file as NSString).lastPathComponent):\($0.location): \($0.message)" }
+    }
+
+    @Test func everyBadValueKindIsReportedWithItsPlace() throws {
+        let messages = try errors { files in
+            files["hazards.csv"] = files["hazards.csv"]!
+                .replacingOccurrences(of: "H002,E002,major,顶板管理,2024-04-10,2024-06-01", with: "H002,E002,major,顶板管理,2024-04-10,2024-13-45")
+                .replacingOccurrences(of: "H011,E009", with: "H011,E099")
+                .replacingOccurrences(of: "H014,", with: "H013,")
+            files["enterprises.csv"] = files["enterprises.csv"]!.replacingOccurrences(of: ",420\n", with: ",abc\n")
+                .replacingOccurrences(of: "E012,晋中榆次危险品仓储有限公司,storage,", with: "E012,晋中榆次危险品仓储有限公司,")
+        }
+        #expect(messages.sorted() == [
+            "enterprises.csv:13:1: this row has 6 fields but the header has 7",
+            "enterprises.csv:2:40: `abc` in column `employees` is not a whole number",
+            "hazards.csv:12:6: `E099` in column `enterprise_id` is not a key of table `enterprises`",
+            "hazards.csv:15:1: duplicate key `H013` in column `id` (first on line 14)",
+            "hazards.csv:3:33: `2024-13-45` in column `deadline` is not a date (expected YYYY-MM-DD, e.g. 2024-06-30)",
+        ].sorted())
+    }
+
+    @Test func dataErrorRendersLikeCodeError() throws {
+        var files = try EngineSupport.sampleFiles()
+        files["hazards.csv"] = files["hazards.csv"]!.replacingOccurrences(of: "2024-06-01,,云冈区", with: "2024-13-45,,云冈区")
+        let (_, loaded) = try run(files)
+        let rendered = DiagnosticRenderer.text(loaded.diagnostics)
+        #expect(rendered.hasSuffix("""
+        hazards.csv:3:33: error: `2024-13-45` in column `deadline` is not a date (expected YYYY-MM-DD, e.g. 2024-06-30)
+         3 | H002,E002,major,顶板管理,2024-04-10,2024-13-45,,云冈区应急管理局
+           |                                     ^^^^^^^^^^
+
+        """))
+    }
+
+    @Test func missingColumnIsNamed() throws {
+        let messages = try errors { files in
+            files["orders.csv"] = files["orders.csv"]!.replacingOccurrences(of: "issued_on", with: "issue_date")
+        }
+        #expect(messages == ["orders.csv:1:1: the file has no column `issued_on`, which table `orders` declares"])
+    }
+
+    @Test func lenientSkipsBadRowsAndCountsThem() throws {
+        var files = try EngineSupport.sampleFiles()
+        files["hazards.csv"] = files["hazards.csv"]!
+            .replacingOccurrences(of: "2024-04-10,2024-06-01", with: "2024-04-10,2024-13-45")
+            .replacingOccurrences(of: "H011,E009", with: "H011,E099")
+            .replacingOccurrences(of: "H014,", with: "H013,") + "H099,E001,major\n"
+        let (result, loaded) = try run(files, lenient: true)
+        let dataset = try #require(loaded.dataset)
+        #expect(dataset.skippedRows == ["bad value": 1, "unknown reference": 1, "duplicate key": 1, "ragged row": 1])
+        #expect(dataset.rowCount(of: "hazards") == 18 - 3)
+        // E002 lost its only major hazard (bad deadline) but keeps its referral.
+        #expect(EngineSupport.actions(try #require(result))["E002"] == "refer")
+    }
+
+    @Test func jsonAndJsonLinesData() throws {
+        var files = try EngineSupport.sampleFiles().mapValues { Array($0.utf8) }
+        files["orders.csv"] = nil
+        files["orders.json"] = Array("""
+        [{"id": "O001", "enterprise_id": "E002", "kind": "suspend", "issued_on": "2024-05-10"},
+         {"id": "O002", "enterprise_id": "E006", "kind": "close", "issued_on": "2024-06-01"},
+         {"id": "O003", "enterprise_id": "E010", "kind": "suspend", "issued_on": "2024-04-01"},
+         {"id": "O004", "enterprise_id": "E011", "kind": "close", "issued_on": "2024-03-01"}]
+        """.utf8)
+        files["inspections.csv"] = nil
+        files["inspections.jsonl"] = Array("""
+        {"id": "I001", "enterprise_id": "E002", "date": "2024-06-10", "producing": true}
+        {"id": "I004", "enterprise_id": "E011", "date": "2024-03-15", "producing": true}
+        {"id": "I005", "enterprise_id": "E011", "date": "2024-06-20", "producing": "是"}
+
+        """.utf8)
+        let (result, loaded) = try runBytes(files)
+        #expect(loaded.diagnostics.isEmpty)
+        let actions = EngineSupport.actions(try #require(result))
+        #expect(actions["E002"] == "refer")
+        #expect(actions["E011"] == "refer")
+    }
+
+    @Test func calendarHonoursHolidaysAndMakeUpDays() throws {
+        let program = try EngineSupport.program("Rules/three-always.rl")
+        let dataset = try #require(EngineSupport.load(program, EngineSupport.sample).dataset)
+        func eval(_ text: String) -> String? { program.evaluate(text, asOf: EngineSupport.asOf, data: dataset).literal }
+        // 2024-09-13 (Fri) + 1 workday: 09-14 is a make-up working day (调休).
+        #expect(eval("2024-09-13 + 1 workday") == "2024-09-14")
+        // 2024-09-14 + 1 workday: 15–17 are the Mid-Autumn holiday.
+        #expect(eval("2024-09-14 + 1 workday") == "2024-09-18")
+        #expect(eval("workdays_between(2024-09-30, 2024-10-08)") == "1")
+        // Without a calendar: Monday to Friday.
+        #expect(Program.compile([]).evaluate("2024-09-13 + 1 workday", asOf: EngineSupport.asOf).literal == "2024-09-16")
+    }
+}

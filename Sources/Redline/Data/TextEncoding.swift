@@ -14,17 +14,40 @@ enum TextEncoding: String, Sendable {
     static func decode(_ data: Data) -> (bytes: Data, encoding: TextEncoding)? {
         if data.starts(with: [0xEF, 0xBB, 0xBF]) {
             let body = data.dropFirst(3)
-            return isValidUTF8(body) ? (Data(body), .utf8WithBOM) : nil
+            let rest = Data(body)
+            return isValidUTF8(rest) ? (rest, .utf8WithBOM) : nil
         }
         if isValidUTF8(data) { return (data, .utf8) }
         guard let text = String(data: data, encoding: gb18030Foundation) else { return nil }
         return (Data(text.utf8), .gb18030)
     }
 
-    /// UTF-8 validation with an ASCII fast path, eight bytes at a time.
+    /// UTF-8 validation of large inputs on all cores: pieces start at the first byte that
+    /// begins a character, so each piece is checked on its own.
     static func isValidUTF8(_ data: Data) -> Bool {
         data.withUnsafeBytes { raw -> Bool in
-            let bytes = raw.bindMemory(to: UInt8.self)
+            let bytes = SharedBytes(raw.bindMemory(to: UInt8.self))
+            let pieces = max(1, min(64, bytes.bytes.count / (8 << 20)))
+            guard pieces > 1 else { return isValidUTF8(bytes.bytes) }
+            let verdicts = Verdicts(count: pieces)
+            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                let all = bytes.bytes
+                func boundary(_ position: Int) -> Int {
+                    var p = position
+                    while p < all.count, p > 0, all[p] & 0xC0 == 0x80 { p += 1 }
+                    return p
+                }
+                let start = boundary(all.count * piece / pieces)
+                let end = boundary(all.count * (piece + 1) / pieces)
+                verdicts.set(piece, isValidUTF8(UnsafeBufferPointer(rebasing: all[start..<end])))
+            }
+            return verdicts.allTrue
+        }
+    }
+
+    /// UTF-8 validation with an ASCII fast path, eight bytes at a time.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        do {
             guard let base = bytes.baseAddress else { return true }
             var i = 0
             let n = bytes.count
@@ -56,4 +79,13 @@ enum TextEncoding: String, Sendable {
             return true
         }
     }
+}
+
+/// One verdict per piece of a parallel check.
+final class Verdicts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Bool]
+    init(count: Int) { values = Array(repeating: true, count: count) }
+    func set(_ index: Int, _ value: Bool) { lock.lock(); values[index] = value; lock.unlock() }
+    var allTrue: Bool { lock.lock(); defer { lock.unlock() }; return !values.contains(false) }
 }

@@ -152,12 +152,15 @@ struct TextInterner: Sendable {
 /// A finished, immutable text pool shared by a column and the plans that read it.
 final class TextPool: @unchecked Sendable {
     let storage: TextInterner
-    private let lock = NSLock()
-    /// Strings made so far (made on first use: most values are never shown).
-    private var strings: [Int32: String] = [:]
+    /// The values as Strings, made once for pools of at most `cachedLimit` values (levels,
+    /// categories, units); large pools (keys) make a value's String when it is shown.
+    private let strings: [String]?
+    static let cachedLimit = 100_000
 
     init(_ storage: TextInterner) {
         self.storage = storage
+        strings = storage.count <= TextPool.cachedLimit
+            ? (0..<Int32(storage.count)).map { id in storage.withBytes(id) { String(decoding: $0, as: UTF8.self) } } : nil
     }
 
     var count: Int { storage.count }
@@ -167,15 +170,10 @@ final class TextPool: @unchecked Sendable {
         return text.withUTF8 { storage.lookup($0) }
     }
 
-    /// The text of an id (made once, then cached; safe from several threads).
+    /// The text of an id (immutable, so safe from several threads).
     func string(_ id: Int32) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        if let made = strings[id] { return made }
-        let made = storage.withBytes(id) { String(decoding: $0, as: UTF8.self) }
-        // Keys of millions of rows are shown a few at a time: cache only small pools' values.
-        if storage.count <= 100_000 { strings[id] = made }
-        return made
+        if let strings { return strings[Int(id)] }
+        return storage.withBytes(id) { String(decoding: $0, as: UTF8.self) }
     }
 
     func compare(_ a: Int32, _ b: Int32) -> Int { storage.compare(a, b) }

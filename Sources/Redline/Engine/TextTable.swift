@@ -33,12 +33,19 @@ public enum CSVText {
     /// Renders a header and rows as CSV with LF line ends.
     public static func render(header: [String], rows: [[String]]) -> String {
         var out = header.map(field).joined(separator: ",") + "\n"
-        for row in rows { out += row.map(field).joined(separator: ",") + "\n" }
+        out.reserveCapacity(rows.count * 96)
+        for row in rows {
+            for (index, cell) in row.enumerated() {
+                if index > 0 { out += "," }
+                out += field(cell)
+            }
+            out += "\n"
+        }
         return out
     }
 
     static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

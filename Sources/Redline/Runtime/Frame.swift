@@ -33,19 +33,30 @@ public final class CancellationFlag: @unchecked Sendable {
 /// Per-evaluation state: variable slots, the as-of date, the data, step counting.
 /// One frame per thread; compiled plans are shared and immutable.
 final class Frame {
-    var slots: [Value]
+    /// Variable slots in memory the frame owns: reads and writes in the evaluation loop are plain
+    /// loads and stores (an array in a class would be checked for exclusive access on every write).
+    let slots: Slots
+    private let stepCounter: UnsafeMutablePointer<Int>
     let today: Int32
     let dataset: Dataset?
     let limits: EvaluationLimits
     let cancellation: CancellationFlag?
-    var steps = 0
+    /// Loop iterations so far in this evaluation.
+    var steps: Int {
+        get { stepCounter.pointee }
+        set { stepCounter.pointee = newValue }
+    }
+    private let maxSteps: Int
     /// Column reads that found a missing value, when explaining why a rule is undetermined
     /// (only the traced plans record them; the fast path pays nothing).
     var missingReads: [MissingRead] = []
 
     init(slotCount: Int, today: Int32, dataset: Dataset?, limits: EvaluationLimits = EvaluationLimits(),
          cancellation: CancellationFlag? = nil) {
-        self.slots = Array(repeating: .missing, count: max(slotCount, 1))
+        self.slots = Slots(count: max(slotCount, 1))
+        self.stepCounter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        self.stepCounter.initialize(to: 0)
+        self.maxSteps = limits.maxSteps
         self.today = today
         self.dataset = dataset
         self.limits = limits
@@ -53,15 +64,21 @@ final class Frame {
     }
 
     /// Counts one loop iteration; stops when the step limit is reached or the host cancels.
+    deinit {
+        slots.release()
+        stepCounter.deallocate()
+    }
+
     @inline(__always)
     func step(_ span: SourceSpan, _ source: SourceFile?) throws(EvaluationError) {
-        steps &+= 1
+        let steps = stepCounter.pointee &+ 1
+        stepCounter.pointee = steps
         if steps & 0xFFFF == 0 {
             if let cancellation, cancellation.isCancelled {
                 throw EvaluationError(kind: .cancelled, text: LocalizedText("interrupted", zh: "已中断"), span: span, source: source)
             }
         }
-        if steps > limits.maxSteps {
+        if steps > maxSteps {
             throw EvaluationError(kind: .stepLimit,
                                   text: LocalizedText("the evaluation took more than \(limits.maxSteps) steps",
                                                       zh: "求值超过了 \(limits.maxSteps) 步"),
@@ -75,4 +92,28 @@ struct MissingRead: Sendable, Hashable {
     let table: Int
     let row: Int32
     let column: Int
+}
+
+/// A fixed number of value slots; indexes come from the checker, which numbers every variable of a
+/// compilation below the count the frame is made with.
+struct Slots {
+    let base: UnsafeMutablePointer<Value>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        base = UnsafeMutablePointer<Value>.allocate(capacity: count)
+        base.initialize(repeating: .missing, count: count)
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> Value {
+        get { base[index] }
+        nonmutating set { base[index] = newValue }
+    }
+
+    func release() {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
 }

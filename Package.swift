@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "Redline", targets: ["Redline"]),
         .executable(name: "redline", targets: ["RedlineCLI"]),
         .executable(name: "redline-gen", targets: ["RedlineGen"]),
+        .executable(name: "redline-bench", targets: ["RedlineBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,8 @@ let package = Package(
         ),
         // Writes realistic enterprise data at any scale, deterministic for a seed.
         .executableTarget(name: "RedlineGen"),
+        // Prints load, evaluation and query timings and peak memory (release builds; BENCHMARKS.md).
+        .executableTarget(name: "RedlineBench", dependencies: ["Redline"]),
         .testTarget(
             name: "RedlineTests",
             // The CLI is a dependency so that end-to-end tests can run the built `redline`.

@@ -4,10 +4,10 @@ import Foundation
 struct PlannedRule: @unchecked Sendable {
     let rule: CheckedRule
     let actionName: String
-    let condition: Plan
+    let condition: ConditionPlan
     /// The same condition, recording every missing cell it reads (for undetermined subjects).
     let tracedCondition: Plan
-    let evidence: [(variable: ExportedVariable, collection: CollectionPlan, condition: Plan)]
+    let evidence: [(variable: ExportedVariable, collection: CollectionPlan, condition: ConditionPlan)]
     let message: [MessagePart]
 
     enum MessagePart {
@@ -30,7 +30,7 @@ struct RuleEngine {
         traced.recordMissing = true
         return program.rules.map { rule in
             let evidence = rule.evidence.map { variable in
-                (variable, planner.planCollection(variable.collection), planner.plan(variable.condition))
+                (variable, planner.planCollection(variable.collection), planner.planCondition(variable.condition))
             }
             let exportedSlots = Set(rule.evidence.map(\.slot))
             var parts: [PlannedRule.MessagePart] = []
@@ -52,7 +52,7 @@ struct RuleEngine {
                 default: parts = [.value(planner.plan(message), evidenceSlots: [])]
                 }
             }
-            return PlannedRule(rule: rule, actionName: program.schema.actions[rule.action], condition: planner.plan(rule.condition),
+            return PlannedRule(rule: rule, actionName: program.schema.actions[rule.action], condition: planner.planCondition(rule.condition),
                                tracedCondition: traced.plan(rule.condition), evidence: evidence, message: parts)
         }
     }
@@ -131,8 +131,8 @@ struct RuleEngine {
             var failure: String? = nil
             do {
                 switch try rule.condition(frame) {
-                case .bool(true): kind = .fired
-                case .bool(false): kind = .notFired
+                case Truth.yes: kind = .fired
+                case Truth.no: kind = .notFired
                 default: kind = .undetermined
                 }
             } catch {
@@ -171,7 +171,7 @@ struct RuleEngine {
             var values: [Value] = []
             let span = entry.variable.condition.span, source = entry.variable.condition.source
             try? Planner.forEach((try? entry.collection(frame)) ?? .missing, slot: entry.variable.slot, frame, span, source) { frame throws(EvaluationError) in
-                if case .bool(true) = try entry.condition(frame) {
+                if try entry.condition(frame) == Truth.yes {
                     let value = frame.slots[entry.variable.slot]
                     if case .record(let ref) = value { rows.append(ref) }
                     values.append(value)

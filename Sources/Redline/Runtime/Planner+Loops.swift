@@ -29,33 +29,6 @@ extension Planner {
         }
     }
 
-    /// `some` is true if any element is true, else unknown if any is unknown, else false;
-    /// `all` dually; `none` is `not some`. A missing collection is unknown.
-    func planQuantifier(_ quantifier: Quantifier, slot: Int, _ collection: @escaping CollectionPlan, _ condition: @escaping Plan,
-                        _ span: SourceSpan, _ source: SourceFile?) -> Plan {
-        return { frame throws(EvaluationError) in
-            let elements = try collection(frame)
-            if case .missing = elements { return .missing }
-            var sawUnknown = false
-            var decided = false
-            let lookFor = quantifier != .all // some/none stop at a true element; all stops at a false one
-            try Planner.forEach(elements, slot: slot, frame, span, source) { frame throws(EvaluationError) in
-                switch try condition(frame) {
-                case .bool(let b):
-                    if b == lookFor { decided = true; return false }
-                default:
-                    sawUnknown = true
-                }
-                return true
-            }
-            switch quantifier {
-            case .some: return decided ? .bool(true) : sawUnknown ? .missing : .bool(false)
-            case .none: return decided ? .bool(false) : sawUnknown ? .missing : .bool(true)
-            case .all: return decided ? .bool(false) : sawUnknown ? .missing : .bool(true)
-            }
-        }
-    }
-
     /// Aggregates are strict about missing data: if the filter is unknown for an element, or a
     /// summed value is missing, the result is missing (unknown), never a silently smaller number.
     func planAggregate(_ aggregate: Aggregate, slot: Int, _ collection: @escaping CollectionPlan, _ value: Plan?, _ filter: Plan?,

@@ -65,25 +65,15 @@ struct Planner {
                 default: return .missing
                 }
             }
-        case .and(let a, let b):
-            let left = plan(a), right = plan(b)
+        case .and, .or, .quantifier:
+            // Logic is planned as conditions (truth values), then wrapped once as a value.
+            let condition = planCondition(bound)
             return { frame throws(EvaluationError) in
-                let l = try left(frame)
-                if case .bool(false) = l { return .bool(false) }
-                let r = try right(frame)
-                if case .bool(false) = r { return .bool(false) }
-                if case .bool(true) = l, case .bool(true) = r { return .bool(true) }
-                return .missing
-            }
-        case .or(let a, let b):
-            let left = plan(a), right = plan(b)
-            return { frame throws(EvaluationError) in
-                let l = try left(frame)
-                if case .bool(true) = l { return .bool(true) }
-                let r = try right(frame)
-                if case .bool(true) = r { return .bool(true) }
-                if case .bool(false) = l, case .bool(false) = r { return .bool(false) }
-                return .missing
+                switch try condition(frame) {
+                case Truth.yes: return .bool(true)
+                case Truth.no: return .bool(false)
+                default: return .missing
+                }
             }
         case .arithmetic(let op, let a, let b):
             let left = plan(a), right = plan(b)
@@ -124,8 +114,6 @@ struct Planner {
                 for argument in planned { frame.slots[argument.slot] = try argument.plan(frame) }
                 return try inner(frame)
             }
-        case .quantifier(let quantifier, let slot, _, let collection, let condition):
-            return planQuantifier(quantifier, slot: slot, planCollection(collection), plan(condition), span, source)
         case .aggregate(let aggregate, let slot, _, let collection, let value, let filter):
             return planAggregate(aggregate, slot: slot, planCollection(collection), value.map(plan), filter.map(plan), span, source)
         case .template(let parts):

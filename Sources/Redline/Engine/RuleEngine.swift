@@ -1,8 +1,12 @@
 import Foundation
 
 /// A rule planned against a dataset: its condition, evidence collectors and message as closures.
-struct PlannedRule: @unchecked Sendable {
+/// A class: the evaluation loop passes it around by reference instead of copying every closure.
+final class PlannedRule: @unchecked Sendable {
     let rule: CheckedRule
+    let subjectSlot: Int
+    let action: Int
+    let name: String
     let actionName: String
     let condition: ConditionPlan
     /// The same condition, recording every missing cell it reads (for undetermined subjects).
@@ -14,6 +18,19 @@ struct PlannedRule: @unchecked Sendable {
         case literal(String)
         /// A value, and the evidence variables (by slot) it depends on.
         case value(Plan, evidenceSlots: [Int])
+    }
+
+    init(rule: CheckedRule, actionName: String, condition: @escaping ConditionPlan, tracedCondition: @escaping Plan,
+         evidence: [(variable: ExportedVariable, collection: CollectionPlan, condition: ConditionPlan)], message: [MessagePart]) {
+        self.rule = rule
+        self.subjectSlot = rule.subjectSlot
+        self.action = rule.action
+        self.name = rule.name
+        self.actionName = actionName
+        self.condition = condition
+        self.tracedCondition = tracedCondition
+        self.evidence = evidence
+        self.message = message
     }
 }
 
@@ -126,7 +143,7 @@ struct RuleEngine {
         var strongest: Int? = nil
         for rule in rules {
             frame.steps = 0
-            frame.slots[rule.rule.subjectSlot] = .record(RecordRef(table: Int32(table), row: subject))
+            frame.slots[rule.subjectSlot] = .record(RecordRef(table: Int32(table), row: subject))
             let kind: RuleOutcome.Kind
             var failure: String? = nil
             do {
@@ -148,12 +165,12 @@ struct RuleEngine {
                 let rows = collectEvidence(rule, frame: frame)
                 evidence = rows.flatMap { $0.rows.map { recordID(table: Int($0.table), row: $0.row) } }
                 message = renderMessage(rule, evidence: rows, frame: frame)
-                if strongest.map({ rule.rule.action > $0 }) ?? true { strongest = rule.rule.action }
+                if strongest.map({ rule.action > $0 }) ?? true { strongest = rule.action }
             case .undetermined:
                 missing = missingFields(rule, frame: frame)
             default: break
             }
-            outcomes.append(RuleOutcome(rule: rule.rule.name, action: rule.actionName, kind: kind, evidence: evidence,
+            outcomes.append(RuleOutcome(rule: rule.name, action: rule.actionName, kind: kind, evidence: evidence,
                                         message: message, missing: missing, error: failure))
         }
         guard keepAll || !outcomes.isEmpty else { return nil }

@@ -45,7 +45,7 @@ enum Main {
         var decisions = 0
         for _ in 0..<runs {
             let start = Date()
-            let result = program.run(on: data, asOf: asOf)
+            let result = program.run(on: data, asOf: asOf, detail: .decidingRule)
             evaluations.append(seconds(start))
             decisions = result.decisions.count
         }

@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
         let reportFormat = ReportFormat(rawValue: format) ?? .table
         let (program, dataset, date) = try data.prepare(ruleFiles: rules, language: diagnosticOptions.language,
                                                         hashFiles: reportFormat == .json)
-        let result = program.run(on: dataset, asOf: date)
+        let result = program.run(on: dataset, asOf: date, detail: reportFormat == .json ? .everyRule : .decidingRule)
         let writer = ReportWriter(program: program, dataset: dataset)
         let report = writer.render(result, as: reportFormat)
         if let output {

@@ -3,8 +3,10 @@ extension Program {
     /// Evaluates every rule for every subject as of `date`. The dataset must come from this
     /// program's `loadData`. Safe to call from several threads at once.
     public func run(on data: Dataset, asOf date: CalendarDate, limits: EvaluationLimits = EvaluationLimits(),
-                    cancellation: CancellationFlag? = nil) -> RunResult {
-        RuleEngine(program: checked, dataset: data, limits: limits, cancellation: cancellation).run(asOf: date)
+                    cancellation: CancellationFlag? = nil, detail: RunDetail = .everyRule) -> RunResult {
+        var engine = RuleEngine(program: checked, dataset: data, limits: limits, cancellation: cancellation)
+        engine.detail = detail
+        return engine.run(asOf: date)
     }
 
     /// Every rule's outcome for one subject (looked up by key in the rules' subject tables), with

@@ -84,3 +84,12 @@ public struct RunResult: Sendable {
     /// The rule names in declaration order.
     public let rules: [String]
 }
+
+/// How much a run gathers for rules that fired but did not decide the action.
+public enum RunDetail: Sendable {
+    /// Evidence and message for every fired rule (JSON reports, explanations).
+    case everyRule
+    /// Evidence and message only for the rule that decides each subject's action (tables, CSV):
+    /// the other fired rules are listed without them, which saves time on large runs.
+    case decidingRule
+}

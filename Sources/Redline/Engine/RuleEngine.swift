@@ -8,10 +8,10 @@ final class PlannedRule: @unchecked Sendable {
     let action: Int
     let name: String
     let actionName: String
-    let condition: ConditionPlan
+    let condition: ConditionNode
     /// The same condition, recording every missing cell it reads (for undetermined subjects).
     let tracedCondition: Plan
-    let evidence: [(variable: ExportedVariable, collection: CollectionPlan, condition: ConditionPlan)]
+    let evidence: [(variable: ExportedVariable, collection: CollectionPlan, condition: ConditionNode)]
     let message: [MessagePart]
 
     enum MessagePart {
@@ -20,8 +20,8 @@ final class PlannedRule: @unchecked Sendable {
         case value(Plan, evidenceSlots: [Int])
     }
 
-    init(rule: CheckedRule, actionName: String, condition: @escaping ConditionPlan, tracedCondition: @escaping Plan,
-         evidence: [(variable: ExportedVariable, collection: CollectionPlan, condition: ConditionPlan)], message: [MessagePart]) {
+    init(rule: CheckedRule, actionName: String, condition: ConditionNode, tracedCondition: @escaping Plan,
+         evidence: [(variable: ExportedVariable, collection: CollectionPlan, condition: ConditionNode)], message: [MessagePart]) {
         self.rule = rule
         self.subjectSlot = rule.subjectSlot
         self.action = rule.action
@@ -40,6 +40,7 @@ struct RuleEngine {
     let dataset: Dataset
     let limits: EvaluationLimits
     let cancellation: CancellationFlag?
+    var detail: RunDetail = .everyRule
 
     func plan() -> [PlannedRule] {
         let planner = Planner(schema: program.schema, dataset: dataset)
@@ -47,7 +48,7 @@ struct RuleEngine {
         traced.recordMissing = true
         return program.rules.map { rule in
             let evidence = rule.evidence.map { variable in
-                (variable, planner.planCollection(variable.collection), planner.planCondition(variable.condition))
+                (variable, planner.planCollection(variable.collection), planner.conditionNode(variable.condition))
             }
             let exportedSlots = Set(rule.evidence.map(\.slot))
             var parts: [PlannedRule.MessagePart] = []
@@ -69,7 +70,7 @@ struct RuleEngine {
                 default: parts = [.value(planner.plan(message), evidenceSlots: [])]
                 }
             }
-            return PlannedRule(rule: rule, actionName: program.schema.actions[rule.action], condition: planner.planCondition(rule.condition),
+            return PlannedRule(rule: rule, actionName: program.schema.actions[rule.action], condition: planner.conditionNode(rule.condition),
                                tracedCondition: traced.plan(rule.condition), evidence: evidence, message: parts)
         }
     }
@@ -137,17 +138,21 @@ struct RuleEngine {
     }
 
     /// All rules for one subject. Returns nil when every rule came out "not fired" (and `keepAll`
-    /// is false), which is most subjects.
+    /// is false), which is most subjects. Evidence and messages are gathered for every fired rule
+    /// with `everyRule` detail, else only for the rule that decides the action.
     func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool) -> Decision? {
-        var outcomes: [RuleOutcome] = []
+        let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
+        var kinds: [RuleOutcome.Kind] = []
+        var failures: [String?] = []
         var strongest: Int? = nil
+        var anyOutcome = keepAll
         for rule in rules {
             frame.steps = 0
-            frame.slots[rule.subjectSlot] = .record(RecordRef(table: Int32(table), row: subject))
-            let kind: RuleOutcome.Kind
+            frame.slots[rule.subjectSlot] = subjectValue
             var failure: String? = nil
+            let kind: RuleOutcome.Kind
             do {
-                switch try rule.condition(frame) {
+                switch try rule.condition.truth(frame) {
                 case Truth.yes: kind = .fired
                 case Truth.no: kind = .notFired
                 default: kind = .undetermined
@@ -156,24 +161,38 @@ struct RuleEngine {
                 kind = .failed
                 failure = error.text.en
             }
+            if kind == .fired, strongest.map({ rule.action > $0 }) ?? true { strongest = rule.action }
+            if kind != .notFired { anyOutcome = true }
+            kinds.append(kind)
+            failures.append(failure)
+        }
+        guard anyOutcome else { return nil }
+        var outcomes: [RuleOutcome] = []
+        var decidingDone = false
+        for (index, rule) in rules.enumerated() {
+            let kind = kinds[index]
             if kind == .notFired && !keepAll { continue }
             var evidence: [RecordID] = []
             var message: String? = nil
             var missing: [MissingField] = []
+            frame.steps = 0
+            frame.slots[rule.subjectSlot] = subjectValue
             switch kind {
             case .fired:
-                let rows = collectEvidence(rule, frame: frame)
-                evidence = rows.flatMap { $0.rows.map { recordID(table: Int($0.table), row: $0.row) } }
-                message = renderMessage(rule, evidence: rows, frame: frame)
-                if strongest.map({ rule.action > $0 }) ?? true { strongest = rule.action }
+                let deciding = !decidingDone && rule.action == strongest
+                if deciding { decidingDone = true }
+                if deciding || detail == .everyRule {
+                    let rows = collectEvidence(rule, frame: frame)
+                    evidence = rows.flatMap { $0.rows.map { recordID(table: Int($0.table), row: $0.row) } }
+                    message = renderMessage(rule, evidence: rows, frame: frame)
+                }
             case .undetermined:
                 missing = missingFields(rule, frame: frame)
             default: break
             }
             outcomes.append(RuleOutcome(rule: rule.name, action: rule.actionName, kind: kind, evidence: evidence,
-                                        message: message, missing: missing, error: failure))
+                                        message: message, missing: missing, error: failures[index]))
         }
-        guard keepAll || !outcomes.isEmpty else { return nil }
         return Decision(subject: recordID(table: table, row: subject), action: strongest.map { program.schema.actions[$0] }, outcomes: outcomes)
     }
 
@@ -188,7 +207,7 @@ struct RuleEngine {
             var values: [Value] = []
             let span = entry.variable.condition.span, source = entry.variable.condition.source
             try? Planner.forEach((try? entry.collection(frame)) ?? .missing, slot: entry.variable.slot, frame, span, source) { frame throws(EvaluationError) in
-                if try entry.condition(frame) == Truth.yes {
+                if try entry.condition.truth(frame) == Truth.yes {
                     let value = frame.slots[entry.variable.slot]
                     if case .record(let ref) = value { rows.append(ref) }
                     values.append(value)

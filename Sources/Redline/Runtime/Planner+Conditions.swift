@@ -1,4 +1,4 @@
-/// Conditions compiled to closures that return a truth value directly (0 false, 1 true,
+/// Conditions compiled to node trees that return a truth value directly (0 false, 1 true,
 /// 2 unknown) instead of a `Value`, with dates and rows read as plain integers: the rule engine's
 /// inner loop, where most of the time of a run goes.
 typealias ConditionPlan = @Sendable (Frame) throws(EvaluationError) -> UInt8
@@ -10,159 +10,133 @@ enum Truth {
     static let unknown: UInt8 = 2
 }
 
-/// A date as a day number, `missingDay` when missing.
-typealias DayPlan = @Sendable (Frame) throws(EvaluationError) -> Int32
-
 extension Planner {
     static let missingDay = Int32.min
 
+    /// A condition as a closure (for the value planner's logic nodes).
     func planCondition(_ bound: Bound) -> ConditionPlan {
+        let node = conditionNode(bound)
+        return { frame throws(EvaluationError) in try node.truth(frame) }
+    }
+
+    func conditionNode(_ bound: Bound) -> ConditionNode {
         switch bound.kind {
         case .constant(.bool(let b)):
-            let truth = b ? Truth.yes : Truth.no
-            return { _ in truth }
+            return ConstantCondition(b ? Truth.yes : Truth.no)
         case .and(let a, let b):
-            let left = planCondition(a), right = planCondition(b)
-            return { frame throws(EvaluationError) in
-                let l = try left(frame)
-                if l == Truth.no { return Truth.no }
-                let r = try right(frame)
-                if r == Truth.no { return Truth.no }
-                return l == Truth.yes && r == Truth.yes ? Truth.yes : Truth.unknown
-            }
+            return AndCondition(conditionNode(a), conditionNode(b))
         case .or(let a, let b):
-            let left = planCondition(a), right = planCondition(b)
-            return { frame throws(EvaluationError) in
-                let l = try left(frame)
-                if l == Truth.yes { return Truth.yes }
-                let r = try right(frame)
-                if r == Truth.yes { return Truth.yes }
-                return l == Truth.no && r == Truth.no ? Truth.no : Truth.unknown
-            }
+            return OrCondition(conditionNode(a), conditionNode(b))
         case .not(let a):
-            let inner = planCondition(a)
-            return { frame throws(EvaluationError) in
-                let v = try inner(frame)
-                return v == Truth.unknown ? Truth.unknown : 1 - v
-            }
-        case .isMissing(let operand, let negated):
-            if operand.type == .date, !recordMissing {
-                let day = planDay(operand)
-                let whenMissing = negated ? Truth.no : Truth.yes
-                return { frame throws(EvaluationError) in try day(frame) == Planner.missingDay ? whenMissing : 1 - whenMissing }
-            }
+            return NotCondition(conditionNode(a))
+        case .isMissing(let operand, let negated) where operand.type == .date && !recordMissing:
+            return DayIsMissing(dayNode(operand), negated: negated)
         case .compare(let op, let a, let b) where a.type == .date && b.type == .date && !recordMissing:
-            let left = planDay(a), right = planDay(b)
-            return { frame throws(EvaluationError) in
-                let x = try left(frame)
-                if x == Planner.missingDay { return Truth.unknown }
-                let y = try right(frame)
-                if y == Planner.missingDay { return Truth.unknown }
-                let result: Bool
-                switch op {
-                case .equal: result = x == y
-                case .notEqual: result = x != y
-                case .less: result = x < y
-                case .lessEqual: result = x <= y
-                case .greater: result = x > y
-                default: result = x >= y
+            return DayComparison(op, dayNode(a), dayNode(b))
+        case .compare(let op, let a, let b) where op == .equal || op == .notEqual:
+            if case .constant(.text(let text)) = b.kind, let fast = textTest(a, [text], negated: op == .notEqual) { return fast }
+            if case .constant(.text(let text)) = a.kind, let fast = textTest(b, [text], negated: op == .notEqual) { return fast }
+        case .membership(let element, let list, let negated):
+            if case .list(let items) = list.kind {
+                let texts = items.compactMap { item -> String? in
+                    if case .constant(.text(let text)) = item.kind { return text }
+                    return nil
                 }
-                return result ? Truth.yes : Truth.no
+                if texts.count == items.count, let fast = textTest(element, texts, negated: negated) { return fast }
             }
         case .column(let target, let table, let column) where !recordMissing:
-            if let rowOf = planRow(target), case .bool(let flags)? = dataset?.tables[table].columns[column] {
-                return { frame throws(EvaluationError) in
-                    let row = try rowOf(frame)
-                    return row < 0 ? Truth.unknown : (flags[Int(row)] == ColumnData.missingBool ? Truth.unknown : flags[Int(row)])
-                }
+            if let record = rowNode(target), case .bool(let flags)? = dataset?.tables[table].columns[column] {
+                return BoolColumnCondition(record, flags)
             }
         case .definition(_, let arguments, let body):
-            let planned = arguments.map { (slot: $0.slot, plan: plan($0.value)) }
-            let inner = planCondition(body)
-            return { frame throws(EvaluationError) in
-                for argument in planned { frame.slots[argument.slot] = try argument.plan(frame) }
-                return try inner(frame)
-            }
+            return DefinitionCondition(slots: arguments.map(\.slot), arguments: arguments.map { plan($0.value) }, body: conditionNode(body))
         case .quantifier(let quantifier, let slot, _, let collection, let condition):
-            let elements = planCollection(collection)
-            let test = planCondition(condition)
-            let span = bound.span, source = bound.source
-            let lookFor = quantifier == .all ? Truth.no : Truth.yes
-            return { frame throws(EvaluationError) in
-                let items = try elements(frame)
-                if case .missing = items { return Truth.unknown }
-                var sawUnknown = false
-                var decided = false
-                try Planner.forEach(items, slot: slot, frame, span, source) { frame throws(EvaluationError) in
-                    let v = try test(frame)
-                    if v == lookFor { decided = true; return false }
-                    if v == Truth.unknown { sawUnknown = true }
-                    return true
-                }
-                switch quantifier {
-                case .some: return decided ? Truth.yes : (sawUnknown ? Truth.unknown : Truth.no)
-                case .none: return decided ? Truth.no : (sawUnknown ? Truth.unknown : Truth.yes)
-                case .all: return decided ? Truth.no : (sawUnknown ? Truth.unknown : Truth.yes)
-                }
+            if let (table, source) = rowSource(collection) {
+                return RowsQuantifier(quantifier, slot: slot, table: table, source: source, condition: conditionNode(condition),
+                                      span: bound.span, file: bound.source)
             }
+            return ValueCondition(planQuantifierValue(quantifier, slot: slot, collection, condition, bound))
         default: break
         }
-        let value = plan(bound)
+        return ValueCondition(plan(bound))
+    }
+
+    /// A quantifier over a list of values (not rows): through the generic loop.
+    private func planQuantifierValue(_ quantifier: Quantifier, slot: Int, _ collection: Bound, _ condition: Bound, _ bound: Bound) -> Plan {
+        let elements = planCollection(collection)
+        let test = conditionNode(condition)
+        let span = bound.span, source = bound.source
+        let lookFor = quantifier == .all ? Truth.no : Truth.yes
         return { frame throws(EvaluationError) in
-            switch try value(frame) {
-            case .bool(let b): return b ? Truth.yes : Truth.no
-            default: return Truth.unknown
+            let items = try elements(frame)
+            if case .missing = items { return .missing }
+            var sawUnknown = false
+            var decided = false
+            try Planner.forEach(items, slot: slot, frame, span, source) { frame throws(EvaluationError) in
+                let v = try test.truth(frame)
+                if v == lookFor { decided = true; return false }
+                if v == Truth.unknown { sawUnknown = true }
+                return true
             }
+            let truth: UInt8
+            switch quantifier {
+            case .some: truth = decided ? Truth.yes : (sawUnknown ? Truth.unknown : Truth.no)
+            case .none: truth = decided ? Truth.no : (sawUnknown ? Truth.unknown : Truth.yes)
+            case .all: truth = decided ? Truth.no : (sawUnknown ? Truth.unknown : Truth.yes)
+            }
+            return truth == Truth.unknown ? .missing : .bool(truth == Truth.yes)
         }
     }
 
-    /// The row a record expression names (-1 when missing), for the shapes that can be read
-    /// without making a `Value`: a variable, or a reference followed from one.
-    func planRow(_ bound: Bound) -> (@Sendable (Frame) throws(EvaluationError) -> Int32)? {
+    /// Rows of a backward reference or a whole table, read without making values.
+    func rowSource(_ bound: Bound) -> (Int32, RowSource)? {
+        guard let dataset else { return nil }
+        switch bound.kind {
+        case .reverse(let target, let table, let column):
+            guard case .record(let targetTable) = target.type, let record = rowNode(target),
+                  let index = dataset.tables[targetTable].reverse[ReverseReference(table: table, column: column)] else { return nil }
+            return (Int32(table), RowSource(.referencing(record, index)))
+        case .tableRows(let table):
+            let data = dataset.tables[table]
+            return (Int32(table), RowSource(.table(data.keyOrder, data.rowCount)))
+        default:
+            return nil
+        }
+    }
+
+    /// `column == "text"` / `column in ["a", "b"]` on an interned text column.
+    private func textTest(_ columnBound: Bound, _ texts: [String], negated: Bool) -> ConditionNode? {
+        guard !recordMissing, case .column(let target, let table, let column) = columnBound.kind, let record = rowNode(target),
+              let data = dataset?.tables[table], case .text(let ids, let pool) = data.columns[column], pool.storage.isIndexed else { return nil }
+        return TextIdTest(record, ids: ids, wanted: Set(texts.compactMap { pool.lookup($0) }), negated: negated)
+    }
+
+    /// The row a record expression names, for a variable or a reference followed from one.
+    func rowNode(_ bound: Bound) -> RowNode? {
         switch bound.kind {
         case .local(let slot, _):
-            return { frame in
-                if case .record(let ref) = frame.slots[slot] { return ref.row }
-                return -1
-            }
+            return SlotRow(slot)
         case .forward(let target, let table, let column, _):
-            guard let inner = planRow(target), let rows = dataset?.tables[table].forward[column] else { return nil }
-            return { frame throws(EvaluationError) in
-                let row = try inner(frame)
-                return row < 0 ? -1 : rows[Int(row)]
-            }
+            guard let inner = rowNode(target), let rows = dataset?.tables[table].forward[column] else { return nil }
+            return ForwardRow(inner, rows)
         default:
             return nil
         }
     }
 
     /// A date expression as a day number.
-    func planDay(_ bound: Bound) -> DayPlan {
+    func dayNode(_ bound: Bound) -> DayNode {
         switch bound.kind {
-        case .constant(.date(let day)):
-            return { _ in day }
-        case .constant(.missing):
-            return { _ in Planner.missingDay }
-        case .today:
-            return { frame in frame.today }
-        case .local(let slot, _):
-            return { frame in
-                if case .date(let day) = frame.slots[slot] { return day }
-                return Planner.missingDay
-            }
+        case .constant(.date(let day)): return ConstantDay(day)
+        case .constant(.missing): return ConstantDay(Planner.missingDay)
+        case .today: return TodayDay()
+        case .local(let slot, _): return SlotDay(slot)
         case .column(let target, let table, let column):
-            if let rowOf = planRow(target), case .date(let days)? = dataset?.tables[table].columns[column] {
-                return { frame throws(EvaluationError) in
-                    let row = try rowOf(frame)
-                    return row < 0 ? Planner.missingDay : days[Int(row)]
-                }
+            if let record = rowNode(target), case .date(let days)? = dataset?.tables[table].columns[column] {
+                return ColumnDay(record, days)
             }
         default: break
         }
-        let value = plan(bound)
-        return { frame throws(EvaluationError) in
-            if case .date(let day) = try value(frame) { return day }
-            return Planner.missingDay
-        }
+        return ValueDay(plan(bound))
     }
 }

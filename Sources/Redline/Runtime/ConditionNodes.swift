@@ -1,0 +1,269 @@
+/// Condition plans as a tree of small objects with one overridden method each. Calling a method of
+/// an object held in a `let` costs no reference counting, where calling a closure held by another
+/// closure often does: in the rule engine's inner loop that is most of the difference.
+class ConditionNode: @unchecked Sendable {
+    /// 0 false, 1 true, 2 unknown.
+    func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 { Truth.unknown }
+}
+
+/// A date expression read as a day number (`Planner.missingDay` when missing).
+class DayNode: @unchecked Sendable {
+    func day(_ frame: Frame) throws(EvaluationError) -> Int32 { Planner.missingDay }
+}
+
+/// A record expression read as a row number (-1 when missing).
+class RowNode: @unchecked Sendable {
+    func row(_ frame: Frame) throws(EvaluationError) -> Int32 { -1 }
+}
+
+final class ConstantCondition: ConditionNode, @unchecked Sendable {
+    let value: UInt8
+    init(_ value: UInt8) { self.value = value }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 { value }
+}
+
+final class AndCondition: ConditionNode, @unchecked Sendable {
+    let left: ConditionNode, right: ConditionNode
+    init(_ left: ConditionNode, _ right: ConditionNode) { self.left = left; self.right = right }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        let l = try left.truth(frame)
+        if l == Truth.no { return Truth.no }
+        let r = try right.truth(frame)
+        if r == Truth.no { return Truth.no }
+        return l == Truth.yes && r == Truth.yes ? Truth.yes : Truth.unknown
+    }
+}
+
+final class OrCondition: ConditionNode, @unchecked Sendable {
+    let left: ConditionNode, right: ConditionNode
+    init(_ left: ConditionNode, _ right: ConditionNode) { self.left = left; self.right = right }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        let l = try left.truth(frame)
+        if l == Truth.yes { return Truth.yes }
+        let r = try right.truth(frame)
+        if r == Truth.yes { return Truth.yes }
+        return l == Truth.no && r == Truth.no ? Truth.no : Truth.unknown
+    }
+}
+
+final class NotCondition: ConditionNode, @unchecked Sendable {
+    let inner: ConditionNode
+    init(_ inner: ConditionNode) { self.inner = inner }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        let v = try inner.truth(frame)
+        return v == Truth.unknown ? Truth.unknown : 1 - v
+    }
+}
+
+final class DayIsMissing: ConditionNode, @unchecked Sendable {
+    let operand: DayNode
+    let whenMissing: UInt8
+    init(_ operand: DayNode, negated: Bool) { self.operand = operand; whenMissing = negated ? Truth.no : Truth.yes }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        try operand.day(frame) == Planner.missingDay ? whenMissing : 1 - whenMissing
+    }
+}
+
+final class DayComparison: ConditionNode, @unchecked Sendable {
+    let left: DayNode, right: DayNode
+    let op: BinaryOperator
+    init(_ op: BinaryOperator, _ left: DayNode, _ right: DayNode) { self.op = op; self.left = left; self.right = right }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        let x = try left.day(frame)
+        if x == Planner.missingDay { return Truth.unknown }
+        let y = try right.day(frame)
+        if y == Planner.missingDay { return Truth.unknown }
+        let result: Bool
+        switch op {
+        case .equal: result = x == y
+        case .notEqual: result = x != y
+        case .less: result = x < y
+        case .lessEqual: result = x <= y
+        case .greater: result = x > y
+        default: result = x >= y
+        }
+        return result ? Truth.yes : Truth.no
+    }
+}
+
+/// `h.level == "major"`, `o.kind in ["suspend", "close"]`: interned ids against ids found once.
+final class TextIdTest: ConditionNode, @unchecked Sendable {
+    let record: RowNode
+    let ids: [Int32]
+    let wanted: Set<Int32>
+    let single: Int32
+    let negated: Bool
+    init(_ record: RowNode, ids: [Int32], wanted: Set<Int32>, negated: Bool) {
+        self.record = record
+        self.ids = ids
+        self.wanted = wanted
+        self.single = wanted.count == 1 ? (wanted.first ?? -2) : -2
+        self.negated = negated
+    }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        let row = try record.row(frame)
+        if row < 0 { return Truth.unknown }
+        let id = ids[Int(row)]
+        if id < 0 { return Truth.unknown }
+        let hit = wanted.count <= 1 ? id == single : wanted.contains(id)
+        return hit != negated ? Truth.yes : Truth.no
+    }
+}
+
+final class BoolColumnCondition: ConditionNode, @unchecked Sendable {
+    let record: RowNode
+    let flags: [UInt8]
+    init(_ record: RowNode, _ flags: [UInt8]) { self.record = record; self.flags = flags }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        let row = try record.row(frame)
+        if row < 0 { return Truth.unknown }
+        let flag = flags[Int(row)]
+        return flag == ColumnData.missingBool ? Truth.unknown : flag
+    }
+}
+
+final class DefinitionCondition: ConditionNode, @unchecked Sendable {
+    let slots: [Int]
+    let arguments: [Plan]
+    let body: ConditionNode
+    init(slots: [Int], arguments: [Plan], body: ConditionNode) { self.slots = slots; self.arguments = arguments; self.body = body }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        for index in 0..<slots.count { frame.slots[slots[index]] = try arguments[index](frame) }
+        return try body.truth(frame)
+    }
+}
+
+/// `some`, `all`, `none` over rows (a backward reference or a whole table), without building values.
+final class RowsQuantifier: ConditionNode, @unchecked Sendable {
+    let quantifier: Quantifier
+    let slot: Int
+    let table: Int32
+    let source: RowSource
+    let condition: ConditionNode
+    let span: SourceSpan
+    let file: SourceFile?
+    init(_ quantifier: Quantifier, slot: Int, table: Int32, source: RowSource, condition: ConditionNode, span: SourceSpan, file: SourceFile?) {
+        self.quantifier = quantifier
+        self.slot = slot
+        self.table = table
+        self.source = source
+        self.condition = condition
+        self.span = span
+        self.file = file
+    }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        let (rows, start, end) = try source.rows(frame)
+        if start < 0 { return Truth.unknown }
+        let lookFor = quantifier == .all ? Truth.no : Truth.yes
+        var sawUnknown = false
+        var decided = false
+        var index = start
+        while index < end {
+            try frame.step(span, file)
+            let row = rows?[index] ?? Int32(index)
+            frame.slots[slot] = .record(RecordRef(table: table, row: row))
+            let v = try condition.truth(frame)
+            if v == lookFor { decided = true; break }
+            if v == Truth.unknown { sawUnknown = true }
+            index += 1
+        }
+        switch quantifier {
+        case .some: return decided ? Truth.yes : (sawUnknown ? Truth.unknown : Truth.no)
+        case .none: return decided ? Truth.no : (sawUnknown ? Truth.unknown : Truth.yes)
+        case .all: return decided ? Truth.no : (sawUnknown ? Truth.unknown : Truth.yes)
+        }
+    }
+}
+
+/// Where a quantifier's rows come from: the rows referencing a record, or a whole table.
+/// `rows(frame)` gives a row list (nil: rows are `start..<end` themselves) and a range in it;
+/// a start of -1 means the collection is missing.
+final class RowSource: @unchecked Sendable {
+    enum Kind {
+        case referencing(RowNode, ReverseIndex)
+        case table([Int32]?, Int)
+    }
+    let kind: Kind
+    init(_ kind: Kind) { self.kind = kind }
+
+    @inline(__always)
+    func rows(_ frame: Frame) throws(EvaluationError) -> ([Int32]?, Int, Int) {
+        switch kind {
+        case .referencing(let record, let index):
+            let row = try record.row(frame)
+            if row < 0 { return (nil, -1, -1) }
+            return (index.rows, Int(index.offsets[Int(row)]), Int(index.offsets[Int(row) + 1]))
+        case .table(let order, let count):
+            return (order, 0, count)
+        }
+    }
+}
+
+/// Any other condition: evaluated as a value.
+final class ValueCondition: ConditionNode, @unchecked Sendable {
+    let plan: Plan
+    init(_ plan: @escaping Plan) { self.plan = plan }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        switch try plan(frame) {
+        case .bool(let b): return b ? Truth.yes : Truth.no
+        default: return Truth.unknown
+        }
+    }
+}
+
+final class ConstantDay: DayNode, @unchecked Sendable {
+    let value: Int32
+    init(_ value: Int32) { self.value = value }
+    override func day(_ frame: Frame) throws(EvaluationError) -> Int32 { value }
+}
+
+final class TodayDay: DayNode, @unchecked Sendable {
+    override func day(_ frame: Frame) throws(EvaluationError) -> Int32 { frame.today }
+}
+
+final class SlotDay: DayNode, @unchecked Sendable {
+    let slot: Int
+    init(_ slot: Int) { self.slot = slot }
+    override func day(_ frame: Frame) throws(EvaluationError) -> Int32 {
+        if case .date(let day) = frame.slots[slot] { return day }
+        return Planner.missingDay
+    }
+}
+
+final class ColumnDay: DayNode, @unchecked Sendable {
+    let record: RowNode
+    let days: [Int32]
+    init(_ record: RowNode, _ days: [Int32]) { self.record = record; self.days = days }
+    override func day(_ frame: Frame) throws(EvaluationError) -> Int32 {
+        let row = try record.row(frame)
+        return row < 0 ? Planner.missingDay : days[Int(row)]
+    }
+}
+
+final class ValueDay: DayNode, @unchecked Sendable {
+    let plan: Plan
+    init(_ plan: @escaping Plan) { self.plan = plan }
+    override func day(_ frame: Frame) throws(EvaluationError) -> Int32 {
+        if case .date(let day) = try plan(frame) { return day }
+        return Planner.missingDay
+    }
+}
+
+final class SlotRow: RowNode, @unchecked Sendable {
+    let slot: Int
+    init(_ slot: Int) { self.slot = slot }
+    override func row(_ frame: Frame) throws(EvaluationError) -> Int32 {
+        if case .record(let ref) = frame.slots[slot] { return ref.row }
+        return -1
+    }
+}
+
+final class ForwardRow: RowNode, @unchecked Sendable {
+    let inner: RowNode
+    let rows: [Int32]
+    init(_ inner: RowNode, _ rows: [Int32]) { self.inner = inner; self.rows = rows }
+    override func row(_ frame: Frame) throws(EvaluationError) -> Int32 {
+        let row = try inner.row(frame)
+        return row < 0 ? -1 : rows[Int(row)]
+    }
+}

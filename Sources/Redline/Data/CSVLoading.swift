@@ -3,9 +3,22 @@ import Foundation
 /// Parses a CSV file's chunks in parallel and joins them in order: columns appended, text ids
 /// remapped into one pool, line numbers made absolute, problems reported with their real lines.
 enum CSVLoading {
+    /// The outcome of reading: the table (nil if unusable), whether its keys were increasing, and
+    /// whether the bytes turned out not to be UTF-8 (nothing is reported then: the caller decodes
+    /// the file as GB18030 and reads it again).
+    struct Outcome {
+        var table: TableData?
+        var keysIncreasing = false
+        var notUTF8 = false
+    }
+
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, reader: CSVTableReader, options: LoadOptions,
-                     indexKeys: Bool, issues: IssueList) -> (TableData?, Bool) {
-        guard let layout = reader.readLayout(bytes, issues: issues) else { return (nil, false) }
+                     indexKeys: Bool, issues: IssueList) -> Outcome {
+        // The header line is checked here; the rest as values are read.
+        var headerEnd = 0
+        while headerEnd < bytes.count, bytes[headerEnd] != 0x0A { headerEnd += 1 }
+        if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd])) { return Outcome(notUTF8: true) }
+        guard let layout = reader.readLayout(bytes, issues: issues) else { return Outcome() }
         let ranges = reader.chunkRanges(bytes, from: layout.dataStart)
         let chunks = ChunkSlots(count: ranges.count)
         let maxIssues = options.maxErrors
@@ -17,7 +30,9 @@ enum CSVLoading {
             }
         }
         let parsed = chunks.all
-        guard var merged = parsed.first else { return (nil, false) }
+        if parsed.contains(where: \.invalidUTF8) { return Outcome(notUTF8: true) }
+        guard var merged = parsed.first else { return Outcome() }
+        let mergeStart = Date()
         let keyColumn = reader.table.keyColumn
         var keysIncreasing = merged.builders.indices.contains(keyColumn) && merged.builders[keyColumn].kind == .key
             && merged.builders[keyColumn].keysIncreasing
@@ -63,10 +78,11 @@ enum CSVLoading {
             startLine += chunk.newlines
             rowBase += chunk.lines.count
         }
+        if PhaseTimer.enabled { FileHandle.standardError.write(Data("  [merge] \(Date().timeIntervalSince(mergeStart))\n".utf8)) }
         if indexKeys, merged.builders.indices.contains(keyColumn), merged.builders[keyColumn].kind == .key {
-            merged.builders[keyColumn].interner.buildIndex()
+            PhaseTimer.measure("index keys") { merged.builders[keyColumn].interner.buildIndex() }
         }
-        var columns = merged.builders.map { $0.build() }
+        var columns = PhaseTimer.measure("build") { merged.builders.map { $0.build() } }
         if !badRows.isEmpty {
             // Rows with bad values are dropped (lenient) or the load fails anyway (strict).
             let bad = Set(badRows)
@@ -76,7 +92,7 @@ enum CSVLoading {
         }
         let data = TableData(index: reader.table.index, name: reader.table.name, file: reader.file, columns: columns, lines: lines)
         data.skippedKeys = skippedKeys
-        return (data, keysIncreasing)
+        return Outcome(table: data, keysIncreasing: keysIncreasing)
     }
 }
 

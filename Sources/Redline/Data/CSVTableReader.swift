@@ -52,12 +52,17 @@ struct CSVTableReader {
         var newlines = 0
         /// Keys of rows skipped as ragged: references to them are not reported again.
         var skippedKeys: [String] = []
+        /// Some text was not valid UTF-8: the whole file is read again as GB18030.
+        var invalidUTF8 = false
     }
 
     func readLayout(_ bytes: UnsafeBufferPointer<UInt8>, issues: IssueList) -> Layout? {
         var position = 0, line = 1
         var fields: [Field] = []
         let headerText = lineText(bytes, lineStart: 0)
+        var headerEnd = 0
+        while headerEnd < bytes.count, bytes[headerEnd] != 0x0A { headerEnd += 1 }
+        guard TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd])) else { return nil }
         guard let count = CSVTableReader.nextRecord(bytes, &position, &line, into: &fields), count > 0 else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                  diagnostic: Diagnostic(severity: .error, text: Catalog.missingColumn(table.columns.first?.name ?? "?", table: table.name),
@@ -147,6 +152,9 @@ struct CSVTableReader {
                 if !converted, chunk.builders[columnIndex].lastFailureWasSkippedRow {
                     rowIsBad = true
                     chunk.issueCounts[.skippedReference, default: 0] += 1
+                } else if !converted, !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) {
+                    chunk.invalidUTF8 = true
+                    return chunk
                 } else if !converted {
                     rowIsBad = true
                     badValue(&chunk, bytes, field: field, recordStart: recordStart, line: recordLine, columnIndex: columnIndex, maxIssues: maxIssues)
@@ -156,6 +164,7 @@ struct CSVTableReader {
             chunk.lines.append(Int32(clamping: recordLine))
         }
         chunk.newlines = line
+        chunk.invalidUTF8 = chunk.builders.contains { $0.sawInvalidUTF8 }
         return chunk
     }
 
@@ -271,6 +280,14 @@ final class IssueList: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         counts[issue.reason, default: 0] += 1
         if kept.count < limit { kept.append(issue) }
+    }
+
+    /// Adds another list's issues (kept ones up to the limit, all counts).
+    func absorb(_ other: IssueList) {
+        let (otherKept, otherCounts) = (other.kept, other.counts)
+        lock.lock(); defer { lock.unlock() }
+        for issue in otherKept where kept.count < limit { kept.append(issue) }
+        for (reason, n) in otherCounts { counts[reason, default: 0] += n }
     }
 
     func count(_ reason: DataIssue.Reason, _ n: Int = 1) {

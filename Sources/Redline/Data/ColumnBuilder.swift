@@ -23,6 +23,9 @@ struct ColumnBuilder {
     private(set) var keysIncreasing = true
     /// The last failed reference named a row that was itself skipped (already reported).
     private(set) var lastFailureWasSkippedRow = false
+    /// A text value was not valid UTF-8: the file is in another encoding. Only new distinct
+    /// values and keys are checked, so a file is validated at the cost of its distinct texts.
+    private(set) var sawInvalidUTF8 = false
 
     struct ReferenceTarget: @unchecked Sendable {
         /// The referenced table's name (for messages).
@@ -69,7 +72,9 @@ struct ColumnBuilder {
             if field.isEmpty { ids.append(-1); return true }
             if previousId >= 0, sameAsPrevious(field) { ids.append(previousId); return true }
             // (-3: nothing remembered yet)
+            let before = interner.count
             let id = interner.intern(field)
+            if interner.count > before, !TextEncoding.isValidUTF8(field) { sawInvalidUTF8 = true }
             remember(field, id)
             ids.append(id)
             return true
@@ -78,6 +83,7 @@ struct ColumnBuilder {
             if keysIncreasing, previousId >= 0 {
                 keysIncreasing = previous.withUnsafeBufferPointer { TextInterner.compare($0, field) } < 0
             }
+            if !TextEncoding.isValidUTF8(field) { sawInvalidUTF8 = true }
             let id = interner.intern(field)
             remember(field, id)
             ids.append(id)

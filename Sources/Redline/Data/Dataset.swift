@@ -198,21 +198,37 @@ enum TableLoading {
             return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: "JSON", rows: result?.rowCount ?? 0, sha256: sha),
                           keysIncreasing: false)
         }
-        guard let (bytes, encoding) = PhaseTimer.measure("decode", { TextEncoding.decode(data) }) else {
-            issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
-                                 diagnostic: Diagnostic(severity: .error, text: Catalog.unreadableEncoding, file: path,
-                                                        location: SourceLocation(line: 1, column: 1), lineText: "", caretColumn: 1, caretLength: 1)))
-            return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: sha), keysIncreasing: false)
-        }
+        // Read as UTF-8 (validated as values are read); if that fails, as GB18030.
         let reader = CSVTableReader(table: table, file: path, targets: targets)
-        let (result, increasing) = bytes.withUnsafeBytes { raw -> (TableData?, Bool) in
+        var encoding: TextEncoding = data.starts(with: [0xEF, 0xBB, 0xBF]) ? .utf8WithBOM : .utf8
+        let attempt = IssueList(limit: options.maxErrors)
+        let skip = encoding == .utf8WithBOM ? 3 : 0
+        var outcome = data.withUnsafeBytes { raw -> CSVLoading.Outcome in
             let buffer = raw.bindMemory(to: UInt8.self)
-            return CSVLoading.read(buffer, reader: reader, options: options, indexKeys: indexKeys, issues: issues)
+            return CSVLoading.read(UnsafeBufferPointer(rebasing: buffer[skip...]), reader: reader, options: options,
+                                   indexKeys: indexKeys, issues: attempt)
         }
-        return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: encoding.rawValue, rows: result?.rowCount ?? 0, sha256: sha),
-                      keysIncreasing: increasing)
+        var issuesFound = attempt
+        if outcome.notUTF8 {
+            guard let text = String(data: data, encoding: TextEncoding.gb18030Foundation) else {
+                issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
+                                     diagnostic: Diagnostic(severity: .error, text: Catalog.unreadableEncoding, file: path,
+                                                            location: SourceLocation(line: 1, column: 1), lineText: "", caretColumn: 1, caretLength: 1)))
+                return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: sha), keysIncreasing: false)
+            }
+            encoding = .gb18030
+            let retry = IssueList(limit: options.maxErrors)
+            issuesFound = retry
+            let utf8 = Array(text.utf8)
+            outcome = utf8.withUnsafeBufferPointer { buffer in
+                CSVLoading.read(buffer, reader: reader, options: options, indexKeys: indexKeys, issues: retry)
+            }
+        }
+        issues.absorb(issuesFound)
+        return Loaded(table: outcome.table,
+                      file: DataFile(path: path, table: table.name, encoding: encoding.rawValue, rows: outcome.table?.rowCount ?? 0, sha256: sha),
+                      keysIncreasing: outcome.keysIncreasing)
     }
-
 
     /// A calendar CSV: `date,kind` rows, kind `holiday`/`假日` or `workday`/`工作日`.
     static func loadCalendar(_ path: String, issues: IssueList) -> WorkCalendar? {

@@ -58,12 +58,15 @@ struct CSVTableReader {
 
     func readLayout(_ bytes: UnsafeBufferPointer<UInt8>, issues: IssueList) -> Layout? {
         var position = 0, line = 1
-        var fields: [Field] = []
+        let capacity = 4096
+        let fields = UnsafeMutablePointer<Field>.allocate(capacity: capacity)
+        fields.initialize(repeating: Field(), count: capacity)
+        defer { fields.deallocate() }
         let headerText = lineText(bytes, lineStart: 0)
         var headerEnd = 0
         while headerEnd < bytes.count, bytes[headerEnd] != 0x0A { headerEnd += 1 }
         guard TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd])) else { return nil }
-        guard let count = CSVTableReader.nextRecord(bytes, &position, &line, into: &fields), count > 0 else {
+        guard let count = CSVTableReader.nextRecord(bytes, &position, &line, into: fields, capacity: capacity), count > 0, count <= capacity else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                  diagnostic: Diagnostic(severity: .error, text: Catalog.missingColumn(table.columns.first?.name ?? "?", table: table.name),
                                                         file: file, location: SourceLocation(line: 1, column: 1), lineText: "", caretColumn: 1, caretLength: 1)))
@@ -116,55 +119,67 @@ struct CSVTableReader {
 
     /// Parses the records of one chunk.
     func readChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, maxIssues: Int) -> Chunk {
-        let estimate = max(16, range.count / 64)
-        var chunk = Chunk(builders: newBuilders(capacity: estimate))
+        // Rows expected, from the line density of the chunk's first 64 KB (so arrays grow once).
+        let sampleEnd = min(range.upperBound, range.lowerBound + 65536)
+        var sampleLines = 1
+        for index in range.lowerBound..<sampleEnd where bytes[index] == 0x0A { sampleLines += 1 }
+        let estimate = max(16, range.count * sampleLines / max(1, sampleEnd - range.lowerBound) + 64)
+        var chunk = Chunk(builders: [])
+        var builders = newBuilders(capacity: estimate)
         chunk.lines.reserveCapacity(estimate)
         let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
         var position = range.lowerBound
         var line = 0
-        var fields: [Field] = []
+        let capacity = max(64, layout.fieldCount + 8)
+        let fields = UnsafeMutablePointer<Field>.allocate(capacity: capacity)
+        fields.initialize(repeating: Field(), count: capacity)
+        defer { fields.deallocate() }
         var scratch: [UInt8] = []
         let sourceIndex = layout.sourceIndex
-        while position < range.upperBound {
-            let recordStart = position
-            let recordLine = line
-            guard let count = CSVTableReader.nextRecord(slice, &position, &line, into: &fields) else { break }
-            if count == 1, fields[0].start == fields[0].end, !fields[0].escaped { continue } // blank line
-            if count != layout.fieldCount {
-                let keyField = sourceIndex[table.keyColumn]
-                if keyField < count { chunk.skippedKeys.append(text(bytes, fields[keyField])) }
-                let text = lineText(bytes, lineStart: recordStart)
-                note(&chunk, PendingIssue(reason: .raggedRow, row: chunk.lines.count, relativeLine: recordLine,
-                                          text: Catalog.raggedRow(count, header: layout.fieldCount), hint: Catalog.raggedHint,
-                                          lineText: text, column: 1, length: max(1, text.count)), maxIssues)
-                continue
-            }
-            var rowIsBad = false
-            for columnIndex in 0..<sourceIndex.count {
-                let field = fields[sourceIndex[columnIndex]]
-                let converted: Bool
-                if field.escaped {
-                    CSVTableReader.unescape(bytes, field, into: &scratch)
-                    converted = scratch.withUnsafeBufferPointer { chunk.builders[columnIndex].append($0) }
-                } else {
-                    converted = chunk.builders[columnIndex].append(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+        let keyField = sourceIndex[table.keyColumn]
+        builders.withUnsafeMutableBufferPointer { builders in
+            while position < range.upperBound {
+                let recordStart = position
+                let recordLine = line
+                guard let count = CSVTableReader.nextRecord(slice, &position, &line, into: fields, capacity: capacity) else { break }
+                if count == 1, fields[0].start == fields[0].end, !fields[0].escaped { continue } // blank line
+                if count != layout.fieldCount {
+                    if keyField < min(count, capacity) { chunk.skippedKeys.append(text(bytes, fields[keyField])) }
+                    let text = lineText(bytes, lineStart: recordStart)
+                    note(&chunk, PendingIssue(reason: .raggedRow, row: chunk.lines.count, relativeLine: recordLine,
+                                              text: Catalog.raggedRow(count, header: layout.fieldCount), hint: Catalog.raggedHint,
+                                              lineText: text, column: 1, length: max(1, text.count)), maxIssues)
+                    continue
                 }
-                if !converted, chunk.builders[columnIndex].lastFailureWasSkippedRow {
+                var rowIsBad = false
+                for columnIndex in 0..<sourceIndex.count {
+                    let field = fields[sourceIndex[columnIndex]]
+                    let converted: Bool
+                    if field.escaped {
+                        CSVTableReader.unescape(bytes, field, into: &scratch)
+                        converted = scratch.withUnsafeBufferPointer { builders[columnIndex].append($0) }
+                    } else {
+                        converted = builders[columnIndex].append(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+                    }
+                    if converted { continue }
                     rowIsBad = true
-                    chunk.issueCounts[.skippedReference, default: 0] += 1
-                } else if !converted, !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) {
-                    chunk.invalidUTF8 = true
-                    return chunk
-                } else if !converted {
-                    rowIsBad = true
-                    badValue(&chunk, bytes, field: field, recordStart: recordStart, line: recordLine, columnIndex: columnIndex, maxIssues: maxIssues)
+                    if builders[columnIndex].lastFailureWasSkippedRow {
+                        chunk.issueCounts[.skippedReference, default: 0] += 1
+                    } else if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) {
+                        chunk.invalidUTF8 = true
+                        return
+                    } else {
+                        badValue(&chunk, bytes, field: field, builder: builders[columnIndex], recordStart: recordStart, line: recordLine,
+                                 columnIndex: columnIndex, maxIssues: maxIssues)
+                    }
                 }
+                if rowIsBad { chunk.badRows.append(chunk.lines.count) }
+                chunk.lines.append(Int32(clamping: recordLine))
             }
-            if rowIsBad { chunk.badRows.append(chunk.lines.count) }
-            chunk.lines.append(Int32(clamping: recordLine))
         }
+        chunk.builders = builders
         chunk.newlines = line
-        chunk.invalidUTF8 = chunk.builders.contains { $0.sawInvalidUTF8 }
+        if builders.contains(where: { $0.sawInvalidUTF8 }) { chunk.invalidUTF8 = true }
         return chunk
     }
 
@@ -173,9 +188,8 @@ struct CSVTableReader {
         if chunk.issues.count < maxIssues { chunk.issues.append(issue) }
     }
 
-    private func badValue(_ chunk: inout Chunk, _ bytes: UnsafeBufferPointer<UInt8>, field: Field, recordStart: Int, line: Int,
-                          columnIndex: Int, maxIssues: Int) {
-        let builder = chunk.builders[columnIndex]
+    private func badValue(_ chunk: inout Chunk, _ bytes: UnsafeBufferPointer<UInt8>, field: Field, builder: ColumnBuilder,
+                          recordStart: Int, line: Int, columnIndex: Int, maxIssues: Int) {
         let reason: DataIssue.Reason = builder.kind == .reference ? .unknownReference : .badValue
         guard chunk.issues.count < maxIssues else { chunk.issueCounts[reason, default: 0] += 1; return }
         let prefix = String(decoding: UnsafeBufferPointer(rebasing: bytes[recordStart..<field.start]), as: UTF8.self)
@@ -192,7 +206,7 @@ struct CSVTableReader {
     /// Scans one record starting at `position`; fills `fields` and returns how many, or nil at the end.
     @inline(__always)
     static func nextRecord(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int, _ line: inout Int,
-                           into fields: inout [Field]) -> Int? {
+                           into fields: UnsafeMutablePointer<Field>, capacity: Int) -> Int? {
         let n = bytes.count
         guard position < n else { return nil }
         var count = 0
@@ -225,7 +239,8 @@ struct CSVTableReader {
                 }
                 field.end = i
             }
-            if count < fields.count { fields[count] = field } else { fields.append(field) }
+            // Fields past the capacity are counted (the row is ragged) but not kept.
+            if count < capacity { fields[count] = field }
             count += 1
             if i < n, bytes[i] == 0x2C { i += 1; continue }
             // End of record: CRLF, LF, lone CR, or end of input.

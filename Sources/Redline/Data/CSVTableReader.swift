@@ -157,7 +157,9 @@ struct CSVTableReader {
                     let converted: Bool
                     if field.escaped {
                         CSVTableReader.unescape(bytes, field, into: &scratch)
+                        builders[columnIndex].fieldIsStable = false
                         converted = scratch.withUnsafeBufferPointer { builders[columnIndex].append($0) }
+                        builders[columnIndex].fieldIsStable = true
                     } else {
                         converted = builders[columnIndex].append(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
                     }
@@ -232,11 +234,7 @@ struct CSVTableReader {
                 if field.start == field.end { field.escaped = true } // `""`: written, but empty
             } else {
                 field.start = i
-                while i < n {
-                    let byte = bytes[i]
-                    if byte == 0x2C || byte == 0x0A || byte == 0x0D { break }
-                    i += 1
-                }
+                i = CSVTableReader.delimiter(bytes, from: i)
                 field.end = i
             }
             // Fields past the capacity are counted (the row is ragged) but not kept.
@@ -251,6 +249,31 @@ struct CSVTableReader {
         }
         position = i
         return count
+    }
+
+    /// The first `,`, LF or CR at or after `start` (or the end), eight bytes at a time: a byte
+    /// equal to one of them makes its lane zero after XOR, and the classic zero-byte test finds
+    /// the lowest such lane.
+    @inline(__always)
+    static func delimiter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        let n = bytes.count
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while i + 8 <= n {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let comma = word ^ (ones &* 0x2C), lf = word ^ (ones &* 0x0A), cr = word ^ (ones &* 0x0D)
+                let found = ((comma &- ones) & ~comma | (lf &- ones) & ~lf | (cr &- ones) & ~cr) & highs
+                if found != 0 { return i + found.trailingZeroBitCount >> 3 }
+                i += 8
+            }
+        }
+        while i < n {
+            let byte = bytes[i]
+            if byte == 0x2C || byte == 0x0A || byte == 0x0D { return i }
+            i += 1
+        }
+        return n
     }
 
     static func unescape(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Field, into scratch: inout [UInt8]) {

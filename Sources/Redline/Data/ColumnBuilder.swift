@@ -17,8 +17,14 @@ struct ColumnBuilder {
     /// For references: the referenced table's key pool and key id → row.
     let target: ReferenceTarget?
     /// The last field and its id: consecutive rows often repeat a value (the same enterprise).
-    private var previous: [UInt8] = []
+    /// The last field, by place when it lies in the file's bytes (valid while the chunk is read),
+    /// else copied: comparing with it costs no copy per row.
+    private var previousBase: UnsafePointer<UInt8>? = nil
+    private var previousCount = 0
+    private var ownedPrevious: [UInt8] = []
     private var previousId: Int32 = -3
+    /// Whether the field being appended stays valid after `append` returns.
+    var fieldIsStable = true
     /// Key columns: whether every key so far is greater than the one before.
     private(set) var keysIncreasing = true
     /// The last failed reference named a row that was itself skipped (already reported).
@@ -81,7 +87,7 @@ struct ColumnBuilder {
         case .key:
             if field.isEmpty { ids.append(-1); keysIncreasing = false; return true }
             if keysIncreasing, previousId >= 0 {
-                keysIncreasing = previous.withUnsafeBufferPointer { TextInterner.compare($0, field) } < 0
+                keysIncreasing = TextInterner.compare(previousBytes, field) < 0
             }
             if !TextEncoding.isValidUTF8(field) { sawInvalidUTF8 = true }
             let id = interner.intern(field)
@@ -90,7 +96,7 @@ struct ColumnBuilder {
             return true
         case .reference:
             if field.isEmpty { ids.append(-1); return true }
-            if previousId >= -2, !previous.isEmpty, sameAsPrevious(field) {
+            if previousId >= -2, previousCount > 0, sameAsPrevious(field) {
                 ids.append(max(previousId, -1))
                 lastFailureWasSkippedRow = previousId == -2
                 return previousId >= 0
@@ -139,20 +145,26 @@ struct ColumnBuilder {
         }
     }
 
+    private var previousBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: previousBase, count: previousCount) }
+
     @inline(__always)
     private func sameAsPrevious(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard previous.count == field.count, !field.isEmpty, let other = field.baseAddress else { return false }
-        return previous.withUnsafeBufferPointer { mine in
-            guard let base = mine.baseAddress else { return false }
-            return memcmp(base, other, field.count) == 0
-        }
+        guard previousCount == field.count, !field.isEmpty, let other = field.baseAddress, let base = previousBase else { return false }
+        return memcmp(base, other, field.count) == 0
     }
 
     @inline(__always)
     private mutating func remember(_ field: UnsafeBufferPointer<UInt8>, _ id: Int32) {
-        previous.removeAll(keepingCapacity: true)
-        previous.append(contentsOf: field)
         previousId = id
+        previousCount = field.count
+        if fieldIsStable {
+            previousBase = field.baseAddress
+        } else {
+            ownedPrevious.removeAll(keepingCapacity: true)
+            ownedPrevious.append(contentsOf: field)
+            // The copy lives in `ownedPrevious` until the next remember; its storage does not move meanwhile.
+            previousBase = ownedPrevious.withUnsafeBufferPointer { $0.baseAddress }
+        }
     }
 
     /// Appends another chunk's column (rows after this one's).

@@ -35,6 +35,8 @@ struct JSONTableReader {
         var builders = table.columns.enumerated().map { index, column in
             ColumnBuilder(type: column.type, capacity: objects.count, isKey: index == table.keyColumn && column.type == .text)
         }
+        // Cells are converted from temporary strings: the builders must copy what they remember.
+        for index in builders.indices { builders[index].fieldIsStable = false }
         var lines: [Int32] = []
         var bad: Set<Int> = []
         var missingReported: Set<String> = []

@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
                                                         hashFiles: reportFormat == .json)
         let result = program.run(on: dataset, asOf: date, detail: reportFormat == .json ? .everyRule : .decidingRule)
         let writer = ReportWriter(program: program, dataset: dataset)
-        let report = writer.render(result, as: reportFormat)
+        let report = writer.renderData(result, as: reportFormat)
         if let output {
             try Output.writeAtomically(report, to: output)
         } else {
@@ -41,6 +41,8 @@ struct RunCommand: ParsableCommand {
         }
         Output.error(writer.summary(result))
         if result.ruleCounts.contains(where: { $0.failed > 0 }) { throw ExitCode(1) }
+        // Everything is written: end here rather than free a million rows' tables piece by piece.
+        Foundation.exit(0)
     }
 }
 

@@ -20,7 +20,10 @@ public struct ReportWriter: Sendable {
     /// evidence (`;`-joined ids) and message; `undetermined` when no rule fired but one could not
     /// be decided for missing data.
     func rows(_ result: RunResult) -> [[String]] {
-        result.decisions.map { decision in
+        result.decisions.map(row)
+    }
+
+    func row(_ decision: Decision) -> [String] {
             if let outcome = decision.decidingOutcome {
                 return [decision.subject.key, outcome.action, outcome.rule, outcome.evidence.map(\.key).joined(separator: ";"), outcome.message ?? ""]
             }
@@ -33,10 +36,36 @@ public struct ReportWriter: Sendable {
             let failed = decision.outcomes.filter { $0.kind == .failed }
             return [decision.subject.key, "failed", failed.map(\.rule).joined(separator: ";"), "",
                     failed.compactMap(\.error).joined(separator: "; ")]
-        }
     }
 
     static let header = ["subject", "action", "rule", "evidence", "message"]
+
+    /// The report as UTF-8 bytes. CSV is written straight to bytes, in parallel chunks of
+    /// decisions: a large run's report takes a fraction of the time of building Strings.
+    public func renderData(_ result: RunResult, as format: ReportFormat) -> Data {
+        guard format == .csv else { return Data(render(result, as: format).utf8) }
+        let decisions = result.decisions
+        let chunkCount = max(1, min(64, decisions.count / 4096))
+        let parts = ByteChunks(count: chunkCount)
+        let writer = self
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let start = decisions.count * chunk / chunkCount, end = decisions.count * (chunk + 1) / chunkCount
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity((end - start) * 96)
+            for index in start..<end {
+                let row = writer.row(decisions[index])
+                for (column, cell) in row.enumerated() {
+                    if column > 0 { bytes.append(0x2C) }
+                    CSVText.appendField(cell, to: &bytes)
+                }
+                bytes.append(0x0A)
+            }
+            parts.set(chunk, bytes)
+        }
+        var data = Data((ReportWriter.header.joined(separator: ",") + "\n").utf8)
+        for part in parts.all { data.append(contentsOf: part) }
+        return data
+    }
 
     /// The report in a format.
     public func render(_ result: RunResult, as format: ReportFormat) -> String {
@@ -152,4 +181,13 @@ public struct ReportWriter: Sendable {
         default: return JSONText.quote(value.display)
         }
     }
+}
+
+/// Byte buffers made in parallel, joined in order.
+final class ByteChunks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var chunks: [[UInt8]]
+    init(count: Int) { chunks = Array(repeating: [], count: count) }
+    func set(_ index: Int, _ bytes: [UInt8]) { lock.lock(); chunks[index] = bytes; lock.unlock() }
+    var all: [[UInt8]] { lock.lock(); defer { lock.unlock() }; return chunks }
 }

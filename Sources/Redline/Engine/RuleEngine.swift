@@ -142,11 +142,14 @@ struct RuleEngine {
     /// with `everyRule` detail, else only for the rule that decides the action.
     func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool) -> Decision? {
         let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
-        var kinds: [RuleOutcome.Kind] = []
-        var failures: [String?] = []
+        // Most subjects fire nothing: their outcomes are kept in a small fixed buffer, and arrays
+        // are made only for the subjects that are reported.
+        var kinds = (RuleOutcome.Kind.notFired, RuleOutcome.Kind.notFired, RuleOutcome.Kind.notFired, RuleOutcome.Kind.notFired)
+        var extraKinds: [RuleOutcome.Kind] = []
+        var failures: [Int: String] = [:]
         var strongest: Int? = nil
         var anyOutcome = keepAll
-        for rule in rules {
+        for (index, rule) in rules.enumerated() {
             frame.steps = 0
             frame.slots[rule.subjectSlot] = subjectValue
             var failure: String? = nil
@@ -163,14 +166,31 @@ struct RuleEngine {
             }
             if kind == .fired, strongest.map({ rule.action > $0 }) ?? true { strongest = rule.action }
             if kind != .notFired { anyOutcome = true }
-            kinds.append(kind)
-            failures.append(failure)
+            switch index {
+            case 0: kinds.0 = kind
+            case 1: kinds.1 = kind
+            case 2: kinds.2 = kind
+            case 3: kinds.3 = kind
+            default:
+                while extraKinds.count < index - 4 { extraKinds.append(.notFired) }
+                extraKinds.append(kind)
+            }
+            if let failure { failures[index] = failure }
         }
         guard anyOutcome else { return nil }
+        func kindOf(_ index: Int) -> RuleOutcome.Kind {
+            switch index {
+            case 0: return kinds.0
+            case 1: return kinds.1
+            case 2: return kinds.2
+            case 3: return kinds.3
+            default: return extraKinds[index - 4]
+            }
+        }
         var outcomes: [RuleOutcome] = []
         var decidingDone = false
         for (index, rule) in rules.enumerated() {
-            let kind = kinds[index]
+            let kind = kindOf(index)
             if kind == .notFired && !keepAll { continue }
             var evidence: [RecordID] = []
             var message: String? = nil
@@ -192,6 +212,7 @@ struct RuleEngine {
             }
             outcomes.append(RuleOutcome(rule: rule.name, action: rule.actionName, kind: kind, evidence: evidence,
                                         message: message, missing: missing, error: failures[index]))
+
         }
         return Decision(subject: recordID(table: table, row: subject), action: strongest.map { program.schema.actions[$0] }, outcomes: outcomes)
     }

@@ -154,13 +154,14 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
         let (rows, start, end) = try source.rows(frame)
         if start < 0 { return Truth.unknown }
+        let table = self.table, slot = self.slot, condition = self.condition
         let lookFor = quantifier == .all ? Truth.no : Truth.yes
         var sawUnknown = false
         var decided = false
         var index = start
         while index < end {
             try frame.step(span, file)
-            let row = rows?[index] ?? Int32(index)
+            let row = rows.map { $0[index] } ?? Int32(index)
             frame.slots[slot] = .record(RecordRef(table: table, row: row))
             let v = try condition.truth(frame)
             if v == lookFor { decided = true; break }
@@ -179,23 +180,54 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
 /// `rows(frame)` gives a row list (nil: rows are `start..<end` themselves) and a range in it;
 /// a start of -1 means the collection is missing.
 final class RowSource: @unchecked Sendable {
-    enum Kind {
-        case referencing(RowNode, ReverseIndex)
-        case table([Int32]?, Int)
+    /// The record whose referencing rows are wanted (nil: a whole table).
+    let record: RowNode?
+    /// Offsets into `rows` per referenced row (backward references only).
+    let offsets: UnsafeMutablePointer<Int32>?
+    /// The row list (nil: rows in file order, `0..<count`). Copied into memory this object owns,
+    /// so the loop reads it without reference counting.
+    let rows: UnsafeMutablePointer<Int32>?
+    let count: Int
+    private let rowCount: Int
+    private let offsetCount: Int
+
+    init(referencing record: RowNode, _ index: ReverseIndex) {
+        self.record = record
+        offsets = RowSource.copy(index.offsets)
+        rows = RowSource.copy(index.rows)
+        count = index.rows.count
+        rowCount = index.rows.count
+        offsetCount = index.offsets.count
     }
-    let kind: Kind
-    init(_ kind: Kind) { self.kind = kind }
+
+    init(table order: [Int32]?, count: Int) {
+        record = nil
+        offsets = nil
+        rows = order.flatMap(RowSource.copy)
+        self.count = count
+        rowCount = order?.count ?? 0
+        offsetCount = 0
+    }
+
+    private static func copy(_ array: [Int32]) -> UnsafeMutablePointer<Int32>? {
+        let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: max(array.count, 1))
+        array.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { pointer.initialize(from: base, count: buffer.count) }
+        }
+        return pointer
+    }
+
+    deinit {
+        offsets?.deallocate()
+        rows?.deallocate()
+    }
 
     @inline(__always)
-    func rows(_ frame: Frame) throws(EvaluationError) -> ([Int32]?, Int, Int) {
-        switch kind {
-        case .referencing(let record, let index):
-            let row = try record.row(frame)
-            if row < 0 { return (nil, -1, -1) }
-            return (index.rows, Int(index.offsets[Int(row)]), Int(index.offsets[Int(row) + 1]))
-        case .table(let order, let count):
-            return (order, 0, count)
-        }
+    func rows(_ frame: Frame) throws(EvaluationError) -> (UnsafeMutablePointer<Int32>?, Int, Int) {
+        guard let record, let offsets else { return (rows, 0, count) }
+        let row = try record.row(frame)
+        if row < 0 || Int(row) + 1 >= offsetCount { return (nil, -1, -1) }
+        return (rows, Int(offsets[Int(row)]), Int(offsets[Int(row) + 1]))
     }
 }
 

@@ -95,10 +95,10 @@ extension Planner {
         case .reverse(let target, let table, let column):
             guard case .record(let targetTable) = target.type, let record = rowNode(target),
                   let index = dataset.tables[targetTable].reverse[ReverseReference(table: table, column: column)] else { return nil }
-            return (Int32(table), RowSource(.referencing(record, index)))
+            return (Int32(table), RowSource(referencing: record, index))
         case .tableRows(let table):
             let data = dataset.tables[table]
-            return (Int32(table), RowSource(.table(data.keyOrder, data.rowCount)))
+            return (Int32(table), RowSource(table: data.keyOrder, count: data.rowCount))
         default:
             return nil
         }

@@ -25,6 +25,9 @@ struct ColumnBuilder {
     private var previousId: Int32 = -3
     /// Whether the field being appended stays valid after `append` returns.
     var fieldIsStable = true
+    /// Recently parsed `YYYY-MM-DD` dates by their bytes: a date column holds few distinct days.
+    private var dateCacheKeys: [UInt64] = []
+    private var dateCacheDays: [Int32] = []
     /// Key columns: whether every key so far is greater than the one before.
     private(set) var keysIncreasing = true
     /// The last failed reference named a row that was itself skipped (already reported).
@@ -113,6 +116,24 @@ struct ColumnBuilder {
             lastFailureWasSkippedRow = row == -2
             return row >= 0
         case .date:
+            if field.count == 10, let base = field.baseAddress {
+                // Key: the first eight bytes, with the last two folded into the top bits (digits
+                // and '-' are below 0x40, so their top two bits are free).
+                let head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+                let key = head ^ (UInt64(base[8]) << 56 | UInt64(base[9]) << 48) &* 0x9E37_79B9_7F4A_7C15
+                if dateCacheKeys.isEmpty {
+                    dateCacheKeys = Array(repeating: 0, count: 4096)
+                    dateCacheDays = Array(repeating: 0, count: 4096)
+                }
+                let slot = Int(truncatingIfNeeded: (key &* 0xFF51_AFD7_ED55_8CCD) >> 52) & 4095
+                if dateCacheKeys[slot] == key, key != 0 { days.append(dateCacheDays[slot]); return true }
+                if let day = FieldParsing.date(field) {
+                    dateCacheKeys[slot] = key
+                    dateCacheDays[slot] = day
+                    days.append(day)
+                    return true
+                }
+            }
             let trimmed = FieldParsing.trimmed(field)
             if trimmed.isEmpty { days.append(ColumnData.missingDate); return true }
             if let day = FieldParsing.date(trimmed) { days.append(day); return true }

@@ -7,7 +7,9 @@ import Redline
 enum Main {
     static func main() {
         do {
-            var command = try RedlineCommand.parseAsRoot()
+            // `redline` alone on a terminal opens the REPL.
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            var command = try RedlineCommand.parseAsRoot(arguments.isEmpty && isatty(0) != 0 && isatty(1) != 0 ? ["repl"] : arguments)
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
@@ -28,7 +30,7 @@ struct RedlineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redline",
         abstract: "Redline: work-safety policies as rules over enterprise data.",
-        subcommands: [CheckCommand.self, EvalCommand.self, RunCommand.self, ExplainCommand.self, QueryCommand.self]
+        subcommands: [CheckCommand.self, EvalCommand.self, RunCommand.self, ExplainCommand.self, QueryCommand.self, ReplCommand.self]
     )
 }
 

@@ -66,6 +66,17 @@ import Testing
         #expect(count >= 30)
     }
 
+    @Test func everyQueryExampleParsesAndChecks() throws {
+        let program = try EngineSupport.program("Rules/three-always.rl")
+        let dataset = try #require(EngineSupport.load(program, EngineSupport.sample).dataset)
+        let queries = GrammarTests.blocks("redline-query").flatMap { $0.components(separatedBy: "\n") }.filter { !$0.isEmpty }
+        #expect(queries.count >= 4)
+        for query in queries {
+            let result = program.query(query, on: dataset, asOf: EngineSupport.asOf)
+            #expect(result.succeeded, "\(query): \(DiagnosticRenderer.text(result.diagnostics))")
+        }
+    }
+
     @Test func keywordTableMatchesTheLexer() {
         let rows = GrammarTests.rows(after: "**Keywords.**")
         #expect(rows.count == Keyword.allCases.count)

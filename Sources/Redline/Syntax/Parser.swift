@@ -14,6 +14,9 @@ struct Parser {
     /// Node ids are unique across every file of a program.
     var nextId: Int
     var depth = 0
+    /// Whether a mistake was found at the end of the input: the input may simply be unfinished
+    /// (the REPL then asks for another line).
+    var reachedEndUnfinished = false
 
     /// Thrown to abandon the current declaration after its error has been reported.
     struct Abort: Error {}
@@ -80,6 +83,7 @@ struct Parser {
 
     /// Reports "expected X, found Y" at the current token and abandons the declaration.
     mutating func fail(expected: LocalizedText, hint: LocalizedText? = nil) -> Abort {
+        if current.kind == .endOfFile { reachedEndUnfinished = true }
         var hint = hint
         if let name = current.identifier, let keyword = Catalog.gluedKeyword(in: name) {
             hint = Catalog.gluedKeywordHint(keyword)
@@ -111,6 +115,7 @@ struct Parser {
     /// Expects the closer of `opener`, or reports which opener it was meant to close and where.
     mutating func expectCloser(_ closer: TokenKind, for opener: Token) throws(Abort) -> Token {
         if check(closer) { return advance() }
+        if current.kind == .endOfFile { reachedEndUnfinished = true }
         let openLocation = source.location(of: opener.span.start)
         let note = Diagnostic(.note, Catalog.openedHere(Parser.spelling(of: opener.kind)), at: opener.span, in: source)
         diagnostics.append(Diagnostic(.error,

@@ -1,0 +1,167 @@
+import Foundation
+
+/// The REPL's meta commands (`:help`, `:load`, `:data`, …), each with its help text.
+extension Session {
+    struct Command {
+        let name: String
+        let arguments: String
+        let help: String
+    }
+
+    static let commands: [Command] = [
+        Command(name: "help", arguments: "[COMMAND]", help: "list the commands, or explain one"),
+        Command(name: "load", arguments: "FILE.rl", help: "add the declarations of a rule file to the session"),
+        Command(name: "data", arguments: "DIR", help: "load DIR/T.csv (or .json, .jsonl) for every declared table T"),
+        Command(name: "tables", arguments: "", help: "list the tables, with row counts when data is loaded"),
+        Command(name: "schema", arguments: "TABLE", help: "show a table's columns, types and references"),
+        Command(name: "rules", arguments: "", help: "list the rules with their actions and policy texts"),
+        Command(name: "run", arguments: "", help: "evaluate every rule for every subject, as `redline run` does"),
+        Command(name: "explain", arguments: "SUBJECT", help: "every rule's outcome for one subject, and why"),
+        Command(name: "why-not", arguments: "SUBJECT RULE", help: "why one rule did (or did not) fire for a subject"),
+        Command(name: "as-of", arguments: "[DATE]", help: "show or set the date `today` stands for (YYYY-MM-DD)"),
+        Command(name: "format", arguments: "table|csv|json", help: "how query results and :run are printed"),
+        Command(name: "timing", arguments: "on|off", help: "print how long each evaluation took"),
+        Command(name: "reset", arguments: "", help: "forget what was typed: back to the rules and data the session started with"),
+        Command(name: "quit", arguments: "", help: "leave (Ctrl-D does too); history is saved"),
+    ]
+
+    func command(_ line: String) -> Response {
+        let parts = line.dropFirst().split(separator: " ", maxSplits: 1).map(String.init)
+        let name = parts.first ?? ""
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch name {
+        case "help", "h", "?": return .output(help(argument))
+        case "quit", "q", "exit": return .quit
+        case "load": return load(argument)
+        case "data":
+            guard !argument.isEmpty else { return .error("usage: :data DIR\n") }
+            return loadData(argument)
+        case "tables": return tables()
+        case "schema": return schemaOf(argument)
+        case "rules": return rules()
+        case "run": return run()
+        case "explain", "why-not": return explain(argument, onlyRule: name == "why-not")
+        case "as-of":
+            if argument.isEmpty { return .output("as of \(asOf)\n") }
+            guard let date = CalendarDate(iso: argument) else { return .error("`\(argument)` is not a date: write YYYY-MM-DD\n") }
+            asOf = date
+            return .output("as of \(asOf)\n")
+        case "format":
+            guard let chosen = ReportFormat(rawValue: argument) else { return .error("usage: :format table|csv|json\n") }
+            format = chosen
+            return .output("format \(chosen.rawValue)\n")
+        case "timing":
+            guard argument == "on" || argument == "off" else { return .error("usage: :timing on|off\n") }
+            timing = argument == "on"
+            return .output("timing \(argument)\n")
+        case "reset":
+            reset()
+            return .output("reset\n")
+        default:
+            let names = Session.commands.map(\.name)
+            let hint = Suggestions.nearest(to: name, in: names).map { " (did you mean `:\($0)`?)" } ?? ""
+            return .error("unknown command `:\(name)`\(hint); :help lists them\n")
+        }
+    }
+
+    private func help(_ topic: String) -> String {
+        let wanted = topic.hasPrefix(":") ? String(topic.dropFirst()) : topic
+        if let command = Session.commands.first(where: { $0.name == wanted }) {
+            return ":\(command.name) \(command.arguments)\n  \(command.help)\n"
+        }
+        var out = "Type an expression, a query (from h in hazards where … group by … select … sort by … limit N),\n"
+        out += "or a declaration (define, rule, table, actions) to add it. An unfinished line continues on the next;\n"
+        out += "an empty line ends it. Commands:\n"
+        let width = Session.commands.map { $0.name.count + $0.arguments.count + 2 }.max() ?? 0
+        for command in Session.commands {
+            let head = ":\(command.name) \(command.arguments)"
+            out += "  " + head + String(repeating: " ", count: max(1, width - head.count + 2)) + command.help + "\n"
+        }
+        return out
+    }
+
+    private func load(_ path: String) -> Response {
+        guard !path.isEmpty else { return .error("usage: :load FILE.rl\n") }
+        guard let data = FileManager.default.contents(atPath: path) else { return .error("cannot read `\(path)`\n") }
+        let source = RuleSource(name: path, bytes: [UInt8](data))
+        let candidate = Program.compile(sources + [source])
+        if candidate.hasErrors { return .error(DiagnosticRenderer.text(candidate.diagnostics, language: language)) }
+        let tablesChanged = candidate.tableNames != program.tableNames
+        sources.append(source)
+        program = candidate
+        var out = "loaded \(path): \(candidate.ruleNames.count) rules, \(candidate.tableNames.count) tables\n"
+        if tablesChanged, let directory = dataDirectory {
+            if case .output(let text) = loadData(directory) { out += text } else { dataset = nil }
+        }
+        return .output(out)
+    }
+
+    private func tables() -> Response {
+        let names = program.tableNames
+        if names.isEmpty { return .output("no tables: :load a rule file that declares them\n") }
+        let rows = names.map { name in [name, dataset?.rowCount(of: name).map(String.init) ?? "—"] }
+        return .output(TextTable.render(header: ["table", "rows"], rows: rows))
+    }
+
+    private func schemaOf(_ name: String) -> Response {
+        let schema = program.checked.schema
+        guard let table = schema.table(named: name) else {
+            let hint = Suggestions.nearest(to: name, in: schema.tables.map(\.name)).map { " (did you mean `\($0)`?)" } ?? ""
+            return .error("no table `\(name)`\(hint)\n")
+        }
+        var rows: [[String]] = table.columns.enumerated().map { index, column in
+            let type = column.type.name(in: schema).en + (column.optional ? "?" : "")
+            var note = index == table.keyColumn ? "key" : ""
+            if let target = column.target {
+                let navigation = table.forward.first { $0.value == index }?.key ?? ""
+                note = "-> \(schema.tables[target].name)" + (navigation.isEmpty ? "" : " (.\(navigation))")
+            }
+            return [column.name, type, note]
+        }
+        for (name, reverse) in table.reverse.sorted(by: { $0.key < $1.key }) {
+            rows.append([name, "list of \(schema.tables[reverse.table].name)", "rows referring here"])
+        }
+        return .output(TextTable.render(header: ["name", "type", ""], rows: rows))
+    }
+
+    private func rules() -> Response {
+        let checked = program.checked
+        if checked.rules.isEmpty { return .output("no rules\n") }
+        let rows = checked.rules.map { rule in
+            [rule.name, checked.schema.actions[rule.action], checked.schema.tables[rule.subjectTable].name, rule.policy ?? ""]
+        }
+        return .output(TextTable.render(header: ["rule", "action", "subjects", "policy"], rows: rows))
+    }
+
+    private func run() -> Response {
+        guard let dataset else { return .error("no data loaded: use :data DIR\n") }
+        cancellation.reset()
+        let result = program.run(on: dataset, asOf: asOf, cancellation: cancellation, detail: format == .json ? .everyRule : .decidingRule)
+        let writer = ReportWriter(program: program, dataset: dataset)
+        if format == .table {
+            let rows = writer.rows(result)
+            return .output(TextTable.render(header: ReportWriter.header, rows: rows, maxRows: rowLimit) + writer.summary(result))
+        }
+        return .output(writer.render(result, as: format))
+    }
+
+    private func explain(_ argument: String, onlyRule: Bool) -> Response {
+        guard let dataset else { return .error("no data loaded: use :data DIR\n") }
+        let parts = argument.split(separator: " ").map(String.init)
+        guard let subject = parts.first, !onlyRule || parts.count == 2 else {
+            return .error(onlyRule ? "usage: :why-not SUBJECT RULE\n" : "usage: :explain SUBJECT\n")
+        }
+        guard let explanation = program.explain(subject: subject, on: dataset, asOf: asOf) else {
+            return .error("no subject has the key `\(subject)`\n")
+        }
+        guard onlyRule else { return .output(explanation.text) }
+        let ruleName = parts[1]
+        guard let rule = explanation.rules.first(where: { $0.rule == ruleName }) else {
+            let hint = Suggestions.nearest(to: ruleName, in: explanation.rules.map(\.rule)).map { " (did you mean `\($0)`?)" } ?? ""
+            return .error("no rule `\(ruleName)` for \(explanation.subject.table)\(hint)\n")
+        }
+        var out = "rule \(rule.rule): \(rule.outcome.kind.rawValue) for \(explanation.subject.table) \(explanation.subject.key), as of \(asOf)\n"
+        for reason in rule.reasons { out += "  " + reason.replacingOccurrences(of: "\n", with: "\n  ") + "\n" }
+        return .output(out)
+    }
+}

@@ -1,0 +1,102 @@
+@preconcurrency import CReadline
+import Foundation
+import Redline
+
+/// The REPL on a terminal, through GNU readline: history across sessions, Ctrl-R search, tab
+/// completion from the session, Ctrl-C to abandon a line or interrupt an evaluation, Ctrl-D to leave.
+struct ReadlineShell {
+    let session: Session
+
+    static let prompt = "redline> "
+    static let continuation = "     ..> "
+
+    /// Where history is kept: `$REDLINE_HISTORY`, or `~/.redline_history`.
+    static var historyPath: String {
+        if let path = ProcessInfo.processInfo.environment["REDLINE_HISTORY"], !path.isEmpty { return path }
+        return (NSHomeDirectory() as NSString).appendingPathComponent(".redline_history")
+    }
+
+    func run() {
+        setlocale(LC_ALL, "")
+        ShellState.session = session
+        redline_set_catch_signals(0)
+        redline_set_completion(completeCallback)
+        redline_set_word_breaks(ShellState.wordBreaks)
+        using_history()
+        let history = ReadlineShell.historyPath
+        read_history(history)
+        signal(SIGINT, interruptHandler)
+        Output.write("Redline — :help for commands, Ctrl-D to leave.\n")
+        while true {
+            ShellState.readingLine = true
+            let raw = readline(session.isContinuing ? ReadlineShell.continuation : ReadlineShell.prompt)
+            ShellState.readingLine = false
+            guard let raw else {
+                // Ctrl-D on an empty line.
+                Output.write("\n")
+                break
+            }
+            let line = String(cString: raw)
+            free(raw)
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                add_history(line)
+                write_history(history)
+            }
+            session.cancellation.reset()
+            ShellState.evaluating = true
+            let response = session.submit(line)
+            ShellState.evaluating = false
+            switch response {
+            case .needsMore: continue
+            case .output(let text): Output.write(text)
+            case .error(let text): Output.error(text)
+            case .quit:
+                write_history(history)
+                return
+            }
+        }
+        write_history(history)
+    }
+}
+
+/// State the C callbacks reach (readline calls them on the main thread).
+enum ShellState {
+    nonisolated(unsafe) static var session: Session?
+    nonisolated(unsafe) static var candidates: [String] = []
+    nonisolated(unsafe) static var readingLine = false
+    nonisolated(unsafe) static var evaluating = false
+    /// Completion words break at these: at `.` so that `h.lev` completes `lev`; not at `/` or `-`,
+    /// which belong to file names.
+    /// (readline keeps the pointer, so the string is made once and never freed.)
+    nonisolated(unsafe) static let wordBreaks: UnsafeMutablePointer<CChar>? = strdup(" \t\n\"'`@$><=;|&{(,.[]+*")
+}
+
+private func interruptHandler(_ signal: Int32) {
+    if ShellState.evaluating {
+        ShellState.session?.cancellation.cancel()
+    } else if ShellState.readingLine {
+        ShellState.session?.abandonInput()
+        redline_abandon_line(ReadlineShell.prompt)
+    }
+}
+
+private func completeCallback(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    redline_set_completion_over(1)
+    guard let session = ShellState.session, let text else { return nil }
+    let word = String(cString: text)
+    var before = ""
+    if let buffer = redline_line_buffer() {
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: Int(max(0, start)))
+        before = String(decoding: bytes, as: UTF8.self)
+    }
+    ShellState.candidates = session.completions(for: word, before: before)
+    let isPath = before.hasPrefix(":load") || before.hasPrefix(":data")
+    redline_set_append_character(isPath && ShellState.candidates.count == 1 && ShellState.candidates[0].hasSuffix("/") ? 0 : 32)
+    return rl_completion_matches(text, candidateGenerator)
+}
+
+private func candidateGenerator(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
+    let index = Int(state)
+    guard index < ShellState.candidates.count else { return nil }
+    return strdup(ShellState.candidates[index])
+}

@@ -212,6 +212,9 @@ extension Checker {
     /// Expands a definition at a call site: arguments go into fresh slots, and the body is bound
     /// with the parameters typed by the arguments (or by their declared types).
     mutating func instantiate(_ name: String, arguments: [Bound], _ expr: Expr, _ source: SourceFile) -> Bound {
+        // Uses inside a definition checked on its own count only if that definition is used;
+        // a rough rule that still finds definitions nothing refers to.
+        if definitionStack.first.map({ $0 != name }) ?? true { usedDefinitions.insert(name) }
         guard let entry = definitions[name], !entry.broken else { return .error(expr.span, source) }
         let parameters = entry.declaration.parameters
         guard parameters.count == arguments.count else {

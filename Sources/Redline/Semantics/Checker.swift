@@ -18,6 +18,8 @@ struct Checker {
     var definitionStack: [String] = []
     /// True while checking a definition on its own with untyped parameters.
     var checkingGenericDefinition = false
+    /// Definitions used by a rule or by another definition.
+    var usedDefinitions: Set<String> = []
 
     struct DefinitionEntry {
         let declaration: DefineDecl
@@ -56,6 +58,7 @@ struct Checker {
         findDefinitionCycles()
         checkDefinitions()
         let rules = checkRules(all)
+        warn(about: rules, declarations: all)
         return CheckedProgram(schema: schema, rules: rules, definitions: definitions, diagnostics: bag.items)
     }
 

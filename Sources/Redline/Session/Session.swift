@@ -131,13 +131,19 @@ public final class Session: @unchecked Sendable {
         inputCount += 1
         let source = RuleSource(name: "<input \(inputCount)>", text: text)
         var parser = Parser(source: source.file)
-        _ = parser.parseFile()
+        let declarations = parser.parseFile()
         if parser.reachedEndUnfinished && !force { inputCount -= 1; return .needsMore }
+        let definedHere = Set(declarations.compactMap { declaration -> String? in
+            if case .define(let decl) = declaration { return decl.name.text }
+            return nil
+        })
         let candidate = Program.compile(sources + [source])
         let fresh = candidate.diagnostics.filter { $0.file == source.file.name }
         if fresh.contains(where: { $0.severity == .error }) {
             return .error(DiagnosticRenderer.text(fresh, language: language))
         }
+        // A definition typed at the prompt is not used yet: that warning is for rule files.
+        let shown = fresh.filter { diagnostic in !definedHere.contains { Catalog.unusedDefinition($0).en == diagnostic.message } }
         let tablesChanged = candidate.tableNames != program.tableNames
         sources.append(source)
         program = candidate
@@ -145,7 +151,7 @@ public final class Session: @unchecked Sendable {
             dataset = nil
             return .output("added; the tables changed, so load the data again with :data\n")
         }
-        return .output(DiagnosticRenderer.text(fresh, language: language) + "added\n")
+        return .output(DiagnosticRenderer.text(shown, language: language) + "added\n")
     }
 
     private func query(_ text: String, force: Bool) -> Response {

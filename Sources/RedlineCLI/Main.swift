@@ -30,7 +30,7 @@ struct RedlineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redline",
         abstract: "Redline: work-safety policies as rules over enterprise data.",
-        subcommands: [CheckCommand.self, EvalCommand.self, RunCommand.self, ExplainCommand.self, QueryCommand.self, ReplCommand.self]
+        subcommands: [CheckCommand.self, EvalCommand.self, RunCommand.self, ExplainCommand.self, QueryCommand.self, ReplCommand.self, TestCommand.self]
     )
 }
 

@@ -134,3 +134,45 @@ import Testing
         #expect(bad.stderr.contains("did you mean `level`?"))
     }
 }
+
+/// `redline test`: the cases beside every policy pass; a wrong expectation fails readably.
+@Suite struct RuleTestCommandTests {
+    @Test func everyPolicyInRulesPassesItsTests() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Support.root.appendingPathComponent("Rules").path)
+            .filter { $0.hasSuffix(".rl") }.sorted().map { "Rules/" + $0 }
+        let result = try Support.run(["test"] + files)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("18 passed, 0 failed"))
+        #expect(result.stdout.contains("12 passed, 0 failed"))
+        #expect(!result.stdout.contains("not exercised"))
+        // Every policy file has its own tests.
+        for policy in files where !policy.hasSuffix(".test.rl") {
+            #expect(files.contains((policy as NSString).deletingPathExtension + ".test.rl"), "\(policy) has no tests")
+        }
+    }
+
+    @Test func wrongExpectationFailsWithAReadableReport() throws {
+        let result = try Support.run(["test", "Tests/Fixtures/tests/wrong-expectation.rl"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAILED  rectified on time, but the expectation says close — Tests/Fixtures/tests/wrong-expectation.rl:11:1"))
+        #expect(result.stdout.contains("  expected  E1  close\n  actual    E1  none\n"))
+        #expect(result.stdout.contains("`h.rectified_on is missing` is false: `h.rectified_on` is 2024-06-15"))
+        // Coverage lists what no case exercised.
+        #expect(result.stdout.contains("rule close_overdue never fired"))
+        #expect(result.stdout.contains("0 passed, 1 failed"))
+    }
+
+    @Test func testsNameUnknownTablesAndColumns() throws {
+        let source = """
+        table t key id { id: text, level: int }
+        actions a
+        rule r for x in t when x.level > 1 then a x
+        test "typo" as of 2024-01-01
+          given t (id, levl) ("A", 2)
+          expect A a
+        """
+        let report = Program.compile([RuleSource(name: "typo.rl", text: source)]).runTests()
+        #expect(report.failed == 1)
+        #expect(report.text.contains("table `t` has no column `levl`; did you mean `level`?"))
+    }
+}

@@ -108,7 +108,7 @@ import Testing
         #expect(s.completions(for: "inspe", before: "from e in enterprises where count i in e.") == ["inspections"])
         #expect(s.completions(for: ":ru", before: "") == [":rules", ":run"])
         #expect(s.completions(for: "三", before: ":load Rules/").isEmpty)
-        #expect(s.completions(for: "Rules/three", before: ":load ") == ["Rules/three-always.rl"])
+        #expect(s.completions(for: "Rules/three", before: ":load ") == ["Rules/three-always.rl", "Rules/three-always.test.rl"])
         #expect(s.completions(for: "存", before: "") == ["存在"])
         #expect(s.completions(for: "unrect", before: "from h in hazards where ") == ["unrectified"])
     }

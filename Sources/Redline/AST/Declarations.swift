@@ -9,6 +9,7 @@ enum Declaration: Sendable {
     case actions(ActionsDecl)
     case define(DefineDecl)
     case rule(RuleDecl)
+    case test(TestDecl)
 
     var span: SourceSpan {
         switch self {
@@ -16,6 +17,7 @@ enum Declaration: Sendable {
         case .actions(let d): return d.span
         case .define(let d): return d.span
         case .rule(let d): return d.span
+        case .test(let d): return d.span
         }
     }
 }
@@ -76,4 +78,38 @@ struct RuleDecl: Sendable {
     let actionSubject: Name
     let message: Expr?
     let span: SourceSpan
+}
+
+/// `test "name" as of DATE given TABLE (cols) (row) … expect SUBJECT OUTCOME … cases (vars) (row) …`
+struct TestDecl: Sendable {
+    let name: String
+    let nameSpan: SourceSpan
+    let asOf: Int32?
+    let givens: [GivenDecl]
+    let expects: [ExpectDecl]
+    let cases: GivenDecl?
+    let span: SourceSpan
+}
+
+/// Rows for a table (or, for `cases`, values for case variables), by the named columns.
+struct GivenDecl: Sendable {
+    let table: Name
+    let columns: [Name]
+    let rows: [[TestValue]]
+}
+
+/// `expect E1 close by close_overdue evidence H1, H2`, `expect E2 none`, `expect E3 undetermined`.
+struct ExpectDecl: Sendable {
+    let subject: TestValue
+    /// An action, `none`, `undetermined`, or a case variable holding one of them.
+    let outcome: TestValue
+    let rule: Name?
+    let evidence: [TestValue]?
+    let span: SourceSpan
+}
+
+/// A value in a test: a literal, or a bare word (a case variable, else text).
+enum TestValue: Sendable {
+    case literal(Value, SourceSpan)
+    case word(Name)
 }

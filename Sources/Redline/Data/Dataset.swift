@@ -102,6 +102,23 @@ extension Program {
             }
         }
         if !fatal.isEmpty { return DataLoadResult(dataset: nil, diagnostics: fatal, errorCount: fatal.count) }
+        return load(sources.map { ($0.table, $0.path, $0.format, nil) }, options: options, started: started, issues: issues)
+    }
+
+    /// Loads tables given as CSV text (rule tests build their data this way); a missing table is empty.
+    func loadData(csv tables: [String: String], name: String, options: LoadOptions = LoadOptions()) -> DataLoadResult {
+        let schema = checked.schema
+        let sources = schema.tables.map { table -> (TableSchema, String, String, Data?) in
+            let text = tables[table.name] ?? table.columns.map(\.name).joined(separator: ",") + "\n"
+            return (table, "\(name)/\(table.name)", "csv", Data(text.utf8))
+        }
+        return load(sources, options: options, started: Date(), issues: IssueList(limit: options.maxErrors))
+    }
+
+    private func load(_ sources: [(table: TableSchema, path: String, format: String, contents: Data?)], options: LoadOptions,
+                      started: Date, issues: IssueList) -> DataLoadResult {
+        let schema = checked.schema
+        let fatal: [Diagnostic] = []
 
         // Referenced tables load first, so that references resolve to rows while the
         // referencing files are parsed; each file is parsed in chunks on all cores.
@@ -124,7 +141,7 @@ extension Program {
                                                                skippedKeys: data.skippedKeys)
                 }
                 let result = PhaseTimer.measure("load \(source.table.name)") {
-                    TableLoading.load(source.table, path: source.path, format: source.format, options: options,
+                    TableLoading.load(source.table, path: source.path, format: source.format, contents: source.contents, options: options,
                                       targets: targets, indexKeys: referenced.contains(table), issues: issues)
                 }
                 loaded[table] = result.table
@@ -184,9 +201,9 @@ enum TableLoading {
         let keysIncreasing: Bool
     }
 
-    static func load(_ table: TableSchema, path: String, format: String, options: LoadOptions,
+    static func load(_ table: TableSchema, path: String, format: String, contents: Data? = nil, options: LoadOptions,
                      targets: [Int: ColumnBuilder.ReferenceTarget], indexKeys: Bool, issues: IssueList) -> Loaded {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+        guard let data = contents ?? (try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)) else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                  diagnostic: Diagnostic(severity: .error, text: LocalizedText("cannot read the file", zh: "无法读取文件"), file: path,
                                                         location: SourceLocation(line: 0, column: 0), lineText: "", caretColumn: 1, caretLength: 1)))

@@ -41,14 +41,19 @@ struct RuleEngine {
     let limits: EvaluationLimits
     let cancellation: CancellationFlag?
     var detail: RunDetail = .everyRule
+    var coverage: CoverageRecorder? = nil
 
     func plan() -> [PlannedRule] {
-        let planner = Planner(schema: program.schema, dataset: dataset)
+        var planner = Planner(schema: program.schema, dataset: dataset)
+        planner.coverage = coverage
         var traced = planner
         traced.recordMissing = true
+        // Coverage is about conditions: messages and evidence are planned without probes.
+        var plain = planner
+        plain.coverage = nil
         return program.rules.map { rule in
             let evidence = rule.evidence.map { variable in
-                (variable, planner.planCollection(variable.collection), planner.conditionNode(variable.condition))
+                (variable, plain.planCollection(variable.collection), plain.conditionNode(variable.condition))
             }
             let exportedSlots = Set(rule.evidence.map(\.slot))
             var parts: [PlannedRule.MessagePart] = []
@@ -64,10 +69,10 @@ struct RuleEngine {
                             bound.visit { node in
                                 if case .local(let slot, _) = node.kind, exportedSlots.contains(slot), !slots.contains(slot) { slots.append(slot) }
                             }
-                            return .value(planner.plan(bound), evidenceSlots: slots)
+                            return .value(plain.plan(bound), evidenceSlots: slots)
                         }
                     }
-                default: parts = [.value(planner.plan(message), evidenceSlots: [])]
+                default: parts = [.value(plain.plan(message), evidenceSlots: [])]
                 }
             }
             return PlannedRule(rule: rule, actionName: program.schema.actions[rule.action], condition: planner.conditionNode(rule.condition),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Condition plans as a tree of small objects with one overridden method each. Calling a method of
 /// an object held in a `let` costs no reference counting, where calling a closure held by another
 /// closure often does: in the rule engine's inner loop that is most of the difference.
@@ -297,5 +299,45 @@ final class ForwardRow: RowNode, @unchecked Sendable {
     override func row(_ frame: Frame) throws(EvaluationError) -> Int32 {
         let row = try inner.row(frame)
         return row < 0 ? -1 : rows[Int(row)]
+    }
+}
+
+/// Records which truth values a branch took, then passes its value on.
+final class ProbeCondition: ConditionNode, @unchecked Sendable {
+    let inner: ConditionNode
+    let recorder: CoverageRecorder
+    let branch: Int
+    init(_ inner: ConditionNode, recorder: CoverageRecorder, branch: Int) { self.inner = inner; self.recorder = recorder; self.branch = branch }
+    override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        let value = try inner.truth(frame)
+        recorder.record(branch, value)
+        return value
+    }
+}
+
+/// Outcomes of `and`/`or` branches across rule-test cases: a branch never seen true (or never
+/// false) is a part of the policy no case exercised.
+final class CoverageRecorder: @unchecked Sendable {
+    struct Branch {
+        let location: String
+        let text: String
+        var seen: Set<UInt8> = []
+    }
+    private let lock = NSLock()
+    private(set) var branches: [Branch] = []
+    private var index: [String: Int] = [:]
+
+    func register(_ bound: Bound, _ source: SourceFile) -> Int {
+        let location = "\(source.name):\(source.location(of: bound.span.start))"
+        lock.lock(); defer { lock.unlock() }
+        if let existing = index[location] { return existing }
+        index[location] = branches.count
+        branches.append(Branch(location: location, text: source.text(of: bound.span)))
+        return branches.count - 1
+    }
+
+    func record(_ branch: Int, _ value: UInt8) {
+        lock.lock(); defer { lock.unlock() }
+        branches[branch].seen.insert(value)
     }
 }

@@ -24,9 +24,9 @@ extension Planner {
         case .constant(.bool(let b)):
             return ConstantCondition(b ? Truth.yes : Truth.no)
         case .and(let a, let b):
-            return AndCondition(conditionNode(a), conditionNode(b))
+            return AndCondition(probed(a), probed(b))
         case .or(let a, let b):
-            return OrCondition(conditionNode(a), conditionNode(b))
+            return OrCondition(probed(a), probed(b))
         case .not(let a):
             return NotCondition(conditionNode(a))
         case .isMissing(let operand, let negated) where operand.type == .date && !recordMissing:
@@ -59,6 +59,13 @@ extension Planner {
         default: break
         }
         return ValueCondition(plan(bound))
+    }
+
+    /// A branch of `and`/`or`, recording its outcomes when measuring coverage.
+    private func probed(_ bound: Bound) -> ConditionNode {
+        let node = conditionNode(bound)
+        guard let coverage, let source = bound.source else { return node }
+        return ProbeCondition(node, recorder: coverage, branch: coverage.register(bound, source))
     }
 
     /// A quantifier over a list of values (not rows): through the generic loop.

@@ -18,6 +18,8 @@ struct Planner {
     let dataset: Dataset?
     /// Record every missing cell read (for explaining undetermined rules); off on the fast path.
     var recordMissing = false
+    /// Record the outcomes of each side of every `and`/`or` (for rule-test coverage).
+    var coverage: CoverageRecorder? = nil
 
     func plan(_ bound: Bound) -> Plan {
         let span = bound.span

@@ -212,6 +212,7 @@ struct Parser {
         case .actions: return .actions(try parseActions())
         case .define: return .define(try parseDefine())
         case .rule: return .rule(try parseRule())
+        case .test: return .test(try parseTest())
         default:
             var hint: LocalizedText? = nil
             if let name = current.identifier, let guess = Suggestions.nearest(to: name, in: Catalog.declarationWords) {

@@ -43,7 +43,7 @@ struct Token: Sendable {
 
 /// Reserved words. Each has an English spelling and Chinese aliases; both mean the same.
 enum Keyword: String, CaseIterable, Sendable {
-    case table, actions, define, rule
+    case table, actions, define, rule, test
     case `for`, `in`, when, then, because
     case some, all, none, `where`
     case and, or, not, `is`, missing, present
@@ -57,6 +57,7 @@ enum Keyword: String, CaseIterable, Sendable {
         case .actions: return ["actions", "处置"]
         case .define: return ["define", "定义"]
         case .rule: return ["rule", "规则"]
+        case .test: return ["test", "测试"]
         case .for: return ["for", "对于"]
         case .in: return ["in", "属于"]
         case .when: return ["when", "当"]
@@ -94,7 +95,7 @@ enum Keyword: String, CaseIterable, Sendable {
     /// Keywords that start a declaration; error recovery resumes at them.
     var startsDeclaration: Bool {
         switch self {
-        case .table, .actions, .define, .rule: return true
+        case .table, .actions, .define, .rule, .test: return true
         default: return false
         }
     }
@@ -106,6 +107,15 @@ enum ContextualWord {
     static let key: Set<String> = ["key", "主键"]
     /// `-> enterprises as enterprise`
     static let `as`: Set<String> = ["as", "作为"]
+    /// Rule tests: `test "…" as of DATE given … expect … cases …`.
+    static let of: Set<String> = ["of"]
+    static let asOf: Set<String> = ["基准日"]
+    static let given: Set<String> = ["given", "已知"]
+    static let expect: Set<String> = ["expect", "预期"]
+    static let cases: Set<String> = ["cases", "用例"]
+    static let by: Set<String> = ["by", "由"]
+    static let evidence: Set<String> = ["evidence", "证据"]
+    static let undetermined: Set<String> = ["undetermined", "无法判定"]
 
     /// Duration units after an integer literal, to the unit they mean.
     static let durationUnits: [String: DurationUnit] = [

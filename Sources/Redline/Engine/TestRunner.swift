@@ -1,0 +1,154 @@
+import Foundation
+
+/// The outcome of a program's rule tests.
+public struct TestReport: Sendable {
+    /// Cases that met every expectation.
+    public let passed: Int
+    /// Cases that did not.
+    public let failed: Int
+    /// Rules no case made fire, and `and`/`or` branches never seen true or never seen false.
+    public let uncovered: [String]
+    /// The report for a terminal: each failure with expected and actual side by side and the
+    /// explanation of the actual outcome, then coverage and a closing count.
+    public let text: String
+}
+
+extension Program {
+    /// Runs every `test` declared in the rule files: builds each case's tables from its rows,
+    /// evaluates the rules as of the test's date, and compares the decisions with the expectations.
+    public func runTests(language: Language = .en) -> TestReport {
+        TestRunner(program: self).run()
+    }
+}
+
+struct TestRunner {
+    let program: Program
+
+    func run() -> TestReport {
+        let coverage = CoverageRecorder()
+        var passed = 0, failed = 0
+        var out = ""
+        var fired: Set<String> = []
+        let tests = program.units.flatMap { unit in
+            unit.declarations.compactMap { declaration -> (SourceFile, TestDecl)? in
+                if case .test(let test) = declaration { return (unit.source, test) }
+                return nil
+            }
+        }
+        for (source, test) in tests {
+            let caseRows: [[TestValue]] = test.cases?.rows ?? [[]]
+            for (index, row) in caseRows.enumerated() {
+                var variables: [String: TestValue] = [:]
+                if let cases = test.cases { for (column, value) in zip(cases.columns, row) { variables[column.text] = value } }
+                let label = test.cases == nil ? "" : " [case \(index + 1): " + zip(test.cases?.columns ?? [], row).map { "\($0.text) = \(describe($1, variables: [:]))" }.joined(separator: ", ") + "]"
+                let location = "\(source.name):\(source.location(of: test.span.start))"
+                let failures = runCase(test, variables: variables, coverage: coverage, fired: &fired)
+                if failures.isEmpty {
+                    passed += 1
+                    out += "ok      \(test.name)\(label)\n"
+                } else {
+                    failed += 1
+                    out += "FAILED  \(test.name)\(label) — \(location)\n"
+                    for failure in failures { out += failure.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n" }
+                }
+            }
+        }
+        var uncovered: [String] = []
+        for rule in program.checked.rules where !fired.contains(rule.name) {
+            uncovered.append("rule \(rule.name) never fired (\(rule.source.name):\(rule.source.location(of: rule.span.start)))")
+        }
+        for branch in coverage.branches {
+            if !branch.seen.contains(Truth.yes) { uncovered.append("`\(branch.text)` was never true (\(branch.location))") }
+            if !branch.seen.contains(Truth.no) { uncovered.append("`\(branch.text)` was never false (\(branch.location))") }
+        }
+        if !uncovered.isEmpty {
+            out += "\nnot exercised by any case:\n" + uncovered.map { "  " + $0 + "\n" }.joined()
+        }
+        out += "\n\(passed) passed, \(failed) failed\n"
+        return TestReport(passed: passed, failed: failed, uncovered: uncovered, text: out)
+    }
+
+    private func value(_ value: TestValue, _ variables: [String: TestValue]) -> Value {
+        switch value {
+        case .literal(let v, _): return v
+        case .word(let name):
+            if let bound = variables[name.text] { return self.value(bound, [:]) }
+            return .text(name.text)
+        }
+    }
+
+    private func describe(_ v: TestValue, variables: [String: TestValue]) -> String {
+        value(v, variables).literal
+    }
+
+    /// One case: the tables as CSV, a run, the expectations compared. Returns the failures.
+    private func runCase(_ test: TestDecl, variables: [String: TestValue], coverage: CoverageRecorder, fired: inout Set<String>) -> [String] {
+        let schema = program.checked.schema
+        var csv: [String: String] = [:]
+        var problems: [String] = []
+        for given in test.givens {
+            guard let table = schema.table(named: given.table.text) else {
+                problems.append("unknown table `\(given.table.text)`" + (Suggestions.nearest(to: given.table.text, in: schema.tables.map(\.name)).map { "; did you mean `\($0)`?" } ?? ""))
+                continue
+            }
+            for column in given.columns where table.columnIndex[column.text] == nil {
+                problems.append("table `\(table.name)` has no column `\(column.text)`" + (Suggestions.nearest(to: column.text, in: table.columns.map(\.name)).map { "; did you mean `\($0)`?" } ?? ""))
+            }
+            var text = csv[table.name] ?? (table.columns.map(\.name).joined(separator: ",") + "\n")
+            for row in given.rows {
+                var cells = Array(repeating: "", count: table.columns.count)
+                for (column, cell) in zip(given.columns, row) {
+                    guard let index = table.columnIndex[column.text] else { continue }
+                    let v = value(cell, variables)
+                    cells[index] = v.isMissing ? "" : CSVText.field(v.display)
+                }
+                text += cells.joined(separator: ",") + "\n"
+            }
+            csv[table.name] = text
+        }
+        if !problems.isEmpty { return problems }
+        let loaded = program.loadData(csv: csv, name: "<test \(test.name)>")
+        guard let dataset = loaded.dataset else { return ["the test's rows are not valid data:\n" + DiagnosticRenderer.text(loaded.diagnostics)] }
+        let date = test.asOf.map { CalendarDate(dayNumber: $0) } ?? CalendarDate.today()
+        var engine = RuleEngine(program: program.checked, dataset: dataset, limits: EvaluationLimits(), cancellation: nil)
+        engine.coverage = coverage
+        let result = engine.run(asOf: date)
+        for decision in result.decisions {
+            for outcome in decision.outcomes where outcome.kind == .fired { fired.insert(outcome.rule) }
+        }
+        var failures: [String] = []
+        for expectation in test.expects {
+            let subject = value(expectation.subject, variables).display
+            let decision = result.decisions.first { $0.subject.key == subject }
+            var wanted = value(expectation.outcome, variables).display
+            if ["none", "没有", "无"].contains(wanted) { wanted = "none" }
+            if ContextualWord.undetermined.contains(wanted) { wanted = "undetermined" }
+            let actual = decision?.action ?? ((decision?.isUndetermined ?? false) ? "undetermined" : "none")
+            var ok = actual == wanted
+            var expectedText = "\(subject)  \(wanted)"
+            var actualText = "\(subject)  \(actual)"
+            if let decision, let deciding = decision.decidingOutcome {
+                actualText += " by \(deciding.rule)"
+                if !deciding.evidence.isEmpty { actualText += " evidence " + deciding.evidence.map(\.key).joined(separator: ", ") }
+            }
+            if let rule = expectation.rule {
+                expectedText += " by \(rule.text)"
+                if decision?.decidingOutcome?.rule != rule.text { ok = false }
+            }
+            if let evidence = expectation.evidence {
+                let keys = evidence.map { value($0, variables).display }
+                expectedText += " evidence " + keys.joined(separator: ", ")
+                if decision?.decidingOutcome?.evidence.map(\.key) != keys { ok = false }
+            }
+            guard !ok else { continue }
+            var failure = "expected  \(expectedText)\nactual    \(actualText)"
+            if let explanation = program.explain(subject: subject, on: dataset, asOf: date) {
+                failure += "\n" + explanation.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+            } else {
+                failure += "\n  (no subject has the key `\(subject)` in the test's rows)"
+            }
+            failures.append(failure)
+        }
+        return failures
+    }
+}

@@ -68,3 +68,16 @@ test "最重的处置胜出" as of 2024-06-30
   given orders (id, enterprise_id, kind, issued_on) ("O1", "E1", "suspend", 2024-04-10)
   given inspections (id, enterprise_id, date, producing) ("I1", "E1", 2024-05-01, true)
   expect E1 refer by refer_illegal_production evidence I1
+
+test "样例数据:Rules/sample 的处置" as of 2024-06-30
+  given data "sample"
+  expect E001 suspend by suspend_major_hazard evidence H001
+  expect E002 refer by refer_illegal_production evidence I001
+  expect E003 none
+  expect E004 none
+  expect E005 close by close_overdue_major_hazard evidence H005
+  expect E006 close
+  expect E007 close by close_overdue_major_hazard evidence H007, H008
+  expect E008 undetermined
+  expect E011 refer evidence I004, I005
+  expect E012 none

@@ -86,6 +86,8 @@ struct TestDecl: Sendable {
     let nameSpan: SourceSpan
     let asOf: Int32?
     let givens: [GivenDecl]
+    /// `given data "DIR"`: the tables come from a data folder (relative to the test's file).
+    let dataFolder: String?
     let expects: [ExpectDecl]
     let cases: GivenDecl?
     let span: SourceSpan

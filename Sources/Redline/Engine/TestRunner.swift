@@ -42,7 +42,7 @@ struct TestRunner {
                 if let cases = test.cases { for (column, value) in zip(cases.columns, row) { variables[column.text] = value } }
                 let label = test.cases == nil ? "" : " [case \(index + 1): " + zip(test.cases?.columns ?? [], row).map { "\($0.text) = \(describe($1, variables: [:]))" }.joined(separator: ", ") + "]"
                 let location = "\(source.name):\(source.location(of: test.span.start))"
-                let failures = runCase(test, variables: variables, coverage: coverage, fired: &fired)
+                let failures = runCase(test, in: source, variables: variables, coverage: coverage, fired: &fired)
                 if failures.isEmpty {
                     passed += 1
                     out += "ok      \(test.name)\(label)\n"
@@ -82,7 +82,8 @@ struct TestRunner {
     }
 
     /// One case: the tables as CSV, a run, the expectations compared. Returns the failures.
-    private func runCase(_ test: TestDecl, variables: [String: TestValue], coverage: CoverageRecorder, fired: inout Set<String>) -> [String] {
+    private func runCase(_ test: TestDecl, in source: SourceFile, variables: [String: TestValue], coverage: CoverageRecorder,
+                         fired: inout Set<String>) -> [String] {
         let schema = program.checked.schema
         var csv: [String: String] = [:]
         var problems: [String] = []
@@ -107,7 +108,14 @@ struct TestRunner {
             csv[table.name] = text
         }
         if !problems.isEmpty { return problems }
-        let loaded = program.loadData(csv: csv, name: "<test \(test.name)>")
+        let loaded: DataLoadResult
+        if let folder = test.dataFolder {
+            // A data folder is found next to the file that declares the test.
+            let base = (source.name as NSString).deletingLastPathComponent
+            loaded = program.loadData(directory: folder.hasPrefix("/") || base.isEmpty ? folder : (base as NSString).appendingPathComponent(folder))
+        } else {
+            loaded = program.loadData(csv: csv, name: "<test \(test.name)>")
+        }
         guard let dataset = loaded.dataset else { return ["the test's rows are not valid data:\n" + DiagnosticRenderer.text(loaded.diagnostics)] }
         let date = test.asOf.map { CalendarDate(dayNumber: $0) } ?? CalendarDate.today()
         var engine = RuleEngine(program: program.checked, dataset: dataset, limits: EvaluationLimits(), cancellation: nil)

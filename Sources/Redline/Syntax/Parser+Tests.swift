@@ -17,11 +17,21 @@ extension Parser {
             asOf = day
         }
         var givens: [GivenDecl] = []
+        var dataFolder: String? = nil
         var expects: [ExpectDecl] = []
         var cases: GivenDecl? = nil
         while let word = current.identifier {
             if ContextualWord.given.contains(word) {
                 _ = advance()
+                if let folder = current.identifier, ContextualWord.data.contains(folder), case .text(let pieces) = peek(1).kind {
+                    _ = advance()
+                    _ = advance()
+                    dataFolder = pieces.map { piece -> String in
+                        if case .literal(let text) = piece { return text }
+                        return ""
+                    }.joined()
+                    continue
+                }
                 givens.append(try parseRows(table: try expectName(Catalog.tableName)))
             } else if ContextualWord.cases.contains(word) {
                 let start = advance()
@@ -33,7 +43,7 @@ extension Parser {
             }
         }
         if !(atEnd || current.keyword?.startsDeclaration == true) { throw fail(expected: Catalog.testClause) }
-        return TestDecl(name: name, nameSpan: nameToken.span, asOf: asOf, givens: givens, expects: expects, cases: cases,
+        return TestDecl(name: name, nameSpan: nameToken.span, asOf: asOf, givens: givens, dataFolder: dataFolder, expects: expects, cases: cases,
                         span: keyword.span.union(previous.span))
     }
 

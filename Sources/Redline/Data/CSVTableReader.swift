@@ -306,25 +306,32 @@ struct CSVTableReader {
 final class IssueList: @unchecked Sendable {
     let limit: Int
     private let lock = NSLock()
-    private(set) var kept: [DataIssue] = []
+    private var keptInArrival: [DataIssue] = []
+    /// The kept issues by table, line and column (tables may load in parallel).
+    var kept: [DataIssue] {
+        lock.lock(); defer { lock.unlock() }
+        return keptInArrival.sorted {
+            ($0.table, $0.diagnostic.location.line, $0.diagnostic.location.column) < ($1.table, $1.diagnostic.location.line, $1.diagnostic.location.column)
+        }
+    }
     private(set) var counts: [DataIssue.Reason: Int] = [:]
 
     init(limit: Int) { self.limit = limit }
 
     var total: Int { lock.lock(); defer { lock.unlock() }; return counts.values.reduce(0, +) }
-    var wantsMore: Bool { lock.lock(); defer { lock.unlock() }; return kept.count < limit }
+    var wantsMore: Bool { lock.lock(); defer { lock.unlock() }; return keptInArrival.count < limit }
 
     func add(_ issue: DataIssue) {
         lock.lock(); defer { lock.unlock() }
         counts[issue.reason, default: 0] += 1
-        if kept.count < limit { kept.append(issue) }
+        if keptInArrival.count < limit { keptInArrival.append(issue) }
     }
 
     /// Adds another list's issues (kept ones up to the limit, all counts).
     func absorb(_ other: IssueList) {
         let (otherKept, otherCounts) = (other.kept, other.counts)
         lock.lock(); defer { lock.unlock() }
-        for issue in otherKept where kept.count < limit { kept.append(issue) }
+        for issue in otherKept where keptInArrival.count < limit { keptInArrival.append(issue) }
         for (reason, n) in otherCounts { counts[reason, default: 0] += n }
     }
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// An interactive session, as the REPL uses it: lines in, output or diagnostics out. It keeps the
 /// rules typed or loaded so far, the loaded data, the as-of date and the output format. It has no
-/// terminal: the REPL shell (or a test) feeds it lines and prints what comes back.
+/// terminal: the REPL shell (or a test) feeds it lines and prints what comes back. One session
+/// serves one user: feed it from one thread (only `cancellation` may be used from another).
 public final class Session: @unchecked Sendable {
     /// What the session says to one line.
     public enum Response: Equatable, Sendable {

@@ -117,9 +117,46 @@ final class TableData: @unchecked Sendable {
 struct ReverseIndex: Sendable {
     let offsets: [Int32]
     let rows: [Int32]
+    /// The same lists in memory of their own, made once, for the evaluation loop (which then
+    /// reads them without reference counting or copying per plan).
+    let block: RowBlock
+
+    init(offsets: [Int32], rows: [Int32]) {
+        self.offsets = offsets
+        self.rows = rows
+        block = RowBlock(offsets: offsets, rows: rows)
+    }
 
     @inline(__always)
     func referencing(_ row: Int32) -> ArraySlice<Int32> {
         rows[Int(offsets[Int(row)])..<Int(offsets[Int(row) + 1])]
+    }
+}
+
+/// Offsets and rows of a backward reference in owned memory (freed with the dataset).
+final class RowBlock: @unchecked Sendable {
+    let offsets: UnsafeMutablePointer<Int32>
+    let rows: UnsafeMutablePointer<Int32>
+    let offsetCount: Int
+    let rowCount: Int
+
+    init(offsets: [Int32], rows: [Int32]) {
+        offsetCount = offsets.count
+        rowCount = rows.count
+        self.offsets = RowBlock.copy(offsets)
+        self.rows = RowBlock.copy(rows)
+    }
+
+    static func copy(_ array: [Int32]) -> UnsafeMutablePointer<Int32> {
+        let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: max(array.count, 1))
+        array.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { pointer.initialize(from: base, count: buffer.count) }
+        }
+        return pointer
+    }
+
+    deinit {
+        offsets.deallocate()
+        rows.deallocate()
     }
 }

@@ -154,7 +154,8 @@ struct RuleEngine {
         var failures: [Int: String] = [:]
         var strongest: Int? = nil
         var anyOutcome = keepAll
-        for (index, rule) in rules.enumerated() {
+        for index in rules.indices {
+            let rule = rules[index]
             frame.steps = 0
             frame.slots[rule.subjectSlot] = subjectValue
             var failure: String? = nil

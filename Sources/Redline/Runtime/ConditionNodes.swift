@@ -125,14 +125,42 @@ final class BoolColumnCondition: ConditionNode, @unchecked Sendable {
 }
 
 final class DefinitionCondition: ConditionNode, @unchecked Sendable {
-    let slots: [Int]
-    let arguments: [Plan]
+    let arguments: [ArgumentNode]
     let body: ConditionNode
-    init(slots: [Int], arguments: [Plan], body: ConditionNode) { self.slots = slots; self.arguments = arguments; self.body = body }
+    init(arguments: [ArgumentNode], body: ConditionNode) { self.arguments = arguments; self.body = body }
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
-        for index in 0..<slots.count { frame.slots[slots[index]] = try arguments[index](frame) }
+        for argument in arguments { try argument.bind(frame) }
         return try body.truth(frame)
     }
+}
+
+/// Puts a definition's argument into its parameter's slot. The common arguments (a variable,
+/// `today`, a date column) are copied directly; others are evaluated as values.
+class ArgumentNode: @unchecked Sendable {
+    let slot: Int
+    init(slot: Int) { self.slot = slot }
+    func bind(_ frame: Frame) throws(EvaluationError) {}
+}
+
+final class SlotArgument: ArgumentNode, @unchecked Sendable {
+    let from: Int
+    init(slot: Int, from: Int) { self.from = from; super.init(slot: slot) }
+    override func bind(_ frame: Frame) throws(EvaluationError) { frame.slots[slot] = frame.slots[from] }
+}
+
+final class DayArgument: ArgumentNode, @unchecked Sendable {
+    let day: DayNode
+    init(slot: Int, day: DayNode) { self.day = day; super.init(slot: slot) }
+    override func bind(_ frame: Frame) throws(EvaluationError) {
+        let value = try day.day(frame)
+        frame.slots[slot] = value == Planner.missingDay ? .missing : .date(value)
+    }
+}
+
+final class ValueArgument: ArgumentNode, @unchecked Sendable {
+    let plan: Plan
+    init(slot: Int, plan: @escaping Plan) { self.plan = plan; super.init(slot: slot) }
+    override func bind(_ frame: Frame) throws(EvaluationError) { frame.slots[slot] = try plan(frame) }
 }
 
 /// `some`, `all`, `none` over rows (a backward reference or a whole table), without building values.
@@ -184,52 +212,32 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
 final class RowSource: @unchecked Sendable {
     /// The record whose referencing rows are wanted (nil: a whole table).
     let record: RowNode?
-    /// Offsets into `rows` per referenced row (backward references only).
-    let offsets: UnsafeMutablePointer<Int32>?
-    /// The row list (nil: rows in file order, `0..<count`). Copied into memory this object owns,
-    /// so the loop reads it without reference counting.
-    let rows: UnsafeMutablePointer<Int32>?
+    /// The backward reference's lists (nil: a whole table).
+    let block: RowBlock?
+    /// A whole table in key order (nil: rows in file order, `0..<count`).
+    let order: RowBlock?
     let count: Int
-    private let rowCount: Int
-    private let offsetCount: Int
 
     init(referencing record: RowNode, _ index: ReverseIndex) {
         self.record = record
-        offsets = RowSource.copy(index.offsets)
-        rows = RowSource.copy(index.rows)
+        block = index.block
+        order = nil
         count = index.rows.count
-        rowCount = index.rows.count
-        offsetCount = index.offsets.count
     }
 
-    init(table order: [Int32]?, count: Int) {
+    init(table keyOrder: [Int32]?, count: Int) {
         record = nil
-        offsets = nil
-        rows = order.flatMap(RowSource.copy)
+        block = nil
+        order = keyOrder.map { RowBlock(offsets: [], rows: $0) }
         self.count = count
-        rowCount = order?.count ?? 0
-        offsetCount = 0
-    }
-
-    private static func copy(_ array: [Int32]) -> UnsafeMutablePointer<Int32>? {
-        let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: max(array.count, 1))
-        array.withUnsafeBufferPointer { buffer in
-            if let base = buffer.baseAddress { pointer.initialize(from: base, count: buffer.count) }
-        }
-        return pointer
-    }
-
-    deinit {
-        offsets?.deallocate()
-        rows?.deallocate()
     }
 
     @inline(__always)
     func rows(_ frame: Frame) throws(EvaluationError) -> (UnsafeMutablePointer<Int32>?, Int, Int) {
-        guard let record, let offsets else { return (rows, 0, count) }
+        guard let record, let block else { return (order?.rows, 0, count) }
         let row = try record.row(frame)
-        if row < 0 || Int(row) + 1 >= offsetCount { return (nil, -1, -1) }
-        return (rows, Int(offsets[Int(row)]), Int(offsets[Int(row) + 1]))
+        if row < 0 || Int(row) + 1 >= block.offsetCount { return (nil, -1, -1) }
+        return (block.rows, Int(block.offsets[Int(row)]), Int(block.offsets[Int(row) + 1]))
     }
 }
 

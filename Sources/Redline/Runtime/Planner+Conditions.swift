@@ -49,7 +49,12 @@ extension Planner {
                 return BoolColumnCondition(record, flags)
             }
         case .definition(_, let arguments, let body):
-            return DefinitionCondition(slots: arguments.map(\.slot), arguments: arguments.map { plan($0.value) }, body: conditionNode(body))
+            let nodes = arguments.map { argument -> ArgumentNode in
+                if case .local(let from, _) = argument.value.kind { return SlotArgument(slot: argument.slot, from: from) }
+                if argument.value.type == .date, !recordMissing { return DayArgument(slot: argument.slot, day: dayNode(argument.value)) }
+                return ValueArgument(slot: argument.slot, plan: plan(argument.value))
+            }
+            return DefinitionCondition(arguments: nodes, body: conditionNode(body))
         case .quantifier(let quantifier, let slot, _, let collection, let condition):
             if let (table, source) = rowSource(collection) {
                 return RowsQuantifier(quantifier, slot: slot, table: table, source: source, condition: conditionNode(condition),

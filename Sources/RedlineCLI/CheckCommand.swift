@@ -26,8 +26,20 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Each file is a policy of its own: it declares the tables it uses.
-        let diagnostics = try Output.readRuleFiles(files).flatMap { Program.compile([$0]).diagnostics }
+        // Each file is a policy of its own (it declares the tables it uses), checked together with
+        // its tests in NAME.test.rl; a test file given alone is checked with its policy.
+        var groups: [[String]] = []
+        var seen: Set<String> = []
+        for path in files {
+            let policy = path.hasSuffix(".test.rl") ? String(path.dropLast(".test.rl".count)) + ".rl" : path
+            let tests = String(policy.dropLast(".rl".count)) + ".test.rl"
+            guard seen.insert(policy).inserted else { continue }
+            var group: [String] = []
+            if FileManager.default.fileExists(atPath: policy) || policy == path { group.append(policy) }
+            if FileManager.default.fileExists(atPath: tests), !group.contains(tests) { group.append(tests) }
+            groups.append(group.isEmpty ? [path] : group)
+        }
+        let diagnostics = try groups.flatMap { Program.compile(try Output.readRuleFiles($0)).diagnostics }
         let language = diagnosticOptions.language
         if format == "json" {
             print(DiagnosticRenderer.json(diagnostics, language: language), terminator: "")

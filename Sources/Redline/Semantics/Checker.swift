@@ -59,6 +59,7 @@ struct Checker {
         checkDefinitions()
         let rules = checkRules(all)
         warn(about: rules, declarations: all)
+        checkTests(all, rules: rules)
         return CheckedProgram(schema: schema, rules: rules, definitions: definitions, diagnostics: bag.items)
     }
 

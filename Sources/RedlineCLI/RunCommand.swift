@@ -28,17 +28,27 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let profile = ProcessInfo.processInfo.environment["REDLINE_PROFILE"] != nil
+        var mark = Date()
+        func phase(_ name: String) {
+            if profile { Output.error("  [\(name)] \(String(format: "%.3f", Date().timeIntervalSince(mark))) s\n") }
+            mark = Date()
+        }
         let reportFormat = ReportFormat(rawValue: format) ?? .table
         let (program, dataset, date) = try data.prepare(ruleFiles: rules, language: diagnosticOptions.language,
                                                         hashFiles: reportFormat == .json)
+        phase("prepare (compile and load)")
         let result = program.run(on: dataset, asOf: date, detail: reportFormat == .json ? .everyRule : .decidingRule)
+        phase("evaluate")
         let writer = ReportWriter(program: program, dataset: dataset)
         let report = writer.renderData(result, as: reportFormat)
+        phase("render")
         if let output {
             try Output.writeAtomically(report, to: output)
         } else {
             Output.write(report)
         }
+        phase("write")
         Output.error(writer.summary(result))
         if result.ruleCounts.contains(where: { $0.failed > 0 }) { throw ExitCode(1) }
         // Everything is written: end here rather than free a million rows' tables piece by piece.

@@ -53,11 +53,30 @@ public struct ReportWriter: Sendable {
             var bytes: [UInt8] = []
             bytes.reserveCapacity((end - start) * 96)
             for index in start..<end {
-                let row = writer.row(decisions[index])
-                for (column, cell) in row.enumerated() {
-                    if column > 0 { bytes.append(0x2C) }
-                    CSVText.appendField(cell, to: &bytes)
+                let decision = decisions[index]
+                guard let outcome = decision.decidingOutcome else {
+                    // Undetermined or failed subjects: the general row.
+                    for (column, cell) in writer.row(decision).enumerated() {
+                        if column > 0 { bytes.append(0x2C) }
+                        CSVText.appendField(cell, to: &bytes)
+                    }
+                    bytes.append(0x0A)
+                    continue
                 }
+                // The common row, written field by field without building an array of Strings.
+                CSVText.appendField(decision.subject.key, to: &bytes)
+                bytes.append(0x2C)
+                CSVText.appendField(outcome.action, to: &bytes)
+                bytes.append(0x2C)
+                CSVText.appendField(outcome.rule, to: &bytes)
+                bytes.append(0x2C)
+                if outcome.evidence.count == 1 {
+                    CSVText.appendField(outcome.evidence[0].key, to: &bytes)
+                } else {
+                    CSVText.appendField(outcome.evidence.map(\.key).joined(separator: ";"), to: &bytes)
+                }
+                bytes.append(0x2C)
+                CSVText.appendField(outcome.message ?? "", to: &bytes)
                 bytes.append(0x0A)
             }
             parts.set(chunk, bytes)

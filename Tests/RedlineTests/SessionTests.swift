@@ -5,8 +5,6 @@ import Testing
 /// The REPL's logic without a terminal: lines in, output, continuation or diagnostics out.
 @Suite struct SessionTests {
     func session() throws -> Session {
-        let program = try EngineSupport.program("Rules/three-always.rl")
-        _ = program
         let url = Support.root.appendingPathComponent("Rules/three-always.rl")
         let session = Session(rules: [RuleSource(name: "Rules/three-always.rl", bytes: [UInt8](try Data(contentsOf: url)))],
                               asOf: EngineSupport.asOf)

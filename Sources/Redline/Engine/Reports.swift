@@ -23,19 +23,20 @@ public struct ReportWriter: Sendable {
         result.decisions.map(row)
     }
 
+    /// One subject's row of the report.
     func row(_ decision: Decision) -> [String] {
-            if let outcome = decision.decidingOutcome {
-                return [decision.subject.key, outcome.action, outcome.rule, outcome.evidence.map(\.key).joined(separator: ";"), outcome.message ?? ""]
-            }
-            let undetermined = decision.outcomes.filter { $0.kind == .undetermined }
-            if !undetermined.isEmpty {
-                let missing = undetermined.flatMap(\.missing).map(\.description)
-                return [decision.subject.key, "undetermined", undetermined.map(\.rule).joined(separator: ";"),
-                        missing.joined(separator: ";"), "missing data: " + missing.joined(separator: ", ")]
-            }
-            let failed = decision.outcomes.filter { $0.kind == .failed }
-            return [decision.subject.key, "failed", failed.map(\.rule).joined(separator: ";"), "",
-                    failed.compactMap(\.error).joined(separator: "; ")]
+        if let outcome = decision.decidingOutcome {
+            return [decision.subject.key, outcome.action, outcome.rule, outcome.evidence.map(\.key).joined(separator: ";"), outcome.message ?? ""]
+        }
+        let undetermined = decision.outcomes.filter { $0.kind == .undetermined }
+        if !undetermined.isEmpty {
+            let missing = undetermined.flatMap(\.missing).map(\.description)
+            return [decision.subject.key, "undetermined", undetermined.map(\.rule).joined(separator: ";"),
+                    missing.joined(separator: ";"), "missing data: " + missing.joined(separator: ", ")]
+        }
+        let failed = decision.outcomes.filter { $0.kind == .failed }
+        return [decision.subject.key, "failed", failed.map(\.rule).joined(separator: ";"), "",
+                failed.compactMap(\.error).joined(separator: "; ")]
     }
 
     static let header = ["subject", "action", "rule", "evidence", "message"]

@@ -37,10 +37,6 @@ enum CSVLoading {
         var keysIncreasing = merged.builders.indices.contains(keyColumn) && merged.builders[keyColumn].kind == .key
             && merged.builders[keyColumn].keysIncreasing
         let totalRows = parsed.reduce(0) { $0 + $1.lines.count }
-        for c in merged.builders.indices {
-            let keyBytes = merged.builders[c].kind == .key ? parsed.reduce(0) { $0 + $1.builders[c].interner.bytes.count } : 0
-            merged.builders[c].reserve(rows: totalRows, keyBytes: keyBytes)
-        }
         var lines: [Int32] = []
         lines.reserveCapacity(totalRows)
         var skippedKeys: Set<String> = []
@@ -63,21 +59,35 @@ enum CSVLoading {
             for line in chunk.lines { lines.append(line + offset) }
             for row in chunk.badRows { badRows.append(row + rowBase) }
             skippedKeys.formUnion(chunk.skippedKeys)
-            if index > 0 {
-                if keysIncreasing {
-                    // The order must also hold across the cut between chunks.
-                    let last = merged.builders[keyColumn].ids.last, first = chunk.builders[keyColumn].ids.first
-                    if let last, let first, last >= 0, first >= 0 {
-                        keysIncreasing = merged.builders[keyColumn].interner.withBytes(last) { a in
-                            chunk.builders[keyColumn].interner.withBytes(first) { b in TextInterner.compare(a, b) < 0 }
-                        } && chunk.builders[keyColumn].keysIncreasing
-                    }
+            if index > 0, keysIncreasing {
+                // The order must also hold across the cut between chunks.
+                let before = parsed[index - 1].builders[keyColumn]
+                let last = before.ids.last, first = chunk.builders[keyColumn].ids.first
+                if let last, let first, last >= 0, first >= 0 {
+                    keysIncreasing = before.interner.withBytes(last) { a in
+                        chunk.builders[keyColumn].interner.withBytes(first) { b in TextInterner.compare(a, b) < 0 }
+                    } && chunk.builders[keyColumn].keysIncreasing
                 }
-                for c in merged.builders.indices { merged.builders[c].absorb(chunk.builders[c]) }
             }
             startLine += chunk.newlines
             rowBase += chunk.lines.count
         }
+        // Columns are joined side by side: each column's chunks are appended in order.
+        // The builders move into the slots (nothing else keeps them), so each is appended to in
+        // place after one reservation of the whole table's size.
+        let columnCount = merged.builders.count
+        let joined = BuilderSlots(merged.builders)
+        merged.builders = []
+        let rest = ChunkList(Array(parsed.dropFirst()))
+        let allChunks = ChunkList(parsed)
+        DispatchQueue.concurrentPerform(iterations: columnCount) { c in
+            var builder = joined.take(c)
+            let keyBytes = builder.kind == .key ? allChunks.chunks.reduce(0) { $0 + $1.builders[c].interner.bytes.count } : 0
+            builder.reserve(rows: totalRows, keyBytes: keyBytes)
+            for chunk in rest.chunks { builder.absorb(chunk.builders[c]) }
+            joined.put(c, builder)
+        }
+        merged.builders = joined.all
         if PhaseTimer.enabled { FileHandle.standardError.write(Data("  [merge] \(Date().timeIntervalSince(mergeStart))\n".utf8)) }
         if indexKeys, merged.builders.indices.contains(keyColumn), merged.builders[keyColumn].kind == .key {
             PhaseTimer.measure("index keys") { merged.builders[keyColumn].interner.buildIndex() }
@@ -118,4 +128,26 @@ final class ChunkSlots: @unchecked Sendable {
 struct SharedBytes: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+}
+
+/// Column builders being joined on several threads, one slot per column.
+final class BuilderSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var builders: [ColumnBuilder?]
+    init(_ builders: [ColumnBuilder]) { self.builders = builders }
+    /// Moves a builder out (so appending to it does not copy its arrays).
+    func take(_ index: Int) -> ColumnBuilder {
+        lock.lock(); defer { lock.unlock() }
+        let builder = builders[index]
+        builders[index] = nil
+        return builder ?? ColumnBuilder(type: .text, capacity: 0)
+    }
+    func put(_ index: Int, _ builder: ColumnBuilder) { lock.lock(); builders[index] = builder; lock.unlock() }
+    var all: [ColumnBuilder] { lock.lock(); defer { lock.unlock() }; return builders.compactMap { $0 } }
+}
+
+/// Parsed chunks, read by the joining threads.
+final class ChunkList: @unchecked Sendable {
+    let chunks: [CSVTableReader.Chunk]
+    init(_ chunks: [CSVTableReader.Chunk]) { self.chunks = chunks }
 }

@@ -20,7 +20,7 @@ enum CSVLoading {
         if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd])) { return Outcome(notUTF8: true) }
         guard let layout = reader.readLayout(bytes, issues: issues) else { return Outcome() }
         let ranges = reader.chunkRanges(bytes, from: layout.dataStart)
-        let chunks = ChunkSlots(count: ranges.count)
+        let chunks = ParallelSlots<CSVTableReader.Chunk>(count: ranges.count)
         let maxIssues = options.maxErrors
         // The buffer outlives the parallel loop (it is the caller's); it is only read.
         let shared = SharedBytes(bytes)
@@ -76,16 +76,16 @@ enum CSVLoading {
         // The builders move into the slots (nothing else keeps them), so each is appended to in
         // place after one reservation of the whole table's size.
         let columnCount = merged.builders.count
-        let joined = BuilderSlots(merged.builders)
+        let joined = ParallelSlots(merged.builders)
         merged.builders = []
-        let rest = ChunkList(Array(parsed.dropFirst()))
-        let allChunks = ChunkList(parsed)
+        let parsedChunks = ParallelSlots(parsed)
         DispatchQueue.concurrentPerform(iterations: columnCount) { c in
-            var builder = joined.take(c)
-            let keyBytes = builder.kind == .key ? allChunks.chunks.reduce(0) { $0 + $1.builders[c].interner.bytes.count } : 0
+            guard var builder = joined.take(c) else { return }
+            let chunks = parsedChunks.all
+            let keyBytes = builder.kind == .key ? chunks.reduce(0) { $0 + $1.builders[c].interner.bytes.count } : 0
             builder.reserve(rows: totalRows, keyBytes: keyBytes)
-            for chunk in rest.chunks { builder.absorb(chunk.builders[c]) }
-            joined.put(c, builder)
+            for chunk in chunks.dropFirst() { builder.absorb(chunk.builders[c]) }
+            joined.set(c, builder)
         }
         merged.builders = joined.all
         if PhaseTimer.enabled { FileHandle.standardError.write(Data("  [merge] \(Date().timeIntervalSince(mergeStart))\n".utf8)) }
@@ -106,48 +106,8 @@ enum CSVLoading {
     }
 }
 
-/// Results of parallel chunk parses, in chunk order.
-final class ChunkSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var chunks: [CSVTableReader.Chunk?]
-
-    init(count: Int) { chunks = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ chunk: CSVTableReader.Chunk) {
-        lock.lock(); defer { lock.unlock() }
-        chunks[index] = chunk
-    }
-
-    var all: [CSVTableReader.Chunk] {
-        lock.lock(); defer { lock.unlock() }
-        return chunks.compactMap { $0 }
-    }
-}
-
 /// Read-only bytes shared by the threads of one parallel parse.
 struct SharedBytes: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-}
-
-/// Column builders being joined on several threads, one slot per column.
-final class BuilderSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var builders: [ColumnBuilder?]
-    init(_ builders: [ColumnBuilder]) { self.builders = builders }
-    /// Moves a builder out (so appending to it does not copy its arrays).
-    func take(_ index: Int) -> ColumnBuilder {
-        lock.lock(); defer { lock.unlock() }
-        let builder = builders[index]
-        builders[index] = nil
-        return builder ?? ColumnBuilder(type: .text, capacity: 0)
-    }
-    func put(_ index: Int, _ builder: ColumnBuilder) { lock.lock(); builders[index] = builder; lock.unlock() }
-    var all: [ColumnBuilder] { lock.lock(); defer { lock.unlock() }; return builders.compactMap { $0 } }
-}
-
-/// Parsed chunks, read by the joining threads.
-final class ChunkList: @unchecked Sendable {
-    let chunks: [CSVTableReader.Chunk]
-    init(_ chunks: [CSVTableReader.Chunk]) { self.chunks = chunks }
 }

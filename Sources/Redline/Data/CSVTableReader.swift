@@ -68,8 +68,7 @@ struct CSVTableReader {
         guard TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd])) else { return nil }
         guard let count = CSVTableReader.nextRecord(bytes, &position, &line, into: fields, capacity: capacity), count > 0, count <= capacity else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
-                                 diagnostic: Diagnostic(severity: .error, text: Catalog.missingColumn(table.columns.first?.name ?? "?", table: table.name),
-                                                        file: file, location: SourceLocation(line: 1, column: 1), lineText: "", caretColumn: 1, caretLength: 1)))
+                                 diagnostic: Diagnostic(.error, Catalog.missingColumn(table.columns.first?.name ?? "?", table: table.name), file: file, line: 1)))
             return nil
         }
         var header: [String: Int] = [:]

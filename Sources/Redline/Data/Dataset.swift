@@ -97,8 +97,7 @@ extension Program {
             if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
                 sources.append((table, found.path, found.format))
             } else {
-                fatal.append(Diagnostic(severity: .error, text: Catalog.noDataFile(table.name, directory: directory), file: directory,
-                                        location: SourceLocation(line: 0, column: 0), lineText: "", caretColumn: 1, caretLength: 1))
+                fatal.append(Diagnostic(.error, Catalog.noDataFile(table.name, directory: directory), file: directory))
             }
         }
         if !fatal.isEmpty { return DataLoadResult(dataset: nil, diagnostics: fatal, errorCount: fatal.count) }
@@ -205,8 +204,7 @@ enum TableLoading {
                      targets: [Int: ColumnBuilder.ReferenceTarget], indexKeys: Bool, issues: IssueList) -> Loaded {
         guard let data = contents ?? (try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)) else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
-                                 diagnostic: Diagnostic(severity: .error, text: LocalizedText("cannot read the file", zh: "无法读取文件"), file: path,
-                                                        location: SourceLocation(line: 0, column: 0), lineText: "", caretColumn: 1, caretLength: 1)))
+                                 diagnostic: Diagnostic(.error, LocalizedText("cannot read the file", zh: "无法读取文件"), file: path)))
             return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
         }
         let sha = options.hashFiles ? data.withUnsafeBytes { SHA256.hex($0.bindMemory(to: UInt8.self)) } : nil
@@ -229,8 +227,7 @@ enum TableLoading {
         if outcome.notUTF8 {
             guard let text = String(data: data, encoding: TextEncoding.gb18030Foundation) else {
                 issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
-                                     diagnostic: Diagnostic(severity: .error, text: Catalog.unreadableEncoding, file: path,
-                                                            location: SourceLocation(line: 1, column: 1), lineText: "", caretColumn: 1, caretLength: 1)))
+                                     diagnostic: Diagnostic(.error, Catalog.unreadableEncoding, file: path, line: 1)))
                 return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: sha), keysIncreasing: false)
             }
             encoding = .gb18030
@@ -257,9 +254,7 @@ enum TableLoading {
         let loaded = load(schema, path: path, format: "csv", options: LoadOptions(), targets: [:], indexKeys: false, issues: issues)
         guard let table = loaded.table, case .date(let days) = table.columns[0], case .text(let kinds, let pool) = table.columns[1] else {
             issues.add(DataIssue(reason: .badValue, table: -1, row: 0,
-                                 diagnostic: Diagnostic(severity: .error, text: LocalizedText("cannot read the calendar", zh: "无法读取日历文件"),
-                                                        file: path, location: SourceLocation(line: 0, column: 0), lineText: "",
-                                                        caretColumn: 1, caretLength: 1)))
+                                 diagnostic: Diagnostic(.error, LocalizedText("cannot read the calendar", zh: "无法读取日历文件"), file: path)))
             return nil
         }
         var holidays: Set<Int32> = [], workdays: Set<Int32> = []
@@ -269,11 +264,10 @@ enum TableLoading {
             case "workday", "工作日", "调休上班": workdays.insert(days[row])
             default:
                 issues.add(DataIssue(reason: .badValue, table: -1, row: row,
-                                     diagnostic: Diagnostic(severity: .error,
-                                                            text: Catalog.badValue(pool.string(kinds[row]), column: "kind",
-                                                                                   expected: LocalizedText("holiday or workday", zh: "holiday 或 workday")),
-                                                            file: path, location: SourceLocation(line: Int(table.lines[row]), column: 1),
-                                                            lineText: "", caretColumn: 1, caretLength: 1)))
+                                     diagnostic: Diagnostic(.error,
+                                                            Catalog.badValue(pool.string(kinds[row]), column: "kind",
+                                                                             expected: LocalizedText("holiday or workday", zh: "holiday 或 workday")),
+                                                            file: path, line: Int(table.lines[row]))))
             }
         }
         return WorkCalendar(holidays: holidays, workdays: workdays)

@@ -61,10 +61,8 @@ struct JSONTableReader {
                 if !converted {
                     bad.insert(row)
                     issues.add(DataIssue(reason: .badValue, table: table.index, row: row,
-                                         diagnostic: Diagnostic(severity: .error,
-                                                                text: Catalog.badValue(text, column: column.name, expected: builders[index].expected),
-                                                                file: file, location: SourceLocation(line: line, column: 1),
-                                                                lineText: "", caretColumn: 1, caretLength: 1)))
+                                         diagnostic: Diagnostic(.error, Catalog.badValue(text, column: column.name, expected: builders[index].expected),
+                                                                file: file, line: line)))
                 }
             }
             lines.append(Int32(clamping: line))

@@ -29,7 +29,7 @@ enum TextEncoding: String, Sendable {
             let bytes = SharedBytes(raw.bindMemory(to: UInt8.self))
             let pieces = max(1, min(64, bytes.bytes.count / (8 << 20)))
             guard pieces > 1 else { return isValidUTF8(bytes.bytes) }
-            let verdicts = Verdicts(count: pieces)
+            let verdicts = ParallelSlots<Bool>(count: pieces)
             DispatchQueue.concurrentPerform(iterations: pieces) { piece in
                 let all = bytes.bytes
                 func boundary(_ position: Int) -> Int {
@@ -41,7 +41,7 @@ enum TextEncoding: String, Sendable {
                 let end = boundary(all.count * (piece + 1) / pieces)
                 verdicts.set(piece, isValidUTF8(UnsafeBufferPointer(rebasing: all[start..<end])))
             }
-            return verdicts.allTrue
+            return !verdicts.all.contains(false)
         }
     }
 
@@ -79,13 +79,4 @@ enum TextEncoding: String, Sendable {
             return true
         }
     }
-}
-
-/// One verdict per piece of a parallel check.
-final class Verdicts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Bool]
-    init(count: Int) { values = Array(repeating: true, count: count) }
-    func set(_ index: Int, _ value: Bool) { lock.lock(); values[index] = value; lock.unlock() }
-    var allTrue: Bool { lock.lock(); defer { lock.unlock() }; return !values.contains(false) }
 }

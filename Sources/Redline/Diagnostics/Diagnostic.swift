@@ -50,6 +50,12 @@ public struct Diagnostic: Sendable, Hashable {
         self.notes = notes
     }
 
+    /// A diagnostic about a whole file (line 0) or one of its lines, with no line text to show.
+    init(_ severity: Severity, _ text: LocalizedText, file: String, line: Int = 0) {
+        self.init(severity: severity, text: text, file: file, location: SourceLocation(line: line, column: line == 0 ? 0 : 1),
+                  lineText: "", caretColumn: 1, caretLength: 1)
+    }
+
     /// A diagnostic pointing at a span of a rule file.
     init(_ severity: Severity, _ text: LocalizedText, at span: SourceSpan, in source: SourceFile,
          hint: LocalizedText? = nil, notes: [Diagnostic] = []) {

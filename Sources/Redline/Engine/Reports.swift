@@ -47,7 +47,7 @@ public struct ReportWriter: Sendable {
         guard format == .csv else { return Data(render(result, as: format).utf8) }
         let decisions = result.decisions
         let chunkCount = max(1, min(64, decisions.count / 4096))
-        let parts = ByteChunks(count: chunkCount)
+        let parts = ParallelSlots<[UInt8]>(count: chunkCount)
         let writer = self
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let start = decisions.count * chunk / chunkCount, end = decisions.count * (chunk + 1) / chunkCount
@@ -91,7 +91,7 @@ public struct ReportWriter: Sendable {
     public func render(_ result: RunResult, as format: ReportFormat) -> String {
         switch format {
         case .table: return TextTable.render(header: ReportWriter.header, rows: rows(result))
-        case .csv: return CSVText.render(header: ReportWriter.header, rows: rows(result))
+        case .csv: return String(decoding: renderData(result, as: .csv), as: UTF8.self)
         case .json: return json(result)
         }
     }
@@ -201,13 +201,4 @@ public struct ReportWriter: Sendable {
         default: return JSONText.quote(value.display)
         }
     }
-}
-
-/// Byte buffers made in parallel, joined in order.
-final class ByteChunks: @unchecked Sendable {
-    private let lock = NSLock()
-    private var chunks: [[UInt8]]
-    init(count: Int) { chunks = Array(repeating: [], count: count) }
-    func set(_ index: Int, _ bytes: [UInt8]) { lock.lock(); chunks[index] = bytes; lock.unlock() }
-    var all: [[UInt8]] { lock.lock(); defer { lock.unlock() }; return chunks }
 }

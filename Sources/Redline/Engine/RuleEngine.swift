@@ -123,7 +123,7 @@ struct RuleEngine {
     private func evaluate(_ rules: [PlannedRule], table: Int, subjects: [Int32], date: CalendarDate) -> [Decision] {
         let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
-        let results = ChunkResults(count: chunkCount)
+        let results = ParallelSlots<[Decision]>(count: chunkCount)
         let slotCount = rules.map(\.rule.slotCount).max() ?? 1
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, cancellation: cancellation)
@@ -139,7 +139,7 @@ struct RuleEngine {
             }
             results.set(chunk, found)
         }
-        return results.all
+        return results.all.flatMap { $0 }
     }
 
     /// All rules for one subject. Returns nil when every rule came out "not fired" (and `keepAll`
@@ -288,23 +288,5 @@ struct RuleEngine {
         }
         frame.missingReads.removeAll()
         return fields
-    }
-}
-
-/// Per-chunk results of a parallel evaluation, joined in chunk order.
-final class ChunkResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var chunks: [[Decision]]
-
-    init(count: Int) { chunks = Array(repeating: [], count: count) }
-
-    func set(_ index: Int, _ decisions: [Decision]) {
-        lock.lock(); defer { lock.unlock() }
-        chunks[index] = decisions
-    }
-
-    var all: [Decision] {
-        lock.lock(); defer { lock.unlock() }
-        return chunks.flatMap { $0 }
     }
 }

@@ -77,7 +77,7 @@ struct QueryExecution: @unchecked Sendable {
         guard let filter else { return rows.map { .record(RecordRef(table: table, row: $0)) } }
         let chunkCount = max(1, min(rows.count / 4096, ProcessInfo.processInfo.activeProcessorCount * 4))
         let chunkSize = (rows.count + chunkCount - 1) / chunkCount
-        let results = QueryChunks(count: chunkCount)
+        let results = ParallelSlots<Result<[Int32], EvaluationError>>(count: chunkCount)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let frame = frame()
             var kept: [Int32] = []
@@ -91,13 +91,19 @@ struct QueryExecution: @unchecked Sendable {
                     if case .bool(true) = try filter(frame) { kept.append(row) }
                     index += 1
                 }
-                results.set(chunk, kept)
+                results.set(chunk, .success(kept))
             } catch let failure as EvaluationError {
-                results.fail(failure)
+                results.set(chunk, .failure(failure))
             } catch {}
         }
-        if let error = results.error { throw error }
-        return results.all.map { .record(RecordRef(table: table, row: $0)) }
+        var matched: [Value] = []
+        for result in results.all {
+            switch result {
+            case .success(let kept): matched += kept.map { .record(RecordRef(table: table, row: $0)) }
+            case .failure(let error): throw error
+            }
+        }
+        return matched
     }
 
     private func grouped(_ elements: [Value], key: Plan, _ frame: Frame) throws(EvaluationError) -> [[Value]] {
@@ -163,17 +169,4 @@ struct QueryExecution: @unchecked Sendable {
         }
         return order.map { rows[$0] }
     }
-}
-
-/// Per-chunk filter results.
-final class QueryChunks: @unchecked Sendable {
-    private let lock = NSLock()
-    private var chunks: [[Int32]]
-    private(set) var error: EvaluationError?
-
-    init(count: Int) { chunks = Array(repeating: [], count: count) }
-
-    func set(_ index: Int, _ rows: [Int32]) { lock.lock(); chunks[index] = rows; lock.unlock() }
-    func fail(_ error: EvaluationError) { lock.lock(); if self.error == nil { self.error = error }; lock.unlock() }
-    var all: [Int32] { lock.lock(); defer { lock.unlock() }; return chunks.flatMap { $0 } }
 }

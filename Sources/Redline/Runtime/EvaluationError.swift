@@ -34,7 +34,6 @@ struct EvaluationError: Error, Sendable {
         if let source {
             return Diagnostic(.error, text, at: span, in: source)
         }
-        return Diagnostic(severity: .error, text: text, file: "<input>", location: SourceLocation(line: 0, column: 0),
-                          lineText: "", caretColumn: 1, caretLength: 1)
+        return Diagnostic(.error, text, file: "<input>")
     }
 }

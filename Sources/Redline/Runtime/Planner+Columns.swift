@@ -1,5 +1,5 @@
-/// Column reads and comparisons specialised by the column's storage: the closure captures the typed
-/// array, so a read is an array index, and text compares as interned ids.
+/// Column reads specialised by the column's storage: the closure captures the typed array, so a
+/// read is an array index. (Text comparisons with literals are condition nodes: `textTest`.)
 extension Planner {
     func planColumn(_ record: @escaping Plan, table: Int, column: Int, _ span: SourceSpan, _ source: SourceFile?) -> Plan {
         guard let data = dataset?.tables[table] else { return noData(table, span, source) }
@@ -36,28 +36,6 @@ extension Planner {
                 guard case .record(let ref) = try record(frame) else { return .missing }
                 return storage.value(Int(ref.row))
             }
-        }
-    }
-
-    /// `h.level == "major"` (and `!=`, and `h.level in ["a", "b"]`) on a text column compares ids:
-    /// the literal is looked up in the column's pool once, when planning.
-    func planTextColumnTest(_ columnBound: Bound, equalTo texts: [String], negated: Bool) -> Plan? {
-        guard !recordMissing, case .column(let target, let table, let column) = columnBound.kind,
-              let data = dataset?.tables[table], case .text(let ids, let pool) = data.columns[column],
-              pool.storage.isIndexed else { return nil }
-        let record = plan(target)
-        let wanted = Set(texts.compactMap { pool.lookup($0) })
-        if wanted.count == 1, let only = wanted.first {
-            return { frame throws(EvaluationError) in
-                guard case .record(let ref) = try record(frame) else { return .missing }
-                let id = ids[Int(ref.row)]
-                return id < 0 ? .missing : .bool((id == only) != negated)
-            }
-        }
-        return { frame throws(EvaluationError) in
-            guard case .record(let ref) = try record(frame) else { return .missing }
-            let id = ids[Int(ref.row)]
-            return id < 0 ? .missing : .bool(wanted.contains(id) != negated)
         }
     }
 }

@@ -1,8 +1,6 @@
 /// Conditions compiled to node trees that return a truth value directly (0 false, 1 true,
 /// 2 unknown) instead of a `Value`, with dates and rows read as plain integers: the rule engine's
 /// inner loop, where most of the time of a run goes.
-typealias ConditionPlan = @Sendable (Frame) throws(EvaluationError) -> UInt8
-
 /// Truth values of condition plans.
 enum Truth {
     static let no: UInt8 = 0
@@ -13,10 +11,15 @@ enum Truth {
 extension Planner {
     static let missingDay = Int32.min
 
-    /// A condition as a closure (for the value planner's logic nodes).
-    func planCondition(_ bound: Bound) -> ConditionPlan {
-        let node = conditionNode(bound)
-        return { frame throws(EvaluationError) in try node.truth(frame) }
+    /// A condition node as a value plan (unknown becomes missing).
+    func valuePlan(_ node: ConditionNode) -> Plan {
+        return { frame throws(EvaluationError) in
+            switch try node.truth(frame) {
+            case Truth.yes: return .bool(true)
+            case Truth.no: return .bool(false)
+            default: return .missing
+            }
+        }
     }
 
     func conditionNode(_ bound: Bound) -> ConditionNode {
@@ -117,7 +120,7 @@ extension Planner {
     }
 
     /// `column == "text"` / `column in ["a", "b"]` on an interned text column.
-    private func textTest(_ columnBound: Bound, _ texts: [String], negated: Bool) -> ConditionNode? {
+    func textTest(_ columnBound: Bound, _ texts: [String], negated: Bool) -> ConditionNode? {
         guard !recordMissing, case .column(let target, let table, let column) = columnBound.kind, let record = rowNode(target),
               let data = dataset?.tables[table], case .text(let ids, let pool) = data.columns[column], pool.storage.isIndexed else { return nil }
         return TextIdTest(record, ids: ids, wanted: Set(texts.compactMap { pool.lookup($0) }), negated: negated)

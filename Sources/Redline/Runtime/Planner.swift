@@ -69,14 +69,7 @@ struct Planner {
             }
         case .and, .or, .quantifier:
             // Logic is planned as conditions (truth values), then wrapped once as a value.
-            let condition = planCondition(bound)
-            return { frame throws(EvaluationError) in
-                switch try condition(frame) {
-                case Truth.yes: return .bool(true)
-                case Truth.no: return .bool(false)
-                default: return .missing
-                }
-            }
+            return valuePlan(conditionNode(bound))
         case .arithmetic(let op, let a, let b):
             let left = plan(a), right = plan(b)
             return { frame throws(EvaluationError) in
@@ -93,7 +86,7 @@ struct Planner {
                     if case .constant(.text(let text)) = item.kind { return text }
                     return nil
                 }
-                if texts.count == items.count, let fast = planTextColumnTest(element, equalTo: texts, negated: negated) { return fast }
+                if texts.count == items.count, let fast = textTest(element, texts, negated: negated) { return valuePlan(fast) }
             }
             let item = plan(element), items = plan(list)
             return { frame throws(EvaluationError) in
@@ -147,8 +140,8 @@ struct Planner {
     /// re-evaluate the literal.
     private func planComparison(_ op: BinaryOperator, _ a: Bound, _ b: Bound, _ span: SourceSpan, _ source: SourceFile?) -> Plan {
         if op == .equal || op == .notEqual {
-            if case .constant(.text(let text)) = b.kind, let fast = planTextColumnTest(a, equalTo: [text], negated: op == .notEqual) { return fast }
-            if case .constant(.text(let text)) = a.kind, let fast = planTextColumnTest(b, equalTo: [text], negated: op == .notEqual) { return fast }
+            if case .constant(.text(let text)) = b.kind, let fast = textTest(a, [text], negated: op == .notEqual) { return valuePlan(fast) }
+            if case .constant(.text(let text)) = a.kind, let fast = textTest(b, [text], negated: op == .notEqual) { return valuePlan(fast) }
         }
         let left = plan(a), right = plan(b)
         return { frame throws(EvaluationError) in

@@ -126,6 +126,8 @@ extension Program {
         var increasing = Array(repeating: false, count: schema.tables.count)
         let referenced = Set(schema.tables.flatMap { $0.columns.compactMap(\.target) })
         let sourceByTable = Dictionary(uniqueKeysWithValues: sources.map { ($0.table.index, $0) })
+        // One lookup structure per referenced table, shared by every table that references it.
+        var referenceTargets: [Int: ColumnBuilder.ReferenceTarget] = [:]
         for level in TableLoading.levels(schema) {
             for table in level {
                 guard let source = sourceByTable[table] else { continue }
@@ -133,11 +135,14 @@ extension Program {
                 for (c, column) in schema.tables[table].columns.enumerated() {
                     guard let target = column.target, target != table, let data = loaded[target],
                           case .text(let ids, let pool) = data.columns[schema.tables[target].keyColumn], pool.storage.isIndexed else { continue }
-                    var rowByKeyId = [Int32](repeating: -1, count: pool.count)
-                    for (row, id) in ids.enumerated() where id >= 0 { rowByKeyId[Int(id)] = Int32(row) }
-                    targets[c] = ColumnBuilder.ReferenceTarget(table: data.name, keys: pool, rowByKeyId: rowByKeyId,
-                                                               keyColumn: data.columns[schema.tables[target].keyColumn],
-                                                               skippedKeys: data.skippedKeys)
+                    if referenceTargets[target] == nil {
+                        var rowByKeyId = [Int32](repeating: -1, count: pool.count)
+                        for (row, id) in ids.enumerated() where id >= 0 { rowByKeyId[Int(id)] = Int32(row) }
+                        referenceTargets[target] = ColumnBuilder.ReferenceTarget(table: data.name, keys: pool, rowByKeyId: rowByKeyId,
+                                                                                 keyColumn: data.columns[schema.tables[target].keyColumn],
+                                                                                 skippedKeys: data.skippedKeys)
+                    }
+                    targets[c] = referenceTargets[target]
                 }
                 let result = PhaseTimer.measure("load \(source.table.name)") {
                     TableLoading.load(source.table, path: source.path, format: source.format, contents: source.contents, options: options,

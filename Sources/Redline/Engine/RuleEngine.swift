@@ -83,17 +83,16 @@ struct RuleEngine {
     /// Runs all rules as of a date.
     func run(asOf date: CalendarDate) -> RunResult {
         let started = Date()
-        let planned = plan()
+        let planned = program.rules
         // Rules are grouped by subject table; each table's subjects are evaluated in key order.
         var subjectTables: [Int] = []
-        for rule in planned where !subjectTables.contains(rule.rule.subjectTable) { subjectTables.append(rule.rule.subjectTable) }
+        for rule in planned where !subjectTables.contains(rule.subjectTable) { subjectTables.append(rule.subjectTable) }
         var decisions: [Decision] = []
         var subjectCount = 0
         for table in subjectTables {
-            let rules = planned.filter { $0.rule.subjectTable == table }
             let order = dataset.tables[table].orderedRows()
             subjectCount += order.count
-            decisions += evaluate(rules, table: table, subjects: order, date: date)
+            decisions += evaluate(table: table, subjects: order, date: date)
         }
         var actionCounts: [String: Int] = [:]
         var ruleCounts: [String: (Int, Int, Int)] = [:]
@@ -119,13 +118,17 @@ struct RuleEngine {
                          evaluationSeconds: Date().timeIntervalSince(started), rules: names)
     }
 
-    /// Subjects are split into chunks evaluated on all cores; each chunk has its own frame.
-    private func evaluate(_ rules: [PlannedRule], table: Int, subjects: [Int32], date: CalendarDate) -> [Decision] {
+    /// Subjects are split into chunks evaluated on all cores; each chunk has its own frame and its
+    /// own copy of the planned rules. Shared plan objects would have their reference counts
+    /// updated from every core in the inner loop, and that cache-line traffic cost more than the
+    /// evaluation itself.
+    private func evaluate(table: Int, subjects: [Int32], date: CalendarDate) -> [Decision] {
         let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
         let results = ParallelSlots<[Decision]>(count: chunkCount)
-        let slotCount = rules.map(\.rule.slotCount).max() ?? 1
+        let slotCount = program.rules.map(\.slotCount).max() ?? 1
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let rules = plan().filter { $0.rule.subjectTable == table }
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, cancellation: cancellation)
             var found: [Decision] = []
             let start = chunk * chunkSize

@@ -212,32 +212,40 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
 final class RowSource: @unchecked Sendable {
     /// The record whose referencing rows are wanted (nil: a whole table).
     let record: RowNode?
-    /// The backward reference's lists (nil: a whole table).
-    let block: RowBlock?
-    /// A whole table in key order (nil: rows in file order, `0..<count`).
-    let order: RowBlock?
+    /// The row lists' storage, held so the pointers below stay valid. The inner loop reads the
+    /// pointers and never touches this object, whose reference count other cores share.
+    private let storage: RowBlock?
+    /// The backward reference's offsets per referenced row (nil: a whole table).
+    private let offsets: UnsafeMutablePointer<Int32>?
+    private let offsetCount: Int
+    /// The referencing rows, or a whole table in key order (nil: rows in file order, `0..<count`).
+    private let rowList: UnsafeMutablePointer<Int32>?
     let count: Int
 
     init(referencing record: RowNode, _ index: ReverseIndex) {
         self.record = record
-        block = index.block
-        order = nil
+        storage = index.block
+        offsets = index.block.offsets
+        offsetCount = index.block.offsetCount
+        rowList = index.block.rows
         count = index.rows.count
     }
 
     init(table keyOrder: [Int32]?, count: Int) {
         record = nil
-        block = nil
-        order = keyOrder.map { RowBlock(offsets: [], rows: $0) }
+        storage = keyOrder.map { RowBlock(offsets: [], rows: $0) }
+        offsets = nil
+        offsetCount = 0
+        rowList = storage?.rows
         self.count = count
     }
 
     @inline(__always)
     func rows(_ frame: Frame) throws(EvaluationError) -> (UnsafeMutablePointer<Int32>?, Int, Int) {
-        guard let record, let block else { return (order?.rows, 0, count) }
+        guard let record, let offsets else { return (rowList, 0, count) }
         let row = try record.row(frame)
-        if row < 0 || Int(row) + 1 >= block.offsetCount { return (nil, -1, -1) }
-        return (block.rows, Int(block.offsets[Int(row)]), Int(block.offsets[Int(row) + 1]))
+        if row < 0 || Int(row) + 1 >= offsetCount { return (nil, -1, -1) }
+        return (rowList, Int(offsets[Int(row)]), Int(offsets[Int(row) + 1]))
     }
 }
 

@@ -17,7 +17,9 @@ struct DataOptions: ParsableArguments {
     var calendar: String?
 
     /// Compiles the rule files and loads the data; prints diagnostics and exits 1 on errors.
-    func prepare(ruleFiles: [String], language: Language, hashFiles: Bool = false) throws -> (Program, Dataset, CalendarDate) {
+    /// `columns`: `.readByRules` when the report shows only keys and messages (table, CSV).
+    func prepare(ruleFiles: [String], language: Language, hashFiles: Bool = false,
+                 columns: ColumnSelection = .all) throws -> (Program, Dataset, CalendarDate) {
         let date = try Output.parseDate(asOf, option: "--as-of")
         let program = Program.compile(try Output.readRuleFiles(ruleFiles))
         if !program.diagnostics.isEmpty {
@@ -29,7 +31,7 @@ struct DataOptions: ParsableArguments {
             Output.error("redline: `\(directory)` is not a folder\n")
             throw ExitCode(2)
         }
-        let options = LoadOptions(lenient: lenient, hashFiles: hashFiles, calendarPath: calendar)
+        let options = LoadOptions(lenient: lenient, hashFiles: hashFiles, calendarPath: calendar, columns: columns)
         let loaded = program.loadData(directory: directory, options: options)
         if !loaded.diagnostics.isEmpty {
             var text = DiagnosticRenderer.text(loaded.diagnostics, language: language)

@@ -35,8 +35,11 @@ struct RunCommand: ParsableCommand {
             mark = Date()
         }
         let reportFormat = ReportFormat(rawValue: format) ?? .table
+        // JSON reports show every column of the evidence records; tables and CSV show keys and
+        // messages, so their runs store only the text columns the rules read.
         let (program, dataset, date) = try data.prepare(ruleFiles: rules, language: diagnosticOptions.language,
-                                                        hashFiles: reportFormat == .json)
+                                                        hashFiles: reportFormat == .json,
+                                                        columns: reportFormat == .json ? .all : .readByRules)
         phase("prepare (compile and load)")
         let result = program.run(on: dataset, asOf: date, detail: reportFormat == .json ? .everyRule : .decidingRule)
         phase("evaluate")

@@ -4,14 +4,16 @@ import Testing
 
 /// The edges of the three-always policy and of reading data as real tools write it.
 @Suite struct DataEdgeTests {
-    func run(_ files: [String: String], policy: String = "Rules/three-always.rl", lenient: Bool = false) throws -> (RunResult?, DataLoadResult) {
-        try runBytes(files.mapValues { Array($0.utf8) }, policy: policy, lenient: lenient)
+    func run(_ files: [String: String], policy: String = "Rules/three-always.rl", lenient: Bool = false,
+             columns: ColumnSelection = .all) throws -> (RunResult?, DataLoadResult) {
+        try runBytes(files.mapValues { Array($0.utf8) }, policy: policy, lenient: lenient, columns: columns)
     }
 
-    func runBytes(_ files: [String: [UInt8]], policy: String = "Rules/three-always.rl", lenient: Bool = false) throws -> (RunResult?, DataLoadResult) {
+    func runBytes(_ files: [String: [UInt8]], policy: String = "Rules/three-always.rl", lenient: Bool = false,
+                  columns: ColumnSelection = .all) throws -> (RunResult?, DataLoadResult) {
         let program = try EngineSupport.program(policy)
         let folder = try EngineSupport.folder(files)
-        let loaded = program.loadData(directory: folder, options: LoadOptions(lenient: lenient))
+        let loaded = program.loadData(directory: folder, options: LoadOptions(lenient: lenient, columns: columns))
         return (loaded.dataset.map { program.run(on: $0, asOf: EngineSupport.asOf) }, loaded)
     }
 
@@ -70,16 +72,19 @@ import Testing
         #expect(gbLoad.dataset?.files.first?.encoding == "GB18030")
     }
 
-    func errors(_ replace: (inout [String: String]) -> Void) throws -> [String] {
+    func errors(columns: ColumnSelection = .all, _ replace: (inout [String: String]) -> Void) throws -> [String] {
         var files = try EngineSupport.sampleFiles()
         replace(&files)
-        let (result, loaded) = try run(files)
+        let (result, loaded) = try run(files, columns: columns)
         #expect(result == nil)
         return loaded.diagnostics.map { "\(($0.file as NSString).lastPathComponent):\($0.location): \($0.message)" }
     }
 
-    @Test func everyBadValueKindIsReportedWithItsPlace() throws {
-        let messages = try errors { files in
+    @Test(arguments: [ColumnSelection.all, .readByRules])
+    func everyBadValueKindIsReportedWithItsPlace(columns: ColumnSelection) throws {
+        // Loading only what the rules read still converts and checks every non-text column
+        // (`employees` is read by no rule of this policy).
+        let messages = try errors(columns: columns) { files in
             files["hazards.csv"] = files["hazards.csv"]!
                 .replacingOccurrences(of: "H002,E002,major,顶板管理,2024-04-10,2024-06-01", with: "H002,E002,major,顶板管理,2024-04-10,2024-13-45")
                 .replacingOccurrences(of: "H011,E009", with: "H011,E099")
@@ -164,5 +169,40 @@ import Testing
         #expect(eval("workdays_between(2024-09-30, 2024-10-08)") == "1")
         // Without a calendar: Monday to Friday.
         #expect(Program.compile([]).evaluate("2024-09-13 + 1 workday", asOf: EngineSupport.asOf).literal == "2024-09-16")
+    }
+
+    /// `run` to a table or CSV stores only the text columns the rules read: every policy must
+    /// decide exactly as with every column loaded.
+    @Test(arguments: ["Rules/three-always.rl", "Rules/三个一律.rl", "Rules/rectification-ledger.rl"])
+    func loadingOnlyWhatTheRulesReadDecidesAlike(policy: String) throws {
+        let program = try EngineSupport.program(policy)
+        let folder = Support.root.appendingPathComponent(EngineSupport.sample).path
+        var reports: [String] = []
+        for columns in [ColumnSelection.all, .readByRules] {
+            let options = LoadOptions(calendarPath: Support.root.appendingPathComponent(EngineSupport.calendar).path, columns: columns)
+            let dataset = try #require(program.loadData(directory: folder, options: options).dataset)
+            let result = program.run(on: dataset, asOf: EngineSupport.asOf, detail: .everyRule)
+            let writer = ReportWriter(program: program, dataset: dataset)
+            reports.append(writer.render(result, as: .csv) + writer.render(result, as: .table))
+        }
+        #expect(reports[0].split(separator: "\n").count > 3)
+        #expect(reports[0] == reports[1])
+    }
+
+    @Test func textColumnsNoRuleReadsAreLeftOutAndQueriesSayWhy() throws {
+        let program = try EngineSupport.program("Rules/three-always.rl")
+        let schema = program.checked.schema
+        let unread = program.unreadTextColumns().enumerated().map { table, columns in
+            columns.sorted().map { "\(schema.tables[table].name).\(schema.tables[table].columns[$0].name)" }
+        }.flatMap { $0 }
+        #expect(unread == ["enterprises.name", "enterprises.industry", "enterprises.county", "enterprises.owner", "enterprises.status",
+                           "hazards.category", "hazards.responsible_unit"])
+        let folder = Support.root.appendingPathComponent(EngineSupport.sample).path
+        let dataset = try #require(program.loadData(directory: folder, options: LoadOptions(columns: .readByRules)).dataset)
+        let refused = program.query("from e in enterprises where e.county == \"小店区\"", on: dataset, asOf: EngineSupport.asOf)
+        #expect(refused.diagnostics.map(\.message) == ["column `county` of `enterprises` was not loaded: this data holds only the columns its rules read"])
+        let answered = program.query("from h in hazards where h.level == \"major\" select h.id, h.enterprise.id", on: dataset, asOf: EngineSupport.asOf)
+        #expect(answered.diagnostics.isEmpty)
+        #expect(answered.matchedRows > 0)
     }
 }

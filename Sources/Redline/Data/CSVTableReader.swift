@@ -10,6 +10,9 @@ struct CSVTableReader {
     let table: TableSchema
     let file: String
     let targets: [Int: ColumnBuilder.ReferenceTarget]
+    /// Declared text columns that no rule reads, when loading only what the rules read: their
+    /// fields are delimited (a ragged row is still found) but not stored.
+    var unread: Set<Int> = []
 
     /// Bytes per chunk before a file is split for parallel parsing.
     static let chunkBytes = 4 << 20
@@ -112,7 +115,7 @@ struct CSVTableReader {
     func newBuilders(capacity: Int) -> [ColumnBuilder] {
         table.columns.enumerated().map { index, column in
             ColumnBuilder(type: column.type, capacity: capacity, isKey: index == table.keyColumn && column.type == .text,
-                          target: targets[index])
+                          target: targets[index], unread: unread.contains(index))
         }
     }
 

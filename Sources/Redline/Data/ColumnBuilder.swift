@@ -3,7 +3,7 @@ import Foundation
 /// Builds one typed column from field bytes, converting each value by the declared type.
 /// Only the storage of the column's kind is used; separate arrays keep appends free of copies.
 struct ColumnBuilder {
-    enum Kind { case text, key, reference, int, decimal, date, bool, duration }
+    enum Kind { case text, key, reference, int, decimal, date, bool, duration, unread }
 
     let kind: Kind
     var ids: [Int32] = []
@@ -35,6 +35,8 @@ struct ColumnBuilder {
     /// A text value was not valid UTF-8: the file is in another encoding. Only new distinct
     /// values and keys are checked, so a file is validated at the cost of its distinct texts.
     private(set) var sawInvalidUTF8 = false
+    /// Rows of an unread column (it stores nothing else).
+    private var rowCount = 0
 
     struct ReferenceTarget: @unchecked Sendable {
         /// The referenced table's name (for messages).
@@ -45,9 +47,12 @@ struct ColumnBuilder {
         let skippedKeys: Set<String>
     }
 
-    init(type: RType, capacity: Int, isKey: Bool = false, target: ReferenceTarget? = nil) {
+    /// `unread`: a text column no rule reads, when loading only what the rules read. Text has no
+    /// bad values, so skipping it changes no outcome; it is stored as missing in every row.
+    init(type: RType, capacity: Int, isKey: Bool = false, target: ReferenceTarget? = nil, unread: Bool = false) {
         self.target = target
-        interner = TextInterner(deduplicate: !isKey)
+        interner = TextInterner(deduplicate: !isKey && !unread)
+        if unread, type == .text, !isKey, target == nil { kind = .unread; return }
         switch type {
         case .int: kind = .int; ints.reserveCapacity(capacity); intMissing.reserveCapacity(capacity)
         case .decimal: kind = .decimal; decimals.reserveCapacity(capacity)
@@ -68,7 +73,7 @@ struct ColumnBuilder {
         case .date: return Catalog.expectedDate
         case .bool: return Catalog.expectedBool
         case .duration: return Catalog.expectedDuration
-        case .text, .key, .reference: return Catalog.expectedDecimal
+        case .text, .key, .reference, .unread: return Catalog.expectedDecimal
         }
     }
 
@@ -77,6 +82,9 @@ struct ColumnBuilder {
     @inline(__always)
     mutating func append(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
         switch kind {
+        case .unread:
+            rowCount += 1
+            return true
         case .text:
             if field.isEmpty { ids.append(-1); return true }
             if previousId >= 0, sameAsPrevious(field) { ids.append(previousId); return true }
@@ -199,6 +207,7 @@ struct ColumnBuilder {
                 for id in other.ids { ids.append(id < 0 ? -1 : id + base) }
             }
         case .reference: ids.append(contentsOf: other.ids)
+        case .unread: rowCount += other.rowCount
         case .int: ints.append(contentsOf: other.ints); intMissing.append(contentsOf: other.intMissing)
         case .decimal: decimals.append(contentsOf: other.decimals)
         case .date: days.append(contentsOf: other.days)
@@ -211,6 +220,7 @@ struct ColumnBuilder {
     mutating func reserve(rows: Int, keyBytes: Int) {
         switch kind {
         case .text, .reference: ids.reserveCapacity(rows)
+        case .unread: break
         case .key: ids.reserveCapacity(rows); interner.reserve(values: rows, bytes: keyBytes)
         case .int: ints.reserveCapacity(rows); intMissing.reserveCapacity(rows)
         case .decimal: decimals.reserveCapacity(rows)
@@ -223,6 +233,7 @@ struct ColumnBuilder {
     func build() -> ColumnData {
         switch kind {
         case .text, .key: return .text(ids, TextPool(interner))
+        case .unread: return .text(Array(repeating: -1, count: rowCount), TextPool(interner))
         case .reference: return .reference(ids, key: target?.keyColumn ?? .text([], TextPool(TextInterner(deduplicate: true))))
         case .int: return .int(ints, missing: intMissing)
         case .decimal: return .decimal(decimals)

@@ -10,14 +10,30 @@ public struct LoadOptions: Sendable {
     public var hashFiles: Bool
     /// A calendar CSV (`date,kind` with kind `holiday` or `workday`) for `workdays`.
     public var calendarPath: String?
+    /// Which columns are stored.
+    public var columns: ColumnSelection
 
-    /// Strict loading, 100 errors shown, no hashing, Monday-to-Friday working days.
-    public init(lenient: Bool = false, maxErrors: Int = 100, hashFiles: Bool = false, calendarPath: String? = nil) {
+    /// Strict loading, 100 errors shown, no hashing, Monday-to-Friday working days, every column.
+    public init(lenient: Bool = false, maxErrors: Int = 100, hashFiles: Bool = false, calendarPath: String? = nil,
+                columns: ColumnSelection = .all) {
         self.lenient = lenient
         self.maxErrors = maxErrors
         self.hashFiles = hashFiles
         self.calendarPath = calendarPath
+        self.columns = columns
     }
+}
+
+/// Which of the declared columns loading stores.
+public enum ColumnSelection: Sendable {
+    /// Every declared column: for queries and the REPL, which may read any of them.
+    case all
+    /// Keys, references, every non-text column, and the text columns the program's rules read.
+    /// A text column no rule reads is delimited but not stored (it reads as missing), which saves
+    /// most of the loading time of wide files (names, addresses). Nothing that could be an error
+    /// is skipped: text has no bad values, and every other column is still converted and checked.
+    /// Queries refuse the columns left out; `run` and `explain` of the same program are unaffected.
+    case readByRules
 }
 
 /// A data file that was read.
@@ -42,13 +58,17 @@ public final class Dataset: @unchecked Sendable {
     let calendar: WorkCalendar?
     /// The files read, in table order.
     public let files: [DataFile]
+    /// Per table: columns left out by `ColumnSelection.readByRules`.
+    let unreadColumns: [Set<Int>]
     /// Rows skipped by `lenient` loading, by reason.
     public let skippedRows: [String: Int]
     /// Seconds spent loading.
     public let loadSeconds: Double
 
-    init(schema: Schema, tables: [TableData], calendar: WorkCalendar?, files: [DataFile], skippedRows: [String: Int], loadSeconds: Double) {
+    init(schema: Schema, tables: [TableData], calendar: WorkCalendar?, files: [DataFile], unreadColumns: [Set<Int>],
+         skippedRows: [String: Int], loadSeconds: Double) {
         self.schema = schema
+        self.unreadColumns = unreadColumns
         self.tables = tables
         self.calendar = calendar
         self.files = files
@@ -114,6 +134,33 @@ extension Program {
         return load(sources, options: options, started: Date(), issues: IssueList(limit: options.maxErrors))
     }
 
+    /// Per table: the text columns that are neither keys nor references and that no rule reads
+    /// (in its condition, evidence or message, through any definition it calls).
+    func unreadTextColumns() -> [Set<Int>] {
+        let schema = checked.schema
+        var read = schema.tables.map { _ in Set<Int>() }
+        func note(_ bound: Bound) {
+            bound.visit { node in
+                switch node.kind {
+                case .column(_, let table, let column), .forward(_, let table, let column, _), .reverse(_, let table, let column):
+                    if read.indices.contains(table) { read[table].insert(column) }
+                default: break
+                }
+            }
+        }
+        for rule in checked.rules {
+            note(rule.condition)
+            if let message = rule.message { note(message) }
+            for variable in rule.evidence { note(variable.collection); note(variable.condition) }
+        }
+        return schema.tables.map { table in
+            Set(table.columns.indices.filter { column in
+                column != table.keyColumn && table.columns[column].type == .text && table.columns[column].target == nil
+                    && !read[table.index].contains(column)
+            })
+        }
+    }
+
     private func load(_ sources: [(table: TableSchema, path: String, format: String, contents: Data?)], options: LoadOptions,
                       started: Date, issues: IssueList) -> DataLoadResult {
         let schema = checked.schema
@@ -128,6 +175,7 @@ extension Program {
         let sourceByTable = Dictionary(uniqueKeysWithValues: sources.map { ($0.table.index, $0) })
         // One lookup structure per referenced table, shared by every table that references it.
         var referenceTargets: [Int: ColumnBuilder.ReferenceTarget] = [:]
+        let unread = options.columns == .readByRules ? unreadTextColumns() : schema.tables.map { _ in Set<Int>() }
         for level in TableLoading.levels(schema) {
             for table in level {
                 guard let source = sourceByTable[table] else { continue }
@@ -146,7 +194,7 @@ extension Program {
                 }
                 let result = PhaseTimer.measure("load \(source.table.name)") {
                     TableLoading.load(source.table, path: source.path, format: source.format, contents: source.contents, options: options,
-                                      targets: targets, indexKeys: referenced.contains(table), issues: issues)
+                                      targets: targets, unread: unread[table], indexKeys: referenced.contains(table), issues: issues)
                 }
                 loaded[table] = result.table
                 files[table] = result.file
@@ -170,7 +218,7 @@ extension Program {
         let dataFiles = zip(files, linker.tables).map { file, table in
             DataFile(path: file?.path ?? "", table: table.name, encoding: file?.encoding ?? "", rows: table.rowCount, sha256: file?.sha256)
         }
-        let dataset = Dataset(schema: schema, tables: linker.tables, calendar: calendar, files: dataFiles,
+        let dataset = Dataset(schema: schema, tables: linker.tables, calendar: calendar, files: dataFiles, unreadColumns: unread,
                               skippedRows: skipped, loadSeconds: Date().timeIntervalSince(started))
         return DataLoadResult(dataset: dataset, diagnostics: issues.kept.map(\.diagnostic), errorCount: issues.total)
     }
@@ -206,7 +254,7 @@ enum TableLoading {
     }
 
     static func load(_ table: TableSchema, path: String, format: String, contents: Data? = nil, options: LoadOptions,
-                     targets: [Int: ColumnBuilder.ReferenceTarget], indexKeys: Bool, issues: IssueList) -> Loaded {
+                     targets: [Int: ColumnBuilder.ReferenceTarget], unread: Set<Int> = [], indexKeys: Bool, issues: IssueList) -> Loaded {
         guard let data = contents ?? (try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)) else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                  diagnostic: Diagnostic(.error, LocalizedText("cannot read the file", zh: "无法读取文件"), file: path)))
@@ -219,7 +267,8 @@ enum TableLoading {
                           keysIncreasing: false)
         }
         // Read as UTF-8 (validated as values are read); if that fails, as GB18030.
-        let reader = CSVTableReader(table: table, file: path, targets: targets)
+        var reader = CSVTableReader(table: table, file: path, targets: targets)
+        reader.unread = unread
         var encoding: TextEncoding = data.starts(with: [0xEF, 0xBB, 0xBF]) ? .utf8WithBOM : .utf8
         let attempt = IssueList(limit: options.maxErrors)
         let skip = encoding == .utf8WithBOM ? 3 : 0

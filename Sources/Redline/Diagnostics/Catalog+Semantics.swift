@@ -94,6 +94,10 @@ extension Catalog {
     static let anOperand = LocalizedText("each side of `and`/`or`/`not`", zh: "`且`/`或`/`非` 的操作数")
     static let aggregateParenthesesHint = LocalizedText("put the whole count in parentheses: `(count h in … where …) > 2`",
                                                         zh: "请把整个计数加括号:`(计数 h 属于 … 满足 …) > 2`")
+    static func columnNotLoaded(_ column: String, table: String) -> LocalizedText {
+        LocalizedText("column `\(column)` of `\(table)` was not loaded: this data holds only the columns its rules read",
+                      zh: "`\(table)` 的列 `\(column)` 未载入:这份数据只载入了规则读取的列")
+    }
     static func notAList(_ type: LocalizedText) -> LocalizedText {
         LocalizedText("expected a list or a table to go through, but this is \(type.en)", zh: "此处应为列表或表,实际是\(type.zh)")
     }

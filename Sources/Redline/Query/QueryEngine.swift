@@ -136,6 +136,20 @@ struct QueryEngine {
         }
         let bound = [collection] + [filter, groupKey].compactMap { $0 } + columns.compactMap(\.value) + sortKeys.compactMap(\.value)
         if checker.bag.hasErrors || bound.contains(where: \.containsError) { return failure(checker.bag.items) }
+        if let dataset {
+            // Data loaded for a run may leave out text columns no rule reads: refuse rather than
+            // show them as missing (one error says it; the rest would repeat it).
+            for root in bound {
+                root.visit { node in
+                    if !checker.bag.hasErrors, case .column(_, let table, let column) = node.kind, dataset.unreadColumns[table].contains(column) {
+                        checker.report(.error, Catalog.columnNotLoaded(program.schema.tables[table].columns[column].name,
+                                                                       table: program.schema.tables[table].name),
+                                       at: node.span, in: source)
+                    }
+                }
+            }
+            if checker.bag.hasErrors { return failure(checker.bag.items) }
+        }
 
         let planner = Planner(schema: program.schema, dataset: dataset)
         let execution = QueryExecution(

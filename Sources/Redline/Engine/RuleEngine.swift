@@ -11,7 +11,7 @@ final class PlannedRule: @unchecked Sendable {
     let condition: ConditionNode
     /// The same condition, recording every missing cell it reads (for undetermined subjects).
     let tracedCondition: Plan
-    let evidence: [(variable: ExportedVariable, collection: CollectionPlan, condition: ConditionNode)]
+    let evidence: [EvidencePlan]
     let message: [MessagePart]
 
     enum MessagePart {
@@ -21,7 +21,7 @@ final class PlannedRule: @unchecked Sendable {
     }
 
     init(rule: CheckedRule, actionName: String, condition: ConditionNode, tracedCondition: @escaping Plan,
-         evidence: [(variable: ExportedVariable, collection: CollectionPlan, condition: ConditionNode)], message: [MessagePart]) {
+         evidence: [EvidencePlan], message: [MessagePart]) {
         self.rule = rule
         self.subjectSlot = rule.subjectSlot
         self.action = rule.action
@@ -31,6 +31,53 @@ final class PlannedRule: @unchecked Sendable {
         self.tracedCondition = tracedCondition
         self.evidence = evidence
         self.message = message
+    }
+}
+
+/// How to find one evidence variable's matches: its slot, its rows (straight from a backward
+/// reference or table when possible, else through the generic collection plan) and its condition.
+final class EvidencePlan: @unchecked Sendable {
+    let slot: Int
+    let table: Int32
+    let rows: RowSource?
+    let collection: CollectionPlan
+    let condition: ConditionNode
+    let span: SourceSpan
+    let file: SourceFile?
+
+    init(_ variable: ExportedVariable, planner: Planner) {
+        slot = variable.slot
+        let source = planner.rowSource(variable.collection)
+        table = source?.0 ?? -1
+        rows = source?.1
+        collection = planner.planCollection(variable.collection)
+        condition = planner.conditionNode(variable.condition)
+        span = variable.condition.span
+        file = variable.condition.source
+    }
+}
+
+/// Per chunk of subjects: how many subjects got each action, and each rule's outcomes.
+struct OutcomeCounts {
+    var actions: [Int]
+    var undetermined = 0
+    var fired: [Int], undeterminedRules: [Int], failed: [Int]
+
+    init(actions: Int, rules: Int) {
+        self.actions = Array(repeating: 0, count: actions)
+        fired = Array(repeating: 0, count: rules)
+        undeterminedRules = fired
+        failed = fired
+    }
+
+    mutating func add(_ other: OutcomeCounts) {
+        for i in actions.indices { actions[i] += other.actions[i] }
+        for i in fired.indices {
+            fired[i] += other.fired[i]
+            undeterminedRules[i] += other.undeterminedRules[i]
+            failed[i] += other.failed[i]
+        }
+        undetermined += other.undetermined
     }
 }
 
@@ -48,13 +95,15 @@ struct RuleEngine {
         planner.coverage = coverage
         var traced = planner
         traced.recordMissing = true
-        // Coverage is about conditions: messages and evidence are planned without probes.
+        traced.valueReads = SlotSet()
+        // Coverage is about conditions: messages and evidence are planned without probes. They
+        // bind their variables' values before reading them, so their reads do not count against
+        // the condition's row-only variables.
         var plain = planner
         plain.coverage = nil
+        plain.valueReads = SlotSet()
         return program.rules.map { rule in
-            let evidence = rule.evidence.map { variable in
-                (variable, plain.planCollection(variable.collection), plain.conditionNode(variable.condition))
-            }
+            let evidence = rule.evidence.map { EvidencePlan($0, planner: plain) }
             let exportedSlots = Set(rule.evidence.map(\.slot))
             var parts: [PlannedRule.MessagePart] = []
             if let message = rule.message {
@@ -83,72 +132,80 @@ struct RuleEngine {
     /// Runs all rules as of a date.
     func run(asOf date: CalendarDate) -> RunResult {
         let started = Date()
-        let planned = program.rules
         // Rules are grouped by subject table; each table's subjects are evaluated in key order.
         var subjectTables: [Int] = []
-        for rule in planned where !subjectTables.contains(rule.subjectTable) { subjectTables.append(rule.subjectTable) }
+        for rule in program.rules where !subjectTables.contains(rule.subjectTable) { subjectTables.append(rule.subjectTable) }
         var decisions: [Decision] = []
+        var counts = OutcomeCounts(actions: program.schema.actions.count, rules: program.rules.count)
         var subjectCount = 0
         for table in subjectTables {
             let order = dataset.tables[table].orderedRows()
             subjectCount += order.count
-            decisions += evaluate(table: table, subjects: order, date: date)
-        }
-        var actionCounts: [String: Int] = [:]
-        var ruleCounts: [String: (Int, Int, Int)] = [:]
-        for decision in decisions {
-            if let action = decision.action { actionCounts[action, default: 0] += 1 } else if decision.isUndetermined { actionCounts["undetermined", default: 0] += 1 }
-            for outcome in decision.outcomes {
-                var counts = ruleCounts[outcome.rule] ?? (0, 0, 0)
-                switch outcome.kind {
-                case .fired: counts.0 += 1
-                case .undetermined: counts.1 += 1
-                case .failed: counts.2 += 1
-                case .notFired: break
-                }
-                ruleCounts[outcome.rule] = counts
+            PhaseTimer.measure("evaluate \(program.schema.tables[table].name)") {
+                evaluate(table: table, subjects: order, date: date, into: &decisions, counts: &counts)
             }
         }
-        let names = program.rules.map(\.name)
+        var actionCounts: [String: Int] = [:]
+        for (action, count) in counts.actions.enumerated() where count > 0 { actionCounts[program.schema.actions[action]] = count }
+        if counts.undetermined > 0 { actionCounts["undetermined"] = counts.undetermined }
         return RunResult(asOf: date, decisions: decisions, subjectCount: subjectCount, actionCounts: actionCounts,
-                         ruleCounts: names.map { name in
-                             let c = ruleCounts[name] ?? (0, 0, 0)
-                             return (name, c.0, c.1, c.2)
+                         ruleCounts: program.rules.indices.map { r in
+                             (program.rules[r].name, counts.fired[r], counts.undeterminedRules[r], counts.failed[r])
                          },
-                         evaluationSeconds: Date().timeIntervalSince(started), rules: names)
+                         evaluationSeconds: Date().timeIntervalSince(started), rules: program.rules.map(\.name))
     }
 
     /// Subjects are split into chunks evaluated on all cores; each chunk has its own frame and its
     /// own copy of the planned rules. Shared plan objects would have their reference counts
     /// updated from every core in the inner loop, and that cache-line traffic cost more than the
     /// evaluation itself.
-    private func evaluate(table: Int, subjects: [Int32], date: CalendarDate) -> [Decision] {
+    private func evaluate(table: Int, subjects: [Int32], date: CalendarDate, into decisions: inout [Decision],
+                          counts: inout OutcomeCounts) {
         let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
-        let results = ParallelSlots<[Decision]>(count: chunkCount)
+        let results = ParallelSlots<([Decision], OutcomeCounts)>(count: chunkCount)
         let slotCount = program.rules.map(\.slotCount).max() ?? 1
+        let (actionCount, ruleCount) = (program.schema.actions.count, program.rules.count)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let rules = plan().filter { $0.rule.subjectTable == table }
+            // Rule numbers in the whole program, for the counts.
+            let ruleNumbers = rules.map { rule in program.rules.firstIndex { $0.name == rule.name } ?? 0 }
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, cancellation: cancellation)
             var found: [Decision] = []
+            var chunkCounts = OutcomeCounts(actions: actionCount, rules: ruleCount)
             let start = chunk * chunkSize
             let end = min(subjects.count, start + chunkSize)
             if start < end {
                 for index in start..<end {
-                    if let decision = decide(rules, table: table, subject: subjects[index], frame: frame, keepAll: false) {
-                        found.append(decision)
-                    }
+                    guard let decision = decide(rules, table: table, subject: subjects[index], frame: frame, keepAll: false,
+                                                counts: &chunkCounts, ruleNumbers: ruleNumbers) else { continue }
+                    found.append(decision)
                 }
             }
-            results.set(chunk, found)
+            results.set(chunk, (found, chunkCounts))
         }
-        return results.all.flatMap { $0 }
+        var total = decisions.count
+        for chunk in 0..<chunkCount { total += results.get(chunk)?.0.count ?? 0 }
+        decisions.reserveCapacity(total)
+        for chunk in 0..<chunkCount {
+            // Taken out of its slot, so the chunk's array is released as soon as it is copied.
+            guard let (found, chunkCounts) = results.take(chunk) else { continue }
+            decisions.append(contentsOf: found)
+            counts.add(chunkCounts)
+        }
     }
 
     /// All rules for one subject. Returns nil when every rule came out "not fired" (and `keepAll`
     /// is false), which is most subjects. Evidence and messages are gathered for every fired rule
     /// with `everyRule` detail, else only for the rule that decides the action.
     func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool) -> Decision? {
+        var counts = OutcomeCounts(actions: program.schema.actions.count, rules: rules.count)
+        return decide(rules, table: table, subject: subject, frame: frame, keepAll: keepAll, counts: &counts, ruleNumbers: Array(rules.indices))
+    }
+
+    /// `decide`, counting outcomes by rule number (`ruleNumbers[i]` for `rules[i]`) and the action.
+    func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool, counts: inout OutcomeCounts,
+                ruleNumbers: [Int]) -> Decision? {
         let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
         // Most subjects fire nothing: their outcomes are kept in a small fixed buffer, and arrays
         // are made only for the subjects that are reported.
@@ -157,6 +214,7 @@ struct RuleEngine {
         var failures: [Int: String] = [:]
         var strongest: Int? = nil
         var anyOutcome = keepAll
+        var anyUndetermined = false
         for index in rules.indices {
             let rule = rules[index]
             frame.steps = 0
@@ -174,7 +232,14 @@ struct RuleEngine {
                 failure = error.text.en
             }
             if kind == .fired, strongest.map({ rule.action > $0 }) ?? true { strongest = rule.action }
-            if kind != .notFired { anyOutcome = true }
+            if kind != .notFired {
+                anyOutcome = true
+                switch kind {
+                case .fired: counts.fired[ruleNumbers[index]] += 1
+                case .undetermined: counts.undeterminedRules[ruleNumbers[index]] += 1; anyUndetermined = true
+                default: counts.failed[ruleNumbers[index]] += 1
+                }
+            }
             switch index {
             case 0: kinds.0 = kind
             case 1: kinds.1 = kind
@@ -187,6 +252,7 @@ struct RuleEngine {
             if let failure { failures[index] = failure }
         }
         guard anyOutcome else { return nil }
+        if let strongest { counts.actions[strongest] += 1 } else if anyUndetermined { counts.undetermined += 1 }
         func kindOf(_ index: Int) -> RuleOutcome.Kind {
             switch index {
             case 0: return kinds.0
@@ -211,9 +277,11 @@ struct RuleEngine {
                 let deciding = !decidingDone && rule.action == strongest
                 if deciding { decidingDone = true }
                 if deciding || detail == .everyRule {
-                    let rows = collectEvidence(rule, frame: frame)
-                    evidence = rows.flatMap { $0.rows.map { recordID(table: Int($0.table), row: $0.row) } }
-                    message = renderMessage(rule, evidence: rows, frame: frame)
+                    let found = collectEvidence(rule, frame: frame)
+                    for entry in found {
+                        for case .record(let ref) in entry.values { evidence.append(recordID(table: Int(ref.table), row: ref.row)) }
+                    }
+                    message = renderMessage(rule, evidence: found, frame: frame)
                 }
             case .undetermined:
                 missing = missingFields(rule, frame: frame)
@@ -231,29 +299,32 @@ struct RuleEngine {
     }
 
     /// For each evidence variable: every element of its collection for which its condition is true.
-    func collectEvidence(_ rule: PlannedRule, frame: Frame) -> [(slot: Int, rows: [RecordRef], values: [Value])] {
+    func collectEvidence(_ rule: PlannedRule, frame: Frame) -> [(slot: Int, values: [Value])] {
         rule.evidence.map { entry in
-            var rows: [RecordRef] = []
             var values: [Value] = []
-            let span = entry.variable.condition.span, source = entry.variable.condition.source
-            try? Planner.forEach((try? entry.collection(frame)) ?? .missing, slot: entry.variable.slot, frame, span, source) { frame throws(EvaluationError) in
-                if try entry.condition.truth(frame) == Truth.yes {
-                    let value = frame.slots[entry.variable.slot]
-                    if case .record(let ref) = value { rows.append(ref) }
-                    values.append(value)
+            let slot = entry.slot, condition = entry.condition
+            if let source = entry.rows {
+                // Rows straight from the index, as the condition's own quantifier read them.
+                guard let (list, start, end) = try? source.rows(frame), start >= 0 else { return (slot, []) }
+                for index in start..<end {
+                    let value = Value.record(RecordRef(table: entry.table, row: list.map { $0[index] } ?? Int32(index)))
+                    frame.slots[slot] = value
+                    if (try? condition.truth(frame)) == Truth.yes { values.append(value) }
                 }
+                return (slot, values)
+            }
+            try? Planner.forEach((try? entry.collection(frame)) ?? .missing, slot: slot, frame, entry.span, entry.file) { frame throws(EvaluationError) in
+                if try condition.truth(frame) == Truth.yes { values.append(frame.slots[slot]) }
                 return true
             }
-            return (entry.variable.slot, rows, values)
+            return (slot, values)
         }
     }
 
     /// The message: a part that uses an evidence variable is rendered once per piece of evidence,
     /// distinct results joined by `、` ("重大隐患 H1、H2 未整改").
-    func renderMessage(_ rule: PlannedRule, evidence: [(slot: Int, rows: [RecordRef], values: [Value])], frame: Frame) -> String? {
+    func renderMessage(_ rule: PlannedRule, evidence: [(slot: Int, values: [Value])], frame: Frame) -> String? {
         guard !rule.message.isEmpty else { return nil }
-        var bySlot: [Int: [Value]] = [:]
-        for entry in evidence { bySlot[entry.slot] = entry.values }
         // Other evidence variables hold their first match while one is varied.
         for entry in evidence { if let first = entry.values.first { frame.slots[entry.slot] = first } }
         var text = ""
@@ -261,18 +332,18 @@ struct RuleEngine {
             switch part {
             case .literal(let literal): text += literal
             case .value(let plan, let slots):
-                var rendered: [String] = []
-                if let slot = slots.first, let values = bySlot[slot], values.count > 1 {
+                if let slot = slots.first, let values = evidence.first(where: { $0.slot == slot })?.values, values.count > 1 {
+                    var rendered: [String] = []
                     for value in values {
                         frame.slots[slot] = value
                         let piece = (try? plan(frame))?.display ?? "?"
                         if !rendered.contains(piece) { rendered.append(piece) }
                     }
-                    if let first = values.first { frame.slots[slot] = first }
+                    frame.slots[slot] = values[0]
+                    text += rendered.joined(separator: "、")
                 } else {
-                    rendered.append((try? plan(frame))?.display ?? "?")
+                    text += (try? plan(frame))?.display ?? "?"
                 }
-                text += rendered.joined(separator: "、")
             }
         }
         return text

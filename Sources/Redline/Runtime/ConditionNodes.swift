@@ -145,7 +145,7 @@ class ArgumentNode: @unchecked Sendable {
 final class SlotArgument: ArgumentNode, @unchecked Sendable {
     let from: Int
     init(slot: Int, from: Int) { self.from = from; super.init(slot: slot) }
-    override func bind(_ frame: Frame) throws(EvaluationError) { frame.slots[slot] = frame.slots[from] }
+    override func bind(_ frame: Frame) throws(EvaluationError) { frame.slots.copy(from: from, to: slot) }
 }
 
 final class DayArgument: ArgumentNode, @unchecked Sendable {
@@ -167,14 +167,19 @@ final class ValueArgument: ArgumentNode, @unchecked Sendable {
 final class RowsQuantifier: ConditionNode, @unchecked Sendable {
     let quantifier: Quantifier
     let slot: Int
+    /// Whether anything in the condition reads the variable as a value (not only its row): if
+    /// not, each element costs one integer store.
+    let needsValue: Bool
     let table: Int32
     let source: RowSource
     let condition: ConditionNode
     let span: SourceSpan
     let file: SourceFile?
-    init(_ quantifier: Quantifier, slot: Int, table: Int32, source: RowSource, condition: ConditionNode, span: SourceSpan, file: SourceFile?) {
+    init(_ quantifier: Quantifier, slot: Int, needsValue: Bool, table: Int32, source: RowSource, condition: ConditionNode,
+         span: SourceSpan, file: SourceFile?) {
         self.quantifier = quantifier
         self.slot = slot
+        self.needsValue = needsValue
         self.table = table
         self.source = source
         self.condition = condition
@@ -184,7 +189,7 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
         let (rows, start, end) = try source.rows(frame)
         if start < 0 { return Truth.unknown }
-        let table = self.table, slot = self.slot, condition = self.condition
+        let table = self.table, slot = self.slot, condition = self.condition, needsValue = self.needsValue
         let lookFor = quantifier == .all ? Truth.no : Truth.yes
         var sawUnknown = false
         var decided = false
@@ -192,7 +197,7 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
         while index < end {
             try frame.step(span, file)
             let row = rows.map { $0[index] } ?? Int32(index)
-            frame.slots[slot] = .record(RecordRef(table: table, row: row))
+            if needsValue { frame.slots[slot] = .record(RecordRef(table: table, row: row)) } else { frame.slots.rows[slot] = row }
             let v = try condition.truth(frame)
             if v == lookFor { decided = true; break }
             if v == Truth.unknown { sawUnknown = true }
@@ -302,10 +307,7 @@ final class ValueDay: DayNode, @unchecked Sendable {
 final class SlotRow: RowNode, @unchecked Sendable {
     let slot: Int
     init(_ slot: Int) { self.slot = slot }
-    override func row(_ frame: Frame) throws(EvaluationError) -> Int32 {
-        if case .record(let ref) = frame.slots[slot] { return ref.row }
-        return -1
-    }
+    override func row(_ frame: Frame) throws(EvaluationError) -> Int32 { frame.slots.rows[slot] }
 }
 
 final class ForwardRow: RowNode, @unchecked Sendable {

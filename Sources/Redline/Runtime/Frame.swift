@@ -96,24 +96,42 @@ struct MissingRead: Sendable, Hashable {
 
 /// A fixed number of value slots; indexes come from the checker, which numbers every variable of a
 /// compilation below the count the frame is made with.
+///
+/// Beside each value, the row it names when it is a record (-1 otherwise): the condition nodes
+/// read rows as plain integers, and a quantifier whose variable is read only that way stores just
+/// the row (see `Planner.valueReads`). Writing a value keeps its row in step.
 struct Slots {
     let base: UnsafeMutablePointer<Value>
+    let rows: UnsafeMutablePointer<Int32>
     let count: Int
 
     init(count: Int) {
         self.count = count
         base = UnsafeMutablePointer<Value>.allocate(capacity: count)
         base.initialize(repeating: .missing, count: count)
+        rows = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+        rows.initialize(repeating: -1, count: count)
     }
 
     @inline(__always)
     subscript(index: Int) -> Value {
         get { base[index] }
-        nonmutating set { base[index] = newValue }
+        nonmutating set {
+            if case .record(let ref) = newValue { rows[index] = ref.row } else { rows[index] = -1 }
+            base[index] = newValue
+        }
+    }
+
+    /// A definition's argument that is a variable: the value and the row, each as it is.
+    @inline(__always)
+    func copy(from: Int, to: Int) {
+        base[to] = base[from]
+        rows[to] = rows[from]
     }
 
     func release() {
         base.deinitialize(count: count)
         base.deallocate()
+        rows.deallocate()
     }
 }

@@ -52,16 +52,23 @@ extension Planner {
                 return BoolColumnCondition(record, flags)
             }
         case .definition(_, let arguments, let body):
+            // The body first: whether it reads a parameter as a value decides whether the
+            // variable passed to it must hold its value too.
+            let bodyNode = conditionNode(body)
             let nodes = arguments.map { argument -> ArgumentNode in
-                if case .local(let from, _) = argument.value.kind { return SlotArgument(slot: argument.slot, from: from) }
+                if case .local(let from, _) = argument.value.kind {
+                    if valueReads.contains(argument.slot) { valueReads.insert(from) }
+                    return SlotArgument(slot: argument.slot, from: from)
+                }
                 if argument.value.type == .date, !recordMissing { return DayArgument(slot: argument.slot, day: dayNode(argument.value)) }
                 return ValueArgument(slot: argument.slot, plan: plan(argument.value))
             }
-            return DefinitionCondition(arguments: nodes, body: conditionNode(body))
+            return DefinitionCondition(arguments: nodes, body: bodyNode)
         case .quantifier(let quantifier, let slot, _, let collection, let condition):
             if let (table, source) = rowSource(collection) {
-                return RowsQuantifier(quantifier, slot: slot, table: table, source: source, condition: conditionNode(condition),
-                                      span: bound.span, file: bound.source)
+                let body = conditionNode(condition)
+                return RowsQuantifier(quantifier, slot: slot, needsValue: valueReads.contains(slot), table: table, source: source,
+                                      condition: body, span: bound.span, file: bound.source)
             }
             return ValueCondition(planQuantifierValue(quantifier, slot: slot, collection, condition, bound))
         default: break
@@ -145,7 +152,9 @@ extension Planner {
         case .constant(.date(let day)): return ConstantDay(day)
         case .constant(.missing): return ConstantDay(Planner.missingDay)
         case .today: return TodayDay()
-        case .local(let slot, _): return SlotDay(slot)
+        case .local(let slot, _):
+            valueReads.insert(slot)
+            return SlotDay(slot)
         case .column(let target, let table, let column):
             if let record = rowNode(target), case .date(let days)? = dataset?.tables[table].columns[column] {
                 return ColumnDay(record, days)

@@ -12,6 +12,13 @@ enum Elements {
 
 typealias CollectionPlan = @Sendable (Frame) throws(EvaluationError) -> Elements
 
+/// Slot numbers noted while planning.
+final class SlotSet: @unchecked Sendable {
+    private(set) var slots: Set<Int> = []
+    func insert(_ slot: Int) { slots.insert(slot) }
+    func contains(_ slot: Int) -> Bool { slots.contains(slot) }
+}
+
 struct Planner {
     let schema: Schema
     /// The data the plan will read; columns are captured as typed arrays (nil: no tables).
@@ -20,6 +27,10 @@ struct Planner {
     var recordMissing = false
     /// Record the outcomes of each side of every `and`/`or` (for rule-test coverage).
     var coverage: CoverageRecorder? = nil
+    /// The slots some plan reads as a value (not only as a row). Shared by the planner's copies:
+    /// a slot noted by any of them is treated as read, which is only ever slower, never wrong.
+    /// Plans that bind their variables' values themselves (evidence, messages) may use their own.
+    var valueReads = SlotSet()
 
     func plan(_ bound: Bound) -> Plan {
         let span = bound.span
@@ -30,6 +41,7 @@ struct Planner {
         case .today:
             return { frame in .date(frame.today) }
         case .local(let slot, _):
+            valueReads.insert(slot)
             return { frame in frame.slots[slot] }
         case .error:
             return { _ throws(EvaluationError) in

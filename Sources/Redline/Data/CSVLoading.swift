@@ -72,27 +72,17 @@ enum CSVLoading {
             startLine += chunk.newlines
             rowBase += chunk.lines.count
         }
-        // Columns are joined side by side: each column's chunks are appended in order.
-        // The builders move into the slots (nothing else keeps them), so each is appended to in
-        // place after one reservation of the whole table's size.
+        // Columns are joined side by side, each straight into its final array.
         let columnCount = merged.builders.count
-        let joined = ParallelSlots(merged.builders)
-        merged.builders = []
+        let joined = ParallelSlots<ColumnData>(count: columnCount)
         let parsedChunks = ParallelSlots(parsed)
         DispatchQueue.concurrentPerform(iterations: columnCount) { c in
-            guard var builder = joined.take(c) else { return }
-            let chunks = parsedChunks.all
-            let keyBytes = builder.kind == .key ? chunks.reduce(0) { $0 + $1.builders[c].interner.bytes.count } : 0
-            builder.reserve(rows: totalRows, keyBytes: keyBytes)
-            for chunk in chunks.dropFirst() { builder.absorb(chunk.builders[c]) }
-            joined.set(c, builder)
+            let parts = parsedChunks.all.map { $0.builders[c] }
+            joined.set(c, ColumnBuilder.join(parts, indexKeys: indexKeys && c == keyColumn))
         }
-        merged.builders = joined.all
-        if PhaseTimer.enabled { FileHandle.standardError.write(Data("  [merge] \(Date().timeIntervalSince(mergeStart))\n".utf8)) }
-        if indexKeys, merged.builders.indices.contains(keyColumn), merged.builders[keyColumn].kind == .key {
-            PhaseTimer.measure("index keys") { merged.builders[keyColumn].interner.buildIndex() }
-        }
-        var columns = PhaseTimer.measure("build") { merged.builders.map { $0.build() } }
+        var columns = joined.all
+        merged.builders = []
+        if PhaseTimer.enabled { FileHandle.standardError.write(Data("  [join] \(String(format: "%.3f", Date().timeIntervalSince(mergeStart))) s\n".utf8)) }
         if !badRows.isEmpty {
             // Rows with bad values are dropped (lenient) or the load fails anyway (strict).
             let bad = Set(badRows)

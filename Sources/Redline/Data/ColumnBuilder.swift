@@ -1,17 +1,71 @@
 import Foundation
 
+/// The rows of one column while a chunk is parsed: appended to without the uniqueness and bounds
+/// checks of an array, which would run for every cell of millions of rows. Chunks are joined
+/// into the column's final array once (`ColumnBuilder.join`). Elements are plain values.
+final class ColumnBuffer<Element>: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = UnsafeMutablePointer<Element>.allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    @inline(__always)
+    func append(_ element: Element) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    private func grow() {
+        let bigger = capacity * 2
+        let moved = UnsafeMutablePointer<Element>.allocate(capacity: bigger)
+        moved.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = bigger
+    }
+
+    var first: Element? { count > 0 ? base[0] : nil }
+    var last: Element? { count > 0 ? base[count - 1] : nil }
+    var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// The buffers' elements one after another, in one new array.
+    static func joined(_ buffers: [ColumnBuffer<Element>]) -> [Element] {
+        let total = buffers.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return [] }
+        return Array(unsafeUninitializedCapacity: total) { out, initialized in
+            guard let start = out.baseAddress else { initialized = 0; return }
+            var at = 0
+            for buffer in buffers where buffer.count > 0 {
+                (start + at).initialize(from: buffer.base, count: buffer.count)
+                at += buffer.count
+            }
+            initialized = at
+        }
+    }
+}
+
 /// Builds one typed column from field bytes, converting each value by the declared type.
-/// Only the storage of the column's kind is used; separate arrays keep appends free of copies.
+/// Only the storage of the column's kind is used.
 struct ColumnBuilder {
     enum Kind { case text, key, reference, int, decimal, date, bool, duration, unread }
 
     let kind: Kind
-    var ids: [Int32] = []
+    let ids: ColumnBuffer<Int32>
     var interner: TextInterner
-    var ints: [Int64] = []
-    var intMissing: [Bool] = []
-    var days: [Int32] = []
-    var bools: [UInt8] = []
+    let ints: ColumnBuffer<Int64>
+    let intMissing: ColumnBuffer<Bool>
+    let days: ColumnBuffer<Int32>
+    let bools: ColumnBuffer<UInt8>
     var decimals: [DecimalNumber?] = []
     var durations: [Duration?] = []
     /// For references: the referenced table's key pool and key id → row.
@@ -26,8 +80,7 @@ struct ColumnBuilder {
     /// Whether the field being appended stays valid after `append` returns.
     var fieldIsStable = true
     /// Recently parsed `YYYY-MM-DD` dates by their bytes: a date column holds few distinct days.
-    private var dateCacheKeys: [UInt64] = []
-    private var dateCacheDays: [Int32] = []
+    private let dateCache: DateCache?
     /// Key columns: whether every key so far is greater than the one before.
     private(set) var keysIncreasing = true
     /// The last failed reference named a row that was itself skipped (already reported).
@@ -52,17 +105,26 @@ struct ColumnBuilder {
     init(type: RType, capacity: Int, isKey: Bool = false, target: ReferenceTarget? = nil, unread: Bool = false) {
         self.target = target
         interner = TextInterner(deduplicate: !isKey && !unread)
-        if unread, type == .text, !isKey, target == nil { kind = .unread; return }
+        let kind: Kind
         switch type {
-        case .int: kind = .int; ints.reserveCapacity(capacity); intMissing.reserveCapacity(capacity)
-        case .decimal: kind = .decimal; decimals.reserveCapacity(capacity)
-        case .date: kind = .date; days.reserveCapacity(capacity)
-        case .bool: kind = .bool; bools.reserveCapacity(capacity)
-        case .duration: kind = .duration; durations.reserveCapacity(capacity)
+        case .int: kind = .int
+        case .decimal: kind = .decimal
+        case .date: kind = .date
+        case .bool: kind = .bool
+        case .duration: kind = .duration
         default:
-            kind = target != nil ? .reference : (isKey ? .key : .text)
-            ids.reserveCapacity(capacity)
+            if unread, type == .text, !isKey, target == nil { kind = .unread } else { kind = target != nil ? .reference : (isKey ? .key : .text) }
         }
+        self.kind = kind
+        // Only the kind's own buffers get room; the others stay at their minimum.
+        ids = ColumnBuffer(capacity: [.text, .key, .reference].contains(kind) ? capacity : 0)
+        ints = ColumnBuffer(capacity: kind == .int ? capacity : 0)
+        intMissing = ColumnBuffer(capacity: kind == .int ? capacity : 0)
+        days = ColumnBuffer(capacity: kind == .date ? capacity : 0)
+        bools = ColumnBuffer(capacity: kind == .bool ? capacity : 0)
+        dateCache = kind == .date ? DateCache() : nil
+        if kind == .decimal { decimals.reserveCapacity(capacity) }
+        if kind == .duration { durations.reserveCapacity(capacity) }
     }
 
     /// What a bad value was expected to be, for the message.
@@ -124,20 +186,16 @@ struct ColumnBuilder {
             lastFailureWasSkippedRow = row == -2
             return row >= 0
         case .date:
-            if field.count == 10, let base = field.baseAddress {
+            if field.count == 10, let base = field.baseAddress, let cache = dateCache {
                 // Key: the first eight bytes, with the last two folded into the top bits (digits
                 // and '-' are below 0x40, so their top two bits are free).
                 let head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
                 let key = head ^ (UInt64(base[8]) << 56 | UInt64(base[9]) << 48) &* 0x9E37_79B9_7F4A_7C15
-                if dateCacheKeys.isEmpty {
-                    dateCacheKeys = Array(repeating: 0, count: 4096)
-                    dateCacheDays = Array(repeating: 0, count: 4096)
-                }
-                let slot = Int(truncatingIfNeeded: (key &* 0xFF51_AFD7_ED55_8CCD) >> 52) & 4095
-                if dateCacheKeys[slot] == key, key != 0 { days.append(dateCacheDays[slot]); return true }
+                let slot = Int(truncatingIfNeeded: (key &* 0xFF51_AFD7_ED55_8CCD) >> 52) & DateCache.mask
+                if cache.keys[slot] == key, key != 0 { days.append(cache.days[slot]); return true }
                 if let day = FieldParsing.date(field) {
-                    dateCacheKeys[slot] = key
-                    dateCacheDays[slot] = day
+                    cache.keys[slot] = key
+                    cache.days[slot] = day
                     days.append(day)
                     return true
                 }
@@ -196,51 +254,62 @@ struct ColumnBuilder {
         }
     }
 
-    /// Appends another chunk's column (rows after this one's).
-    mutating func absorb(_ other: ColumnBuilder) {
-        switch kind {
+    /// One column from the builders of consecutive chunks, in order: text ids remapped into one
+    /// pool (the first chunk's), everything else copied once into the final array.
+    static func join(_ parts: [ColumnBuilder], indexKeys: Bool = false) -> ColumnData {
+        guard let first = parts.first else { return .text([], TextPool(TextInterner(deduplicate: true))) }
+        switch first.kind {
         case .text, .key:
-            let base = Int32(interner.count)
-            if let remap = interner.absorb(other.interner) {
-                for id in other.ids { ids.append(id < 0 ? -1 : remap[Int(id)]) }
-            } else {
-                for id in other.ids { ids.append(id < 0 ? -1 : id + base) }
+            var interner = first.interner
+            if first.kind == .key, parts.count > 1 {
+                interner.reserve(values: parts.reduce(0) { $0 + $1.interner.count },
+                                 bytes: parts.reduce(0) { $0 + $1.interner.bytes.count })
             }
-        case .reference: ids.append(contentsOf: other.ids)
-        case .unread: rowCount += other.rowCount
-        case .int: ints.append(contentsOf: other.ints); intMissing.append(contentsOf: other.intMissing)
-        case .decimal: decimals.append(contentsOf: other.decimals)
-        case .date: days.append(contentsOf: other.days)
-        case .bool: bools.append(contentsOf: other.bools)
-        case .duration: durations.append(contentsOf: other.durations)
+            let total = parts.reduce(0) { $0 + $1.ids.count }
+            var ids: [Int32] = []
+            ids.reserveCapacity(total)
+            ids.append(contentsOf: first.ids.elements)
+            for part in parts.dropFirst() {
+                let base = Int32(interner.count)
+                if let remap = interner.absorb(part.interner) {
+                    for id in part.ids.elements { ids.append(id < 0 ? -1 : remap[Int(id)]) }
+                } else {
+                    for id in part.ids.elements { ids.append(id < 0 ? -1 : id + base) }
+                }
+            }
+            if indexKeys, first.kind == .key { interner.buildIndex() }
+            return .text(ids, TextPool(interner))
+        case .unread:
+            return .text(Array(repeating: -1, count: parts.reduce(0) { $0 + $1.rowCount }), TextPool(first.interner))
+        case .reference:
+            return .reference(ColumnBuffer.joined(parts.map(\.ids)),
+                              key: first.target?.keyColumn ?? .text([], TextPool(TextInterner(deduplicate: true))))
+        case .int: return .int(ColumnBuffer.joined(parts.map(\.ints)), missing: ColumnBuffer.joined(parts.map(\.intMissing)))
+        case .decimal: return .decimal(parts.flatMap(\.decimals))
+        case .date: return .date(ColumnBuffer.joined(parts.map(\.days)))
+        case .bool: return .bool(ColumnBuffer.joined(parts.map(\.bools)))
+        case .duration: return .duration(parts.flatMap(\.durations))
         }
     }
 
-    /// Room for `rows` more rows (and, for keys, their bytes), so joining chunks copies once.
-    mutating func reserve(rows: Int, keyBytes: Int) {
-        switch kind {
-        case .text, .reference: ids.reserveCapacity(rows)
-        case .unread: break
-        case .key: ids.reserveCapacity(rows); interner.reserve(values: rows, bytes: keyBytes)
-        case .int: ints.reserveCapacity(rows); intMissing.reserveCapacity(rows)
-        case .decimal: decimals.reserveCapacity(rows)
-        case .date: days.reserveCapacity(rows)
-        case .bool: bools.reserveCapacity(rows)
-        case .duration: durations.reserveCapacity(rows)
-        }
+    func build(indexKeys: Bool = false) -> ColumnData { ColumnBuilder.join([self], indexKeys: indexKeys) }
+}
+
+/// Recently parsed dates of one column, by their bytes (a small direct-mapped cache).
+final class DateCache: @unchecked Sendable {
+    static let size = 4096
+    static let mask = size - 1
+    let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+    let days = UnsafeMutablePointer<Int32>.allocate(capacity: size)
+
+    init() {
+        keys.initialize(repeating: 0, count: DateCache.size)
+        days.initialize(repeating: 0, count: DateCache.size)
     }
 
-    func build() -> ColumnData {
-        switch kind {
-        case .text, .key: return .text(ids, TextPool(interner))
-        case .unread: return .text(Array(repeating: -1, count: rowCount), TextPool(interner))
-        case .reference: return .reference(ids, key: target?.keyColumn ?? .text([], TextPool(TextInterner(deduplicate: true))))
-        case .int: return .int(ints, missing: intMissing)
-        case .decimal: return .decimal(decimals)
-        case .date: return .date(days)
-        case .bool: return .bool(bools)
-        case .duration: return .duration(durations)
-        }
+    deinit {
+        keys.deallocate()
+        days.deallocate()
     }
 }
 

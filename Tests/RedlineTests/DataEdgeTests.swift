@@ -205,4 +205,27 @@ import Testing
         #expect(answered.diagnostics.isEmpty)
         #expect(answered.matchedRows > 0)
     }
+
+    /// The fast `YYYY-MM-DD` reader agrees with the general one on every day of two centuries,
+    /// and refuses what is not a real date.
+    @Test func isoDatesReadAlikeByBothReaders() {
+        func read(_ text: String, _ reader: (UnsafeBufferPointer<UInt8>) -> Int32?) -> Int32? {
+            var text = text
+            return text.withUTF8 { reader($0) }
+        }
+        var day = CivilDate.dayNumber(year: 1900, month: 1, day: 1) ?? 0
+        let last = CivilDate.dayNumber(year: 2100, month: 12, day: 31) ?? 0
+        var mismatches = 0
+        while day <= last {
+            let (y, m, d) = CivilDate.components(day)
+            let text = String(format: "%04d-%02d-%02d", y, m, d)
+            if read(text, FieldParsing.isoDate) != day || read(text, FieldParsing.date) != day { mismatches += 1 }
+            day += 1
+        }
+        #expect(mismatches == 0)
+        for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "2024-06-00", "2024/06/30", "2024-6-30 ", "20a4-06-30", "2024-06-3x"] {
+            #expect(read(bad, FieldParsing.isoDate) == nil, "\(bad)")
+        }
+        #expect(read("2024-02-29", FieldParsing.isoDate) == CivilDate.dayNumber(year: 2024, month: 2, day: 29))
+    }
 }

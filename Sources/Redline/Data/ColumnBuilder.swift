@@ -79,8 +79,6 @@ struct ColumnBuilder {
     private var previousId: Int32 = -3
     /// Whether the field being appended stays valid after `append` returns.
     var fieldIsStable = true
-    /// Recently parsed `YYYY-MM-DD` dates by their bytes: a date column holds few distinct days.
-    private let dateCache: DateCache?
     /// Key columns: whether every key so far is greater than the one before.
     private(set) var keysIncreasing = true
     /// The last failed reference named a row that was itself skipped (already reported).
@@ -88,6 +86,8 @@ struct ColumnBuilder {
     /// A text value was not valid UTF-8: the file is in another encoding. Only new distinct
     /// values and keys are checked, so a file is validated at the cost of its distinct texts.
     private(set) var sawInvalidUTF8 = false
+    /// The key id the last reference resolved to.
+    private var previousKeyId: Int32 = -1
     /// Rows of an unread column (it stores nothing else).
     private var rowCount = 0
 
@@ -98,6 +98,19 @@ struct ColumnBuilder {
         let rowByKeyId: [Int32]
         let keyColumn: ColumnData
         let skippedKeys: Set<String>
+        /// The keys were read in increasing order, so each is unique and key id `k + 1` is the
+        /// next key: referencing files are often sorted the same way, and checking the next key
+        /// first saves a hash probe into a table too large for the cache.
+        var increasingKeys = false
+
+        /// The key id of these bytes, trying the one after `previous` first.
+        @inline(__always)
+        func keyId(_ field: UnsafeBufferPointer<UInt8>, after previous: Int32) -> Int32? {
+            if increasingKeys, previous >= 0, Int(previous) + 1 < keys.storage.count, keys.storage.equals(Int(previous) + 1, field) {
+                return previous + 1
+            }
+            return keys.storage.lookup(field)
+        }
     }
 
     /// `unread`: a text column no rule reads, when loading only what the rules read. Text has no
@@ -122,7 +135,6 @@ struct ColumnBuilder {
         intMissing = ColumnBuffer(capacity: kind == .int ? capacity : 0)
         days = ColumnBuffer(capacity: kind == .date ? capacity : 0)
         bools = ColumnBuffer(capacity: kind == .bool ? capacity : 0)
-        dateCache = kind == .date ? DateCache() : nil
         if kind == .decimal { decimals.reserveCapacity(capacity) }
         if kind == .duration { durations.reserveCapacity(capacity) }
     }
@@ -175,10 +187,11 @@ struct ColumnBuilder {
                 return previousId >= 0
             }
             var row: Int32 = -1
-            if let target, let keyId = target.keys.storage.lookup(field), Int(keyId) < target.rowByKeyId.count {
+            if let keyId = target?.keyId(field, after: previousKeyId), let rows = target?.rowByKeyId, Int(keyId) < rows.count {
                 // A key whose row was skipped for its own error: -2, reported once, at that row.
-                row = target.rowByKeyId[Int(keyId)] >= 0 ? target.rowByKeyId[Int(keyId)] : -2
-            } else if let target, !target.skippedKeys.isEmpty, target.skippedKeys.contains(String(decoding: field, as: UTF8.self)) {
+                row = rows[Int(keyId)] >= 0 ? rows[Int(keyId)] : -2
+                previousKeyId = keyId
+            } else if let skipped = target?.skippedKeys, !skipped.isEmpty, skipped.contains(String(decoding: field, as: UTF8.self)) {
                 row = -2
             }
             remember(field, row)
@@ -186,20 +199,7 @@ struct ColumnBuilder {
             lastFailureWasSkippedRow = row == -2
             return row >= 0
         case .date:
-            if field.count == 10, let base = field.baseAddress, let cache = dateCache {
-                // Key: the first eight bytes, with the last two folded into the top bits (digits
-                // and '-' are below 0x40, so their top two bits are free).
-                let head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
-                let key = head ^ (UInt64(base[8]) << 56 | UInt64(base[9]) << 48) &* 0x9E37_79B9_7F4A_7C15
-                let slot = Int(truncatingIfNeeded: (key &* 0xFF51_AFD7_ED55_8CCD) >> 52) & DateCache.mask
-                if cache.keys[slot] == key, key != 0 { days.append(cache.days[slot]); return true }
-                if let day = FieldParsing.date(field) {
-                    cache.keys[slot] = key
-                    cache.days[slot] = day
-                    days.append(day)
-                    return true
-                }
-            }
+            if let day = FieldParsing.isoDate(field) { days.append(day); return true }
             let trimmed = FieldParsing.trimmed(field)
             if trimmed.isEmpty { days.append(ColumnData.missingDate); return true }
             if let day = FieldParsing.date(trimmed) { days.append(day); return true }
@@ -295,24 +295,6 @@ struct ColumnBuilder {
     func build(indexKeys: Bool = false) -> ColumnData { ColumnBuilder.join([self], indexKeys: indexKeys) }
 }
 
-/// Recently parsed dates of one column, by their bytes (a small direct-mapped cache).
-final class DateCache: @unchecked Sendable {
-    static let size = 4096
-    static let mask = size - 1
-    let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
-    let days = UnsafeMutablePointer<Int32>.allocate(capacity: size)
-
-    init() {
-        keys.initialize(repeating: 0, count: DateCache.size)
-        days.initialize(repeating: 0, count: DateCache.size)
-    }
-
-    deinit {
-        keys.deallocate()
-        days.deallocate()
-    }
-}
-
 /// Conversions from field bytes, by hand: these run once per cell of millions of rows.
 enum FieldParsing {
     @inline(__always)
@@ -321,6 +303,17 @@ enum FieldParsing {
         while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
         while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
         return UnsafeBufferPointer(rebasing: field[start..<end])
+    }
+
+    /// Exactly `YYYY-MM-DD`, the common case, without a loop: ten byte tests and the day number.
+    @inline(__always)
+    static func isoDate(_ field: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard field.count == 10, let p = field.baseAddress, p[4] == 0x2D, p[7] == 0x2D else { return nil }
+        let y0 = p[0] &- 0x30, y1 = p[1] &- 0x30, y2 = p[2] &- 0x30, y3 = p[3] &- 0x30
+        let m0 = p[5] &- 0x30, m1 = p[6] &- 0x30, d0 = p[8] &- 0x30, d1 = p[9] &- 0x30
+        guard y0 < 10, y1 < 10, y2 < 10, y3 < 10, m0 < 10, m1 < 10, d0 < 10, d1 < 10 else { return nil }
+        let year = Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3)
+        return CivilDate.dayNumber(year: year, month: Int(m0) * 10 + Int(m1), day: Int(d0) * 10 + Int(d1))
     }
 
     /// `YYYY-MM-DD`, and what spreadsheets write on Chinese systems: `YYYY/M/D`, `YYYY-M-D`, `YYYY.M.D`.

@@ -188,7 +188,7 @@ extension Program {
                         for (row, id) in ids.enumerated() where id >= 0 { rowByKeyId[Int(id)] = Int32(row) }
                         referenceTargets[target] = ColumnBuilder.ReferenceTarget(table: data.name, keys: pool, rowByKeyId: rowByKeyId,
                                                                                  keyColumn: data.columns[schema.tables[target].keyColumn],
-                                                                                 skippedKeys: data.skippedKeys)
+                                                                                 skippedKeys: data.skippedKeys, increasingKeys: increasing[target])
                     }
                     targets[c] = referenceTargets[target]
                 }

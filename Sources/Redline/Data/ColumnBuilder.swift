@@ -295,6 +295,15 @@ struct ColumnBuilder {
     func build(indexKeys: Bool = false) -> ColumnData { ColumnBuilder.join([self], indexKeys: indexKeys) }
 }
 
+/// The first day and the length of every month of the years data usually holds.
+enum MonthStarts {
+    static let firstYear = 1900
+    static let table: [(first: Int32, length: UInt8)] = (0..<(300 * 12)).map { index in
+        let year = firstYear + index / 12, month = index % 12 + 1
+        return (CivilDate.dayNumber(year: year, month: month, day: 1) ?? 0, UInt8(CivilDate.daysIn(month: month, year: year)))
+    }
+}
+
 /// Conversions from field bytes, by hand: these run once per cell of millions of rows.
 enum FieldParsing {
     @inline(__always)
@@ -313,7 +322,15 @@ enum FieldParsing {
         let m0 = p[5] &- 0x30, m1 = p[6] &- 0x30, d0 = p[8] &- 0x30, d1 = p[9] &- 0x30
         guard y0 < 10, y1 < 10, y2 < 10, y3 < 10, m0 < 10, m1 < 10, d0 < 10, d1 < 10 else { return nil }
         let year = Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3)
-        return CivilDate.dayNumber(year: year, month: Int(m0) * 10 + Int(m1), day: Int(d0) * 10 + Int(d1))
+        let month = Int(m0) * 10 + Int(m1), day = Int(d0) * 10 + Int(d1)
+        let index = (year - MonthStarts.firstYear) * 12 + month - 1
+        if year >= MonthStarts.firstYear, month >= 1, month <= 12, index < MonthStarts.table.count {
+            // Day number of the month's first day, from a table: no calendar arithmetic per cell.
+            let entry = MonthStarts.table[index]
+            guard day >= 1, day <= Int(entry.length) else { return nil }
+            return entry.first + Int32(day - 1)
+        }
+        return CivilDate.dayNumber(year: year, month: month, day: day)
     }
 
     /// `YYYY-MM-DD`, and what spreadsheets write on Chinese systems: `YYYY/M/D`, `YYYY-M-D`, `YYYY.M.D`.

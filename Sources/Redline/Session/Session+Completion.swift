@@ -118,7 +118,8 @@ extension Session {
         let listed = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
         return listed.filter { $0.hasPrefix(namePrefix) && !$0.hasPrefix(".") }.sorted().compactMap { name in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory + name, isDirectory: &isDirectory)
+            // A name that vanished since it was listed is dropped.
+            guard FileManager.default.fileExists(atPath: directory + name, isDirectory: &isDirectory) else { return nil }
             if directoriesOnly && !isDirectory.boolValue { return nil }
             return directory + name + (isDirectory.boolValue ? "/" : "")
         }

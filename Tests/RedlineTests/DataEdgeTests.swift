@@ -229,4 +229,25 @@ import Testing
         }
         #expect(read("2024-02-29", FieldParsing.isoDate) == CivilDate.dayNumber(year: 2024, month: 2, day: 29))
     }
+
+    /// The run's counts (kept per chunk while evaluating) agree with its decisions, for policies
+    /// with one subject table and with two.
+    @Test(arguments: ["Rules/three-always.rl", "Rules/rectification-ledger.rl"])
+    func countsAgreeWithTheDecisions(policy: String) throws {
+        let program = try EngineSupport.program(policy)
+        let dataset = try #require(EngineSupport.load(program, EngineSupport.sample).dataset)
+        let result = program.run(on: dataset, asOf: EngineSupport.asOf)
+        #expect(!result.decisions.isEmpty)
+        for (rule, fired, undetermined, failed) in result.ruleCounts {
+            let outcomes = result.decisions.flatMap(\.outcomes).filter { $0.rule == rule }
+            #expect(fired == outcomes.filter { $0.kind == .fired }.count, "\(rule)")
+            #expect(undetermined == outcomes.filter { $0.kind == .undetermined }.count, "\(rule)")
+            #expect(failed == outcomes.filter { $0.kind == .failed }.count, "\(rule)")
+        }
+        var actions: [String: Int] = [:]
+        for decision in result.decisions {
+            if let action = decision.action { actions[action, default: 0] += 1 } else if decision.isUndetermined { actions["undetermined", default: 0] += 1 }
+        }
+        #expect(result.actionCounts == actions)
+    }
 }

@@ -167,9 +167,10 @@ struct RuleEngine {
         let slotCount = program.rules.map(\.slotCount).max() ?? 1
         let (actionCount, ruleCount) = (program.schema.actions.count, program.rules.count)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let rules = plan().filter { $0.rule.subjectTable == table }
-            // Rule numbers in the whole program, for the counts.
-            let ruleNumbers = rules.map { rule in program.rules.firstIndex { $0.name == rule.name } ?? 0 }
+            // `plan()` keeps the program's rule order: a rule's number there is its place in the counts.
+            let planned = plan()
+            let ruleNumbers = planned.indices.filter { planned[$0].rule.subjectTable == table }
+            let rules = ruleNumbers.map { planned[$0] }
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, cancellation: cancellation)
             var found: [Decision] = []
             var chunkCounts = OutcomeCounts(actions: actionCount, rules: ruleCount)

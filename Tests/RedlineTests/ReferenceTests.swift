@@ -56,23 +56,27 @@ import Testing
         #expect(generator.terminationStatus == 0)
 
         let program = try EngineSupport.program("Rules/three-always.rl")
-        let dataset = try #require(program.loadData(directory: folder).dataset)
-        #expect(dataset.rowCount(of: "enterprises") == 100_000)
-        let result = program.run(on: dataset, asOf: EngineSupport.asOf)
         let expected = try ReferenceTests.reference(folder, asOf: "2024-06-30")
         #expect(expected.count > 10_000)
-        var actual: [String: (String, String, [String])] = [:]
-        for decision in result.decisions {
-            let outcome = try #require(decision.decidingOutcome)
-            actual[decision.subject.key] = (outcome.action, outcome.rule, outcome.evidence.map(\.key))
+        // As the REPL and JSON reports load (every column, every fired rule's evidence), and as
+        // `run` to CSV loads (only the columns the rules read, the deciding rule's evidence).
+        for (columns, detail) in [(ColumnSelection.all, RunDetail.everyRule), (.readByRules, .decidingRule)] {
+            let dataset = try #require(program.loadData(directory: folder, options: LoadOptions(columns: columns)).dataset)
+            #expect(dataset.rowCount(of: "enterprises") == 100_000)
+            let result = program.run(on: dataset, asOf: EngineSupport.asOf, detail: detail)
+            var actual: [String: (String, String, [String])] = [:]
+            for decision in result.decisions {
+                let outcome = try #require(decision.decidingOutcome)
+                actual[decision.subject.key] = (outcome.action, outcome.rule, outcome.evidence.map(\.key))
+            }
+            #expect(actual.count == expected.count)
+            var mismatches: [String] = []
+            for (subject, want) in expected {
+                guard let got = actual[subject] else { mismatches.append("\(subject): missing"); continue }
+                if got.0 != want.0 || got.1 != want.1 || got.2 != want.2 { mismatches.append("\(subject): \(got) != \(want)") }
+            }
+            #expect(mismatches.isEmpty, "\(columns): \(mismatches.prefix(5))")
         }
-        #expect(actual.count == expected.count)
-        var mismatches: [String] = []
-        for (subject, want) in expected {
-            guard let got = actual[subject] else { mismatches.append("\(subject): missing"); continue }
-            if got.0 != want.0 || got.1 != want.1 || got.2 != want.2 { mismatches.append("\(subject): \(got) != \(want)") }
-        }
-        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
         try? FileManager.default.removeItem(atPath: folder)
     }
 }

@@ -25,12 +25,53 @@ final class PlannedRule: @unchecked Sendable {
         self.rule = rule
         self.subjectSlot = rule.subjectSlot
         self.action = rule.action
-        self.name = rule.name
-        self.actionName = actionName
+        // Copies with storage of their own: every outcome holds these, and each worker plans its
+        // own rules, so no two cores update the reference counts of the same text.
+        self.name = PlannedRule.ownCopy(rule.name)
+        self.actionName = PlannedRule.ownCopy(actionName)
         self.condition = condition
         self.tracedCondition = tracedCondition
         self.evidence = evidence
         self.message = message
+    }
+
+    static func ownCopy(_ text: String) -> String { String(decoding: Array(text.utf8), as: UTF8.self) }
+}
+
+/// Names records (table name and key text) for decisions. Each evaluation worker has its own:
+/// the key columns are read through this object's own `let`s, so building a `RecordID` retains
+/// nothing that another core retains too.
+final class RecordNamer: @unchecked Sendable {
+    private let tableNames: [String]
+    private let keys: [KeyTexts]
+
+    /// One table's keys: interned text (the usual case), or any other column type.
+    final class KeyTexts: @unchecked Sendable {
+        let ids: [Int32]
+        let pool: TextPool?
+        let column: ColumnData
+        init(_ column: ColumnData) {
+            self.column = column
+            if case .text(let ids, let pool) = column { self.ids = ids; self.pool = pool } else { ids = []; self.pool = nil }
+        }
+
+        func text(_ row: Int32) -> String {
+            if let pool, Int(row) < ids.count {
+                let id = ids[Int(row)]
+                // Made from the bytes, not the pool's cached String, which every worker shares.
+                return id < 0 ? Value.missing.display : pool.storage.withBytes(id) { String(decoding: $0, as: UTF8.self) }
+            }
+            return column.value(Int(row)).display
+        }
+    }
+
+    init(schema: Schema, dataset: Dataset) {
+        tableNames = schema.tables.map { PlannedRule.ownCopy($0.name) }
+        keys = schema.tables.indices.map { KeyTexts(dataset.tables[$0].columns[schema.tables[$0].keyColumn]) }
+    }
+
+    func id(table: Int, row: Int32) -> RecordID {
+        RecordID(table: tableNames[table], key: keys[table].text(row), tableIndex: table, row: row)
     }
 }
 
@@ -171,6 +212,7 @@ struct RuleEngine {
             let planned = plan()
             let ruleNumbers = planned.indices.filter { planned[$0].rule.subjectTable == table }
             let rules = ruleNumbers.map { planned[$0] }
+            let names = RecordNamer(schema: program.schema, dataset: dataset)
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, cancellation: cancellation)
             var found: [Decision] = []
             var chunkCounts = OutcomeCounts(actions: actionCount, rules: ruleCount)
@@ -179,7 +221,7 @@ struct RuleEngine {
             if start < end {
                 for index in start..<end {
                     guard let decision = decide(rules, table: table, subject: subjects[index], frame: frame, keepAll: false,
-                                                counts: &chunkCounts, ruleNumbers: ruleNumbers) else { continue }
+                                                counts: &chunkCounts, ruleNumbers: ruleNumbers, names: names) else { continue }
                     found.append(decision)
                 }
             }
@@ -201,12 +243,13 @@ struct RuleEngine {
     /// with `everyRule` detail, else only for the rule that decides the action.
     func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool) -> Decision? {
         var counts = OutcomeCounts(actions: program.schema.actions.count, rules: rules.count)
-        return decide(rules, table: table, subject: subject, frame: frame, keepAll: keepAll, counts: &counts, ruleNumbers: Array(rules.indices))
+        return decide(rules, table: table, subject: subject, frame: frame, keepAll: keepAll, counts: &counts,
+                      ruleNumbers: Array(rules.indices), names: RecordNamer(schema: program.schema, dataset: dataset))
     }
 
     /// `decide`, counting outcomes by rule number (`ruleNumbers[i]` for `rules[i]`) and the action.
     func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool, counts: inout OutcomeCounts,
-                ruleNumbers: [Int]) -> Decision? {
+                ruleNumbers: [Int], names: RecordNamer) -> Decision? {
         let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
         // Most subjects fire nothing: their outcomes are kept in a small fixed buffer, and arrays
         // are made only for the subjects that are reported.
@@ -280,24 +323,21 @@ struct RuleEngine {
                 if deciding || detail == .everyRule {
                     let found = collectEvidence(rule, frame: frame)
                     for entry in found {
-                        for case .record(let ref) in entry.values { evidence.append(recordID(table: Int(ref.table), row: ref.row)) }
+                        for case .record(let ref) in entry.values { evidence.append(names.id(table: Int(ref.table), row: ref.row)) }
                     }
                     message = renderMessage(rule, evidence: found, frame: frame)
                 }
             case .undetermined:
-                missing = missingFields(rule, frame: frame)
+                missing = missingFields(rule, frame: frame, names: names)
             default: break
             }
             outcomes.append(RuleOutcome(rule: rule.name, action: rule.actionName, kind: kind, evidence: evidence,
                                         message: message, missing: missing, error: failures[index]))
 
         }
-        return Decision(subject: recordID(table: table, row: subject), action: strongest.map { program.schema.actions[$0] }, outcomes: outcomes)
+        return Decision(subject: names.id(table: table, row: subject), action: strongest.map { program.schema.actions[$0] }, outcomes: outcomes)
     }
 
-    func recordID(table: Int, row: Int32) -> RecordID {
-        RecordID(table: program.schema.tables[table].name, key: dataset.keyText(table: table, row: row), tableIndex: table, row: row)
-    }
 
     /// For each evidence variable: every element of its collection for which its condition is true.
     func collectEvidence(_ rule: PlannedRule, frame: Frame) -> [(slot: Int, values: [Value])] {
@@ -351,14 +391,14 @@ struct RuleEngine {
     }
 
     /// Re-evaluates an undetermined condition, recording which cells were missing.
-    func missingFields(_ rule: PlannedRule, frame: Frame) -> [MissingField] {
+    func missingFields(_ rule: PlannedRule, frame: Frame, names: RecordNamer) -> [MissingField] {
         frame.missingReads.removeAll()
         frame.steps = 0
         _ = try? rule.tracedCondition(frame)
         var seen: Set<MissingRead> = []
         var fields: [MissingField] = []
         for read in frame.missingReads where seen.insert(read).inserted {
-            fields.append(MissingField(record: recordID(table: read.table, row: read.row),
+            fields.append(MissingField(record: names.id(table: read.table, row: read.row),
                                        column: program.schema.tables[read.table].columns[read.column].name))
         }
         frame.missingReads.removeAll()

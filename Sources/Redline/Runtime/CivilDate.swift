@@ -64,7 +64,16 @@ enum CivilDate {
     /// ISO text, `2024-06-30`.
     static func format(_ dayNumber: Int32) -> String {
         let (year, month, day) = components(dayNumber)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        guard (0...9999).contains(year) else { return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }
+        // Ten ASCII bytes written in place: reports format a date for every piece of evidence.
+        return String(unsafeUninitializedCapacity: 10) { out in
+            guard out.count >= 10 else { return 0 }
+            func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + value) }
+            out[0] = digit(year / 1000); out[1] = digit(year / 100 % 10); out[2] = digit(year / 10 % 10); out[3] = digit(year % 10)
+            out[4] = UInt8(ascii: "-"); out[5] = digit(month / 10); out[6] = digit(month % 10)
+            out[7] = UInt8(ascii: "-"); out[8] = digit(day / 10); out[9] = digit(day % 10)
+            return 10
+        }
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -32,7 +32,7 @@ struct Linker {
             }
         }
         for index in tables.indices { orderByKey(index) }
-        for index in tables.indices { buildReverse(index) }
+        buildReverseIndexes()
     }
 
     /// Tables in an order where a referenced table comes before the tables referencing it.
@@ -204,25 +204,41 @@ struct Linker {
         }
     }
 
-    private mutating func buildReverse(_ t: Int) {
-        for (c, column) in schema.tables[t].columns.enumerated() {
-            guard let target = column.target, let forward = tables[t].forward[c] else { continue }
-            let targetCount = tables[target].rowCount
-            var offsets = [Int32](repeating: 0, count: targetCount + 1)
-            for targetRow in forward where targetRow >= 0 { offsets[Int(targetRow) + 1] += 1 }
-            for i in 0..<targetCount { offsets[i + 1] += offsets[i] }
-            var fill = offsets
-            var rows = [Int32](repeating: 0, count: Int(offsets[targetCount]))
-            let order = tables[t].keyOrder
-            for position in 0..<forward.count {
-                let row = order.map { Int($0[position]) } ?? position
-                let targetRow = forward[row]
-                if targetRow < 0 { continue }
-                rows[Int(fill[Int(targetRow)])] = Int32(row)
-                fill[Int(targetRow)] += 1
+    /// Every backward reference's lists, built side by side (each is independent of the others).
+    private mutating func buildReverseIndexes() {
+        var pairs: [(table: Int, column: Int, target: Int)] = []
+        for t in tables.indices {
+            for (c, column) in schema.tables[t].columns.enumerated() {
+                if let target = column.target, tables[t].forward[c] != nil { pairs.append((t, c, target)) }
             }
-            tables[target].reverse[ReverseReference(table: t, column: c)] = ReverseIndex(offsets: offsets, rows: rows)
         }
+        let built = ParallelSlots<ReverseIndex>(count: pairs.count)
+        let tables = self.tables, work = pairs
+        DispatchQueue.concurrentPerform(iterations: work.count) { index in
+            let (t, c, target) = work[index]
+            guard let forward = tables[t].forward[c] else { return }
+            built.set(index, Linker.reverseIndex(forward, order: tables[t].keyOrder, targetCount: tables[target].rowCount))
+        }
+        for (index, pair) in pairs.enumerated() {
+            if let reverse = built.take(index) { tables[pair.target].reverse[ReverseReference(table: pair.table, column: pair.column)] = reverse }
+        }
+    }
+
+    /// For each target row, the rows that reference it, in the referencing table's key order.
+    private static func reverseIndex(_ forward: [Int32], order: [Int32]?, targetCount: Int) -> ReverseIndex {
+        var offsets = [Int32](repeating: 0, count: targetCount + 1)
+        for targetRow in forward where targetRow >= 0 { offsets[Int(targetRow) + 1] += 1 }
+        for i in 0..<targetCount { offsets[i + 1] += offsets[i] }
+        var fill = offsets
+        var rows = [Int32](repeating: 0, count: Int(offsets[targetCount]))
+        for position in 0..<forward.count {
+            let row = order.map { Int($0[position]) } ?? position
+            let targetRow = forward[row]
+            if targetRow < 0 { continue }
+            rows[Int(fill[Int(targetRow)])] = Int32(row)
+            fill[Int(targetRow)] += 1
+        }
+        return ReverseIndex(offsets: offsets, rows: rows)
     }
 
     // MARK: Reporting

@@ -82,8 +82,12 @@ public struct ReportWriter: Sendable {
             }
             parts.set(chunk, bytes)
         }
-        var data = Data((ReportWriter.header.joined(separator: ",") + "\n").utf8)
-        for part in parts.all { data.append(contentsOf: part) }
+        let header = Array((ReportWriter.header.joined(separator: ",") + "\n").utf8)
+        let all = parts.all
+        // One allocation of the final size: growing by doubling would copy tens of megabytes.
+        var data = Data(capacity: all.reduce(header.count) { $0 + $1.count })
+        data.append(contentsOf: header)
+        for part in all { data.append(contentsOf: part) }
         return data
     }
 

@@ -46,19 +46,24 @@ public enum CSVText {
 
     /// Appends a field's CSV form to bytes.
     static func appendField(_ text: String, to bytes: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { utf8 in
-            if !utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            bytes.append(0x22)
-            for byte in utf8 {
-                bytes.append(byte)
-                if byte == 0x22 { bytes.append(0x22) }
-            }
-            bytes.append(0x22)
+        // Read in place (native Strings are contiguous): no copy of the String, so no reference
+        // counting on texts that every row shares, such as rule names.
+        if text.utf8.withContiguousStorageIfAvailable({ appendField(utf8: $0, to: &bytes) }) != nil { return }
+        var copy = text
+        copy.withUTF8 { appendField(utf8: $0, to: &bytes) }
+    }
+
+    private static func appendField(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        if !utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            bytes.append(contentsOf: utf8)
+            return
         }
+        bytes.append(0x22)
+        for byte in utf8 {
+            bytes.append(byte)
+            if byte == 0x22 { bytes.append(0x22) }
+        }
+        bytes.append(0x22)
     }
 
     static func field(_ text: String) -> String {

@@ -56,7 +56,7 @@ final class RecordNamer: @unchecked Sendable {
         }
 
         func text(_ row: Int32) -> String {
-            if let pool, Int(row) < ids.count {
+            if let pool, row >= 0, Int(row) < ids.count {
                 let id = ids[Int(row)]
                 // Made from the bytes, not the pool's cached String, which every worker shares.
                 return id < 0 ? Value.missing.display : pool.storage.withBytes(id) { String(decoding: $0, as: UTF8.self) }

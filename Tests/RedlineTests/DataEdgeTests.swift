@@ -250,4 +250,24 @@ import Testing
         }
         #expect(result.actionCounts == actions)
     }
+
+    /// SHA-256 against the standard's test vectors, also fed in pieces that cross block edges.
+    @Test func sha256MatchesTheStandardVectors() {
+        func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { SHA256.hex($0) } }
+        #expect(hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let twoBlocks = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(hex(twoBlocks) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        let million = [UInt8](repeating: 0x61, count: 1_000_000)
+        #expect(hex(million) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        var pieces = SHA256()
+        var at = 0, size = 1
+        while at < million.count {
+            let end = min(million.count, at + size)
+            million[at..<end].withUnsafeBufferPointer { pieces.update($0) }
+            at = end
+            size = size * 3 % 997 + 1
+        }
+        #expect(pieces.finish() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
 }

@@ -44,6 +44,7 @@ public struct ReportWriter: Sendable {
     /// The report as UTF-8 bytes. CSV is written straight to bytes, in parallel chunks of
     /// decisions: a large run's report takes a fraction of the time of building Strings.
     public func renderData(_ result: RunResult, as format: ReportFormat) -> Data {
+        if format == .json { return jsonData(result) }
         guard format == .csv else { return Data(render(result, as: format).utf8) }
         let decisions = result.decisions
         let chunkCount = max(1, min(64, decisions.count / 4096))
@@ -129,7 +130,10 @@ public struct ReportWriter: Sendable {
 
     // MARK: JSON
 
-    private func json(_ result: RunResult) -> String {
+    private func json(_ result: RunResult) -> String { String(decoding: jsonData(result), as: UTF8.self) }
+
+    /// The JSON report as bytes; the decisions are rendered in parallel chunks.
+    private func jsonData(_ result: RunResult) -> Data {
         var out = "{\n"
         out += "  \"as_of\": \(JSONText.quote(result.asOf.description)),\n"
         out += "  \"rule_files\": [" + program.ruleFiles.map {
@@ -146,20 +150,34 @@ public struct ReportWriter: Sendable {
         out += result.ruleCounts.map { "\(JSONText.quote($0.rule)): {\"fired\": \($0.fired), \"undetermined\": \($0.undetermined), \"failed\": \($0.failed)}" }
             .joined(separator: ", ") + "}},\n"
         out += "  \"decisions\": ["
-        for (index, decision) in result.decisions.enumerated() {
-            out += index == 0 ? "\n" : ",\n"
-            out += decisionJSON(decision, result)
+        let decisions = result.decisions
+        let rulesByTable = Dictionary(grouping: program.checked.rules, by: \.subjectTable)
+        let chunkCount = max(1, min(64, decisions.count / 1024))
+        let parts = ParallelSlots<[UInt8]>(count: chunkCount)
+        let writer = self
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let start = decisions.count * chunk / chunkCount, end = decisions.count * (chunk + 1) / chunkCount
+            var text = ""
+            for index in start..<end {
+                text += index == 0 ? "\n" : ",\n"
+                text += writer.decisionJSON(decisions[index], rules: rulesByTable[decisions[index].subject.tableIndex] ?? [])
+            }
+            parts.set(chunk, Array(text.utf8))
         }
-        out += result.decisions.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
-        return out
+        let head = Array(out.utf8), tail = Array((decisions.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
+        let all = parts.all
+        var data = Data(capacity: all.reduce(head.count + tail.count) { $0 + $1.count })
+        data.append(contentsOf: head)
+        for part in all { data.append(contentsOf: part) }
+        data.append(contentsOf: tail)
+        return data
     }
 
-    private func decisionJSON(_ decision: Decision, _ result: RunResult) -> String {
+    /// One decision, with every rule over the subject's table (`rules`), including those that did not fire.
+    private func decisionJSON(_ decision: Decision, rules: [CheckedRule]) -> String {
         let action = decision.action ?? (decision.isUndetermined ? "undetermined" : "failed")
         var out = "    {\"subject\": \(JSONText.quote(decision.subject.key)), \"table\": \(JSONText.quote(decision.subject.table)), "
         out += "\"action\": \(JSONText.quote(action)), \"rules\": ["
-        // Every rule over the subject's table, including those that did not fire.
-        let rules = program.checked.rules.filter { $0.subjectTable == decision.subject.tableIndex }
         var parts: [String] = []
         for rule in rules {
             let outcome = decision.outcomes.first { $0.rule == rule.name }

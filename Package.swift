@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "redline", targets: ["RedlineCLI"]),
         .executable(name: "redline-gen", targets: ["RedlineGen"]),
         .executable(name: "redline-bench", targets: ["RedlineBench"]),
+        .executable(name: "redline-fuzz", targets: ["RedlineFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,10 +34,14 @@ let package = Package(
         .executableTarget(name: "RedlineGen"),
         // Prints load, evaluation and query timings and peak memory (release builds; BENCHMARKS.md).
         .executableTarget(name: "RedlineBench", dependencies: ["Redline"]),
+        // Feeds arbitrary bytes to the compiler, evaluator, query engine and CSV reader
+        // (libFuzzer with -DFUZZING; otherwise it replays input files).
+        .executableTarget(name: "RedlineFuzz", dependencies: ["Redline"]),
         .testTarget(
             name: "RedlineTests",
-            // The CLI is a dependency so that end-to-end tests can run the built `redline`.
-            dependencies: ["Redline", "RedlineCLI", "RedlineGen"]
+            // The executables are dependencies so that tests can run the built `redline`,
+            // `redline-gen` and `redline-fuzz`.
+            dependencies: ["Redline", "RedlineCLI", "RedlineGen", "RedlineFuzz"]
         ),
     ]
 )

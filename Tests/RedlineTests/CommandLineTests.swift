@@ -175,4 +175,23 @@ import Testing
         #expect(report.failed == 1)
         #expect(report.text.contains("table `t` has no column `levl`; did you mean `level`?"))
     }
+
+    /// Every fuzz seed (and every input a fuzzer once crashed on, kept beside them) replays
+    /// through the compiler, evaluator, query engine and CSV reader without a crash.
+    @Test func fuzzSeedsReplayWithoutCrashing() throws {
+        let folder = Support.root.appendingPathComponent("Tests/Fixtures/fuzz-seeds")
+        let seeds = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map { folder.appendingPathComponent($0).path }
+        #expect(seeds.count >= 20)
+        let replay = Process()
+        replay.executableURL = Support.redlineBinary.deletingLastPathComponent().appendingPathComponent("redline-fuzz")
+        replay.arguments = seeds
+        replay.currentDirectoryURL = Support.root
+        let output = Pipe()
+        replay.standardOutput = output
+        try replay.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        replay.waitUntilExit()
+        #expect(replay.terminationStatus == 0)
+        #expect(printed.split(separator: "\n").count == seeds.count)
+    }
 }

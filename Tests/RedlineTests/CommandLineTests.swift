@@ -174,6 +174,12 @@ import Testing
         let report = Program.compile([RuleSource(name: "typo.rl", text: source)]).runTests()
         #expect(report.failed == 1)
         #expect(report.text.contains("table `t` has no column `levl`; did you mean `level`?"))
+        #expect(report.text.contains("0 passed, 1 failed"))
+        // The same report for Chinese-speaking policy staff (`redline test --lang zh`).
+        let zh = Program.compile([RuleSource(name: "typo.rl", text: source)]).runTests(language: .zh)
+        #expect(zh.text.contains("未通过  typo — typo.rl:4:1"))
+        #expect(zh.text.contains("表 `t` 没有列 `levl`;是否想写 `level`?"))
+        #expect(zh.text.contains("0 个通过,1 个未通过"))
     }
 
     /// Every fuzz seed (and every input a fuzzer once crashed on, kept beside them) replays

@@ -17,12 +17,15 @@ extension Program {
     /// Runs every `test` declared in the rule files: builds each case's tables from its rows,
     /// evaluates the rules as of the test's date, and compares the decisions with the expectations.
     public func runTests(language: Language = .en) -> TestReport {
-        TestRunner(program: self).run()
+        TestRunner(program: self, language: language).run()
     }
 }
 
 struct TestRunner {
     let program: Program
+    let language: Language
+
+    private func say(_ text: LocalizedText) -> String { text.in(language) }
 
     func run() -> TestReport {
         let coverage = CoverageRecorder()
@@ -40,31 +43,33 @@ struct TestRunner {
             for (index, row) in caseRows.enumerated() {
                 var variables: [String: TestValue] = [:]
                 if let cases = test.cases { for (column, value) in zip(cases.columns, row) { variables[column.text] = value } }
-                let label = test.cases == nil ? "" : " [case \(index + 1): " + zip(test.cases?.columns ?? [], row).map { "\($0.text) = \(describe($1, variables: [:]))" }.joined(separator: ", ") + "]"
+                let label = test.cases == nil ? "" : " " + say(Catalog.testCase(index + 1, zip(test.cases?.columns ?? [], row).map {
+                    "\($0.text) = \(describe($1, variables: [:]))"
+                }.joined(separator: ", ")))
                 let location = "\(source.name):\(source.location(of: test.span.start))"
                 let failures = runCase(test, in: source, variables: variables, coverage: coverage, fired: &fired)
                 if failures.isEmpty {
                     passed += 1
-                    out += "ok      \(test.name)\(label)\n"
+                    out += say(Catalog.testPassed) + " \(test.name)\(label)\n"
                 } else {
                     failed += 1
-                    out += "FAILED  \(test.name)\(label) — \(location)\n"
+                    out += say(Catalog.testFailed) + " \(test.name)\(label) — \(location)\n"
                     for failure in failures { out += failure.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n" }
                 }
             }
         }
         var uncovered: [String] = []
         for rule in program.checked.rules where !fired.contains(rule.name) {
-            uncovered.append("rule \(rule.name) never fired (\(rule.source.name):\(rule.source.location(of: rule.span.start)))")
+            uncovered.append(say(Catalog.testRuleNeverFired(rule.name, "\(rule.source.name):\(rule.source.location(of: rule.span.start))")))
         }
         for branch in coverage.branches {
-            if !branch.seen.contains(Truth.yes) { uncovered.append("`\(branch.text)` was never true (\(branch.location))") }
-            if !branch.seen.contains(Truth.no) { uncovered.append("`\(branch.text)` was never false (\(branch.location))") }
+            if !branch.seen.contains(Truth.yes) { uncovered.append(say(Catalog.testBranchNever(branch.text, true: true, branch.location))) }
+            if !branch.seen.contains(Truth.no) { uncovered.append(say(Catalog.testBranchNever(branch.text, true: false, branch.location))) }
         }
         if !uncovered.isEmpty {
-            out += "\nnot exercised by any case:\n" + uncovered.map { "  " + $0 + "\n" }.joined()
+            out += "\n" + say(Catalog.testNotExercised) + "\n" + uncovered.map { "  " + $0 + "\n" }.joined()
         }
-        out += "\n\(passed) passed, \(failed) failed\n"
+        out += "\n" + say(Catalog.testTotals(passed: passed, failed: failed)) + "\n"
         return TestReport(passed: passed, failed: failed, uncovered: uncovered, text: out)
     }
 
@@ -89,11 +94,13 @@ struct TestRunner {
         var problems: [String] = []
         for given in test.givens {
             guard let table = schema.table(named: given.table.text) else {
-                problems.append("unknown table `\(given.table.text)`" + (Suggestions.nearest(to: given.table.text, in: schema.tables.map(\.name)).map { "; did you mean `\($0)`?" } ?? ""))
+                problems.append(say(Catalog.testUnknownTable(given.table.text))
+                                + (Suggestions.nearest(to: given.table.text, in: schema.tables.map(\.name)).map { say(Catalog.testDidYouMean($0)) } ?? ""))
                 continue
             }
             for column in given.columns where table.columnIndex[column.text] == nil {
-                problems.append("table `\(table.name)` has no column `\(column.text)`" + (Suggestions.nearest(to: column.text, in: table.columns.map(\.name)).map { "; did you mean `\($0)`?" } ?? ""))
+                problems.append(say(Catalog.testUnknownColumn(column.text, table: table.name))
+                                + (Suggestions.nearest(to: column.text, in: table.columns.map(\.name)).map { say(Catalog.testDidYouMean($0)) } ?? ""))
             }
             var text = csv[table.name] ?? (table.columns.map(\.name).joined(separator: ",") + "\n")
             for row in given.rows {
@@ -116,7 +123,9 @@ struct TestRunner {
         } else {
             loaded = program.loadData(csv: csv, name: "<test \(test.name)>")
         }
-        guard let dataset = loaded.dataset else { return ["the test's rows are not valid data:\n" + DiagnosticRenderer.text(loaded.diagnostics)] }
+        guard let dataset = loaded.dataset else {
+            return [say(Catalog.testRowsInvalid) + "\n" + DiagnosticRenderer.text(loaded.diagnostics, language: language)]
+        }
         let date = test.asOf.map { CalendarDate(dayNumber: $0) } ?? CalendarDate.today()
         var engine = RuleEngine(program: program.checked, dataset: dataset, limits: EvaluationLimits(), cancellation: nil)
         engine.coverage = coverage
@@ -136,24 +145,24 @@ struct TestRunner {
             var expectedText = "\(subject)  \(wanted)"
             var actualText = "\(subject)  \(actual)"
             if let decision, let deciding = decision.decidingOutcome {
-                actualText += " by \(deciding.rule)"
-                if !deciding.evidence.isEmpty { actualText += " evidence " + deciding.evidence.map(\.key).joined(separator: ", ") }
+                actualText += " \(say(Catalog.testBy)) \(deciding.rule)"
+                if !deciding.evidence.isEmpty { actualText += " \(say(Catalog.testEvidence)) " + deciding.evidence.map(\.key).joined(separator: ", ") }
             }
             if let rule = expectation.rule {
-                expectedText += " by \(rule.text)"
+                expectedText += " \(say(Catalog.testBy)) \(rule.text)"
                 if decision?.decidingOutcome?.rule != rule.text { ok = false }
             }
             if let evidence = expectation.evidence {
                 let keys = evidence.map { value($0, variables).display }
-                expectedText += " evidence " + keys.joined(separator: ", ")
+                expectedText += " \(say(Catalog.testEvidence)) " + keys.joined(separator: ", ")
                 if decision?.decidingOutcome?.evidence.map(\.key) != keys { ok = false }
             }
             guard !ok else { continue }
-            var failure = "expected  \(expectedText)\nactual    \(actualText)"
+            var failure = "\(say(Catalog.testExpected))  \(expectedText)\n\(say(Catalog.testActual))  \(actualText)"
             if let explanation = program.explain(subject: subject, on: dataset, asOf: date) {
                 failure += "\n" + explanation.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
             } else {
-                failure += "\n  (no subject has the key `\(subject)` in the test's rows)"
+                failure += "\n  " + say(Catalog.testNoSubject(subject))
             }
             failures.append(failure)
         }

@@ -177,16 +177,28 @@ import Testing
     func loadingOnlyWhatTheRulesReadDecidesAlike(policy: String) throws {
         let program = try EngineSupport.program(policy)
         let folder = Support.root.appendingPathComponent(EngineSupport.sample).path
-        var reports: [String] = []
+        var reports: [String] = [], json: [String] = []
         for columns in [ColumnSelection.all, .readByRules] {
             let options = LoadOptions(calendarPath: Support.root.appendingPathComponent(EngineSupport.calendar).path, columns: columns)
             let dataset = try #require(program.loadData(directory: folder, options: options).dataset)
             let result = program.run(on: dataset, asOf: EngineSupport.asOf, detail: .everyRule)
             let writer = ReportWriter(program: program, dataset: dataset)
             reports.append(writer.render(result, as: .csv) + writer.render(result, as: .table))
+            json.append(writer.render(result, as: .json))
         }
         #expect(reports[0].split(separator: "\n").count > 3)
         #expect(reports[0] == reports[1])
+        // JSON evidence lists a record's values: the columns left out are left out there too,
+        // never shown as missing.
+        let unread = program.unreadTextColumns().enumerated().flatMap { table, columns in
+            columns.map { program.checked.schema.tables[table].columns[$0].name }
+        }
+        for name in unread {
+            #expect(!json[1].contains("\"\(name)\": "), "\(name)")
+        }
+        let shownInFull = unread.filter { json[0].contains("\"\($0)\": ") }
+        if policy == "Rules/three-always.rl" { #expect(shownInFull.contains("category")) }
+        if !shownInFull.isEmpty { #expect(json[1].count < json[0].count) }
     }
 
     @Test func textColumnsNoRuleReadsAreLeftOutAndQueriesSayWhy() throws {

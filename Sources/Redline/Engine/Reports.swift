@@ -206,7 +206,10 @@ public struct ReportWriter: Sendable {
     private func recordJSON(_ record: RecordID) -> String {
         let table = dataset.tables[record.tableIndex]
         let schema = program.checked.schema.tables[record.tableIndex]
-        let values = schema.columns.enumerated().map { index, column -> String in
+        // Columns left out of the load (`ColumnSelection.readByRules`) are left out here too,
+        // rather than shown as missing.
+        let unread = dataset.unreadColumns[record.tableIndex]
+        let values = schema.columns.enumerated().filter { !unread.contains($0.offset) }.map { index, column -> String in
             let value = table.columns[index].value(Int(record.row))
             return "\(JSONText.quote(column.name)): \(jsonValue(value))"
         }

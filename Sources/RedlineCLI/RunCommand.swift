@@ -80,7 +80,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let subject = arguments[arguments.count - 1]
         let (program, dataset, date) = try data.prepare(ruleFiles: Array(arguments.dropLast()), language: diagnosticOptions.language)
-        guard let explanation = program.explain(subject: subject, on: dataset, asOf: date) else {
+        guard let explanation = program.explain(subject: subject, on: dataset, asOf: date, language: diagnosticOptions.language) else {
             Output.error("redline: no subject has the key `\(subject)`\n")
             throw ExitCode(1)
         }

@@ -116,6 +116,13 @@ import Testing
         let result = try Support.run(["explain", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30", "E006"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("orders O002: `o.issued_on < i.date` is false: `o.issued_on` is 2024-06-01, `i.date` is 2024-06-01"))
+        // In Chinese for inspectors and policy staff; the values and names stay as written.
+        let zh = try Support.run(["explain", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30", "E006", "--lang", "zh"])
+        #expect(zh.status == 0)
+        #expect(zh.stdout.hasPrefix("enterprises E006,截至 2024-06-30:close\n"))
+        #expect(zh.stdout.contains("规则 refer_illegal_production “凡是冒险违法组织生产的不法业主一律移送司法”:未触发"))
+        #expect(zh.stdout.contains("orders O002:`o.issued_on < i.date` 为假:`o.issued_on` 为 2024-06-01,`i.date` 为 2024-06-01"))
+        #expect(zh.stdout.contains("证据:hazards H006"))
         let unknown = try Support.run(["explain", "Rules/three-always.rl", "--data", "Rules/sample", "E999"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr == "redline: no subject has the key `E999`\n")

@@ -10,9 +10,9 @@ extension Program {
     }
 
     /// Every rule's outcome for one subject (looked up by key in the rules' subject tables), with
-    /// the reasons in plain sentences; nil if no subject has that key.
+    /// the reasons in plain sentences (in `language`); nil if no subject has that key.
     public func explain(subject key: String, on data: Dataset, asOf date: CalendarDate,
-                        limits: EvaluationLimits = EvaluationLimits()) -> Explanation? {
-        Explainer(program: checked, dataset: data, limits: limits).explain(subject: key, asOf: date)
+                        limits: EvaluationLimits = EvaluationLimits(), language: Language = .en) -> Explanation? {
+        Explainer(program: checked, dataset: data, limits: limits, language: language).explain(subject: key, asOf: date)
     }
 }

@@ -21,14 +21,19 @@ public struct Explanation: Sendable {
     public let action: String?
     /// One entry per rule over the subject's table, in declaration order.
     public let rules: [RuleExplanation]
+    /// The language of the reasons, and of `text`.
+    public let language: Language
 
     /// The explanation as text for a terminal.
     public var text: String {
-        var out = "\(subject.table) \(subject.key), as of \(asOf): \(action ?? (rules.contains { $0.outcome.kind == .undetermined } ? "undetermined" : "no action"))\n"
+        func say(_ text: LocalizedText) -> String { text.in(language) }
+        let undetermined = rules.contains { $0.outcome.kind == .undetermined }
+        let outcome = action ?? say(undetermined ? Catalog.outcomeKind(.undetermined) : Catalog.explainNoAction)
+        var out = say(Catalog.explainHeader("\(subject.table) \(subject.key)", asOf: asOf.description, outcome)) + "\n"
         for rule in rules {
-            out += "\n  rule \(rule.rule)"
+            out += "\n  " + say(Catalog.explainRule(rule.rule))
             if let policy = rule.policy { out += " \u{201C}\(policy)\u{201D}" }
-            out += ": \(rule.outcome.kind.rawValue)\n"
+            out += say(Catalog.explainColon) + say(Catalog.outcomeKind(rule.outcome.kind)) + "\n"
             for reason in rule.reasons { out += "    " + reason.replacingOccurrences(of: "\n", with: "\n    ") + "\n" }
         }
         return out
@@ -41,6 +46,9 @@ struct Explainer {
     let program: CheckedProgram
     let dataset: Dataset
     let limits: EvaluationLimits
+    var language: Language = .en
+
+    private func say(_ text: LocalizedText) -> String { text.in(language) }
     /// How many elements of a collection a "why not" goes through before summarising.
     static let maxElementsExplained = 8
 
@@ -60,7 +68,7 @@ struct Explainer {
                 explained.append(RuleExplanation(rule: rule.rule.name, policy: rule.rule.policy, outcome: outcome,
                                                  reasons: reasons(rule, outcome, frame)))
             }
-            return Explanation(subject: decision.subject, asOf: date, action: decision.action, rules: explained)
+            return Explanation(subject: decision.subject, asOf: date, action: decision.action, rules: explained, language: language)
         }
         return nil
     }
@@ -82,18 +90,18 @@ struct Explainer {
         case .fired:
             var lines: [String] = []
             if !outcome.evidence.isEmpty {
-                lines.append("evidence: " + outcome.evidence.map { "\($0.table) \($0.key)" }.joined(separator: ", "))
+                lines.append(say(Catalog.explainEvidence) + outcome.evidence.map { "\($0.table) \($0.key)" }.joined(separator: say(Catalog.explainListSeparator)))
             }
-            if let message = outcome.message { lines.append("message: \(message)") }
-            lines.append("action: \(outcome.action)")
+            if let message = outcome.message { lines.append(say(Catalog.explainMessage) + message) }
+            lines.append(say(Catalog.explainAction) + outcome.action)
             return lines
         case .notFired:
-            return ["why not: " + whyNot(rule.rule.condition, frame).joined(separator: "\n")]
+            return [say(Catalog.explainWhyNot) + whyNot(rule.rule.condition, frame).joined(separator: "\n")]
         case .undetermined:
-            let missing = outcome.missing.map { "\($0) is missing" }
-            return ["the condition is unknown because data is missing: " + (missing.isEmpty ? "(no cell recorded)" : missing.joined(separator: ", "))]
+            let missing = outcome.missing.map { say(Catalog.explainMissing($0.description)) }
+            return [say(Catalog.explainUnknown) + (missing.isEmpty ? say(Catalog.explainNoCell) : missing.joined(separator: say(Catalog.explainListSeparator)))]
         case .failed:
-            return ["evaluation failed: \(outcome.error ?? "?")"]
+            return [say(Catalog.explainFailed) + (outcome.error ?? "?")]
         }
     }
 
@@ -127,32 +135,39 @@ struct Explainer {
     private func operandValues(_ operands: [Bound], _ frame: Frame) -> String {
         let shown = operands.filter { !isConstant($0) }
         guard !shown.isEmpty else { return "" }
-        return ": " + shown.map { "\(source($0)) is \(describe(evaluate($0, frame)))" }.joined(separator: ", ")
+        return say(Catalog.explainColon) + shown.map { statement(source($0), describe(evaluate($0, frame))) }.joined(separator: say(Catalog.explainListSeparator))
+    }
+
+    /// "`x` is false", "`x` is unknown", "`h.deadline` is 2024-07-01".
+    private func statement(_ source: String, _ state: String, word: Bool = false) -> String {
+        say(Catalog.explainIs(source, state, word: word))
     }
 
     /// Why a condition is not true, following the first part that failed.
     func whyNot(_ bound: Bound, _ frame: Frame) -> [String] {
         let value = evaluate(bound, frame)
-        let state = value == .bool(false) ? "false" : (value.isMissing ? "unknown" : describe(value))
+        let isWord = value == .bool(false) || value.isMissing
+        let state = value == .bool(false) ? say(Catalog.stateFalse) : (value.isMissing ? say(Catalog.stateUnknown) : describe(value))
+        let sentence = statement(source(bound), state, word: isWord)
         switch bound.kind {
         case .and(let a, let b):
             if evaluate(a, frame) != .bool(true) { return whyNot(a, frame) }
             return whyNot(b, frame)
         case .or(let a, let b):
-            return ["neither part holds:"] + whyNot(a, frame).map { "  " + $0 } + whyNot(b, frame).map { "  " + $0 }
+            return [say(Catalog.explainNeither)] + whyNot(a, frame).map { "  " + $0 } + whyNot(b, frame).map { "  " + $0 }
         case .not(let inner):
-            return ["\(source(bound)) is \(state): \(source(inner)) is \(describe(evaluate(inner, frame)))"]
+            return [sentence + say(Catalog.explainColon) + statement(source(inner), describe(evaluate(inner, frame)))]
         case .definition(_, let arguments, let body):
             for argument in arguments { frame.slots[argument.slot] = evaluate(argument.value, frame) }
-            return ["\(source(bound)) is \(state), since"] + whyNot(body, frame).map { "  " + $0 }
+            return [sentence + say(Catalog.explainSince)] + whyNot(body, frame).map { "  " + $0 }
         case .compare(_, let left, let right), .membership(let left, let right, _), .arithmetic(_, let left, let right):
-            return ["\(source(bound)) is \(state)" + operandValues([left, right], frame)]
+            return [sentence + operandValues([left, right], frame)]
         case .isMissing(let operand, _):
-            return ["\(source(bound)) is \(state)" + operandValues([operand], frame)]
+            return [sentence + operandValues([operand], frame)]
         case .quantifier(let quantifier, let slot, _, let collection, let condition):
             return whyNotQuantifier(quantifier, slot: slot, collection: collection, condition: condition, bound, frame)
         default:
-            return ["\(source(bound)) is \(state)"]
+            return [sentence]
         }
     }
 
@@ -161,9 +176,9 @@ struct Explainer {
         let elements: [Value]
         switch evaluate(collection, frame) {
         case .list(let items): elements = items
-        default: return ["\(source(collection)) is missing"]
+        default: return [say(Catalog.explainMissing(source(collection)))]
         }
-        if elements.isEmpty { return ["\(source(collection)) is empty"] }
+        if elements.isEmpty { return [say(Catalog.explainEmpty(source(collection)))] }
         var lines: [String] = []
         var shown = 0
         for element in elements {
@@ -177,23 +192,23 @@ struct Explainer {
             }
             guard relevant else { continue }
             if shown == Explainer.maxElementsExplained {
-                lines.append("… and \(elements.count - shown) more")
+                lines.append(say(Catalog.explainMore(elements.count - shown)))
                 break
             }
             shown += 1
             if quantifier == .none {
-                lines.append("\(describe(element)) matches \(source(condition))")
+                lines.append(say(Catalog.explainMatches(describe(element), source(condition))))
             } else {
                 let reason = whyNot(condition, frame)
-                lines.append("\(describe(element)): " + (reason.first ?? ""))
+                lines.append(describe(element) + say(Catalog.explainColon) + (reason.first ?? ""))
                 lines += reason.dropFirst().map { "  " + $0 }
             }
         }
         let header: String
         switch quantifier {
-        case .some: header = "none of the \(elements.count) in \(source(collection)) satisfies the condition:"
-        case .all: header = "not all of \(source(collection)) satisfy the condition:"
-        case .none: header = "some of \(source(collection)) match:"
+        case .some: header = say(Catalog.explainNoneSatisfy(elements.count, source(collection)))
+        case .all: header = say(Catalog.explainNotAll(source(collection)))
+        case .none: header = say(Catalog.explainSomeMatch(source(collection)))
         }
         return [header] + lines.map { "  " + $0 }
     }

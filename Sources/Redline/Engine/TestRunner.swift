@@ -159,7 +159,7 @@ struct TestRunner {
             }
             guard !ok else { continue }
             var failure = "\(say(Catalog.testExpected))  \(expectedText)\n\(say(Catalog.testActual))  \(actualText)"
-            if let explanation = program.explain(subject: subject, on: dataset, asOf: date) {
+            if let explanation = program.explain(subject: subject, on: dataset, asOf: date, language: language) {
                 failure += "\n" + explanation.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
             } else {
                 failure += "\n  " + say(Catalog.testNoSubject(subject))

@@ -151,7 +151,7 @@ extension Session {
         guard let subject = parts.first, !onlyRule || parts.count == 2 else {
             return .error(onlyRule ? "usage: :why-not SUBJECT RULE\n" : "usage: :explain SUBJECT\n")
         }
-        guard let explanation = program.explain(subject: subject, on: dataset, asOf: asOf) else {
+        guard let explanation = program.explain(subject: subject, on: dataset, asOf: asOf, language: language) else {
             return .error("no subject has the key `\(subject)`\n")
         }
         guard onlyRule else { return .output(explanation.text) }
@@ -160,7 +160,8 @@ extension Session {
             let hint = Suggestions.nearest(to: ruleName, in: explanation.rules.map(\.rule)).map { " (did you mean `\($0)`?)" } ?? ""
             return .error("no rule `\(ruleName)` for \(explanation.subject.table)\(hint)\n")
         }
-        var out = "rule \(rule.rule): \(rule.outcome.kind.rawValue) for \(explanation.subject.table) \(explanation.subject.key), as of \(asOf)\n"
+        var out = Catalog.explainOneRule(rule.rule, Catalog.outcomeKind(rule.outcome.kind).in(language),
+                                         subject: "\(explanation.subject.table) \(explanation.subject.key)", asOf: asOf.description).in(language) + "\n"
         for reason in rule.reasons { out += "  " + reason.replacingOccurrences(of: "\n", with: "\n  ") + "\n" }
         return .output(out)
     }

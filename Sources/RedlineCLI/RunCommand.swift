@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
             Output.write(report)
         }
         phase("write")
-        Output.error(writer.summary(result))
+        Output.error(writer.summary(result, language: diagnosticOptions.language))
         if result.ruleCounts.contains(where: { $0.failed > 0 }) { throw ExitCode(1) }
         // Everything is written: end here rather than free a million rows' tables piece by piece.
         Foundation.exit(0)

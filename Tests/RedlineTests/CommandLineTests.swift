@@ -65,6 +65,10 @@ import Testing
         #expect(result.stdout == golden)
         #expect(result.stderr.contains("as of 2024-06-30: 12 subjects evaluated, 7 with an outcome"))
         #expect(result.stderr.contains("actions: refer 2, close 3, suspend 1, undetermined 1"))
+        let zh = try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30", "--format", "csv", "--lang", "zh"])
+        #expect(zh.stdout == golden)
+        #expect(zh.stderr.hasPrefix("截至 2024-06-30:共求值 12 个对象,其中 7 个有结果\n  处置:refer 2, close 3, suspend 1, undetermined 1\n"))
+        #expect(zh.stderr.contains("  规则 close_overdue_major_hazard:触发 5,无法判定 1\n"))
     }
 
     @Test func tableAlignsChineseText() throws {

@@ -110,4 +110,22 @@ import Testing
         #expect(s.completions(for: "存", before: "") == ["存在"])
         #expect(s.completions(for: "unrect", before: "from h in hazards where ") == ["unrectified"])
     }
+
+    /// With `--lang zh` (or a Chinese `LANG`) the REPL answers in Chinese: its replies, its help,
+    /// its explanations and its diagnostics.
+    @Test func repliesInChinese() throws {
+        let s = try session()
+        s.language = .zh
+        func error(_ response: Session.Response) -> String? {
+            if case .error(let text) = response { return text }
+            return nil
+        }
+        #expect(output(s.submit(":as-of")) == "截至 2024-06-30\n")
+        #expect(error(s.submit(":as-of 2024-02-30")) == "`2024-02-30` 不是日期:请写成 YYYY-MM-DD\n")
+        #expect(error(s.submit(":tabels")) == "没有命令 `:tabels`(是否想写 `:tables`?);:help 可列出全部命令\n")
+        #expect(output(s.submit(":help"))?.contains("把规则文件中的声明加入会话") == true)
+        #expect(output(s.submit("from h in hazards where h.id == \"H007\" select h.id"))?.hasSuffix("1 行\n") == true)
+        #expect(output(s.submit(":why-not E006 refer_illegal_production"))?.hasPrefix("规则 refer_illegal_production 对 enterprises E006:未触发") == true)
+        #expect(error(s.submit(":explain E999")) == "没有键为 `E999` 的对象\n")
+    }
 }

@@ -102,24 +102,20 @@ public struct ReportWriter: Sendable {
     }
 
     /// The run summary (counts per action and per rule, skipped rows, timings) for stderr.
-    public func summary(_ result: RunResult) -> String {
-        var out = "as of \(result.asOf): \(result.subjectCount) subjects evaluated, \(result.decisions.count) with an outcome\n"
+    public func summary(_ result: RunResult, language: Language = .en) -> String {
+        func say(_ text: LocalizedText) -> String { text.in(language) }
+        var out = say(Catalog.summaryHead(result.asOf.description, subjects: result.subjectCount, decided: result.decisions.count)) + "\n"
         let actions = (program.actions.reversed() + ["undetermined"]).compactMap { action in
             result.actionCounts[action].map { "\(action) \($0)" }
         }
-        out += "  actions: " + (actions.isEmpty ? "none" : actions.joined(separator: ", ")) + "\n"
+        out += say(Catalog.summaryActions(actions.isEmpty ? nil : actions.joined(separator: ", "))) + "\n"
         for count in result.ruleCounts {
-            out += "  rule \(count.rule): fired \(count.fired), undetermined \(count.undetermined)"
-            if count.failed > 0 { out += ", failed \(count.failed)" }
-            out += "\n"
+            out += say(Catalog.summaryRule(count.rule, fired: count.fired, undetermined: count.undetermined, failed: count.failed)) + "\n"
         }
         let skipped = dataset.skippedRows.values.reduce(0, +)
-        out += "  skipped rows: \(skipped)"
-        if skipped > 0 {
-            out += " (" + dataset.skippedRows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
-        }
-        out += "\n"
-        out += "  time: load \(Self.seconds(dataset.loadSeconds)), evaluation \(Self.seconds(result.evaluationSeconds))\n"
+        let reasons = dataset.skippedRows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        out += say(Catalog.summarySkipped(skipped, reasons: reasons)) + "\n"
+        out += say(Catalog.summaryTime(load: Self.seconds(dataset.loadSeconds), evaluation: Self.seconds(result.evaluationSeconds))) + "\n"
         return out
     }
 

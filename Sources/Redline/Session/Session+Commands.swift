@@ -5,24 +5,24 @@ extension Session {
     struct Command {
         let name: String
         let arguments: String
-        let help: String
+        let help: LocalizedText
     }
 
     static let commands: [Command] = [
-        Command(name: "help", arguments: "[COMMAND]", help: "list the commands, or explain one"),
-        Command(name: "load", arguments: "FILE.rl", help: "add the declarations of a rule file to the session"),
-        Command(name: "data", arguments: "DIR", help: "load DIR/T.csv (or .json, .jsonl) for every declared table T"),
-        Command(name: "tables", arguments: "", help: "list the tables, with row counts when data is loaded"),
-        Command(name: "schema", arguments: "TABLE", help: "show a table's columns, types and references"),
-        Command(name: "rules", arguments: "", help: "list the rules with their actions and policy texts"),
-        Command(name: "run", arguments: "", help: "evaluate every rule for every subject, as `redline run` does"),
-        Command(name: "explain", arguments: "SUBJECT", help: "every rule's outcome for one subject, and why"),
-        Command(name: "why-not", arguments: "SUBJECT RULE", help: "why one rule did (or did not) fire for a subject"),
-        Command(name: "as-of", arguments: "[DATE]", help: "show or set the date `today` stands for (YYYY-MM-DD)"),
-        Command(name: "format", arguments: "table|csv|json", help: "how query results and :run are printed"),
-        Command(name: "timing", arguments: "on|off", help: "print how long each evaluation took"),
-        Command(name: "reset", arguments: "", help: "forget what was typed: back to the rules and data the session started with"),
-        Command(name: "quit", arguments: "", help: "leave (Ctrl-D does too); history is saved"),
+        Command(name: "help", arguments: "[COMMAND]", help: Catalog.helpHelp),
+        Command(name: "load", arguments: "FILE.rl", help: Catalog.helpLoad),
+        Command(name: "data", arguments: "DIR", help: Catalog.helpData),
+        Command(name: "tables", arguments: "", help: Catalog.helpTables),
+        Command(name: "schema", arguments: "TABLE", help: Catalog.helpSchema),
+        Command(name: "rules", arguments: "", help: Catalog.helpRules),
+        Command(name: "run", arguments: "", help: Catalog.helpRun),
+        Command(name: "explain", arguments: "SUBJECT", help: Catalog.helpExplain),
+        Command(name: "why-not", arguments: "SUBJECT RULE", help: Catalog.helpWhyNot),
+        Command(name: "as-of", arguments: "[DATE]", help: Catalog.helpAsOf),
+        Command(name: "format", arguments: "table|csv|json", help: Catalog.helpFormat),
+        Command(name: "timing", arguments: "on|off", help: Catalog.helpTiming),
+        Command(name: "reset", arguments: "", help: Catalog.helpReset),
+        Command(name: "quit", arguments: "", help: Catalog.helpQuit),
     ]
 
     func command(_ line: String) -> Response {
@@ -34,7 +34,7 @@ extension Session {
         case "quit", "q", "exit": return .quit
         case "load": return load(argument)
         case "data":
-            guard !argument.isEmpty else { return .error("usage: :data DIR\n") }
+            guard !argument.isEmpty else { return .error(say(Catalog.usage(":data DIR")) + "\n") }
             return loadData(argument)
         case "tables": return tables()
         case "schema": return schemaOf(argument)
@@ -42,54 +42,51 @@ extension Session {
         case "run": return run()
         case "explain", "why-not": return explain(argument, onlyRule: name == "why-not")
         case "as-of":
-            if argument.isEmpty { return .output("as of \(asOf)\n") }
-            guard let date = CalendarDate(iso: argument) else { return .error("`\(argument)` is not a date: write YYYY-MM-DD\n") }
+            if argument.isEmpty { return .output(say(Catalog.asOfIs(asOf.description)) + "\n") }
+            guard let date = CalendarDate(iso: argument) else { return .error(say(Catalog.notADate(argument)) + "\n") }
             asOf = date
-            return .output("as of \(asOf)\n")
+            return .output(say(Catalog.asOfIs(asOf.description)) + "\n")
         case "format":
-            guard let chosen = ReportFormat(rawValue: argument) else { return .error("usage: :format table|csv|json\n") }
+            guard let chosen = ReportFormat(rawValue: argument) else { return .error(say(Catalog.usage(":format table|csv|json")) + "\n") }
             format = chosen
-            return .output("format \(chosen.rawValue)\n")
+            return .output(say(Catalog.formatIs(chosen.rawValue)) + "\n")
         case "timing":
-            guard argument == "on" || argument == "off" else { return .error("usage: :timing on|off\n") }
+            guard argument == "on" || argument == "off" else { return .error(say(Catalog.usage(":timing on|off")) + "\n") }
             timing = argument == "on"
-            return .output("timing \(argument)\n")
+            return .output(say(Catalog.timingIs(argument)) + "\n")
         case "reset":
             reset()
-            return .output("reset\n")
+            return .output(say(Catalog.resetDone) + "\n")
         default:
             let names = Session.commands.map(\.name)
-            let hint = Suggestions.nearest(to: name, in: names).map { " (did you mean `:\($0)`?)" } ?? ""
-            return .error("unknown command `:\(name)`\(hint); :help lists them\n")
+            return .error(say(Catalog.unknownCommand(name, hint: Suggestions.nearest(to: name, in: names))) + "\n")
         }
     }
 
     private func help(_ topic: String) -> String {
         let wanted = topic.hasPrefix(":") ? String(topic.dropFirst()) : topic
         if let command = Session.commands.first(where: { $0.name == wanted }) {
-            return ":\(command.name) \(command.arguments)\n  \(command.help)\n"
+            return ":\(command.name) \(command.arguments)\n  \(say(command.help))\n"
         }
-        var out = "Type an expression, a query (from h in hazards where … group by … select … sort by … limit N),\n"
-        out += "or a declaration (define, rule, table, actions) to add it. An unfinished line continues on the next;\n"
-        out += "an empty line ends it. Commands:\n"
+        var out = say(Catalog.helpIntro)
         let width = Session.commands.map { $0.name.count + $0.arguments.count + 2 }.max() ?? 0
         for command in Session.commands {
             let head = ":\(command.name) \(command.arguments)"
-            out += "  " + head + String(repeating: " ", count: max(1, width - head.count + 2)) + command.help + "\n"
+            out += "  " + head + String(repeating: " ", count: max(1, width - head.count + 2)) + say(command.help) + "\n"
         }
         return out
     }
 
     private func load(_ path: String) -> Response {
-        guard !path.isEmpty else { return .error("usage: :load FILE.rl\n") }
-        guard let data = FileManager.default.contents(atPath: path) else { return .error("cannot read `\(path)`\n") }
+        guard !path.isEmpty else { return .error(say(Catalog.usage(":load FILE.rl")) + "\n") }
+        guard let data = FileManager.default.contents(atPath: path) else { return .error(say(Catalog.cannotRead(path)) + "\n") }
         let source = RuleSource(name: path, bytes: [UInt8](data))
         let candidate = Program.compile(sources + [source])
         if candidate.hasErrors { return .error(DiagnosticRenderer.text(candidate.diagnostics, language: language)) }
         let tablesChanged = candidate.tableNames != program.tableNames
         sources.append(source)
         program = candidate
-        var out = "loaded \(path): \(candidate.ruleNames.count) rules, \(candidate.tableNames.count) tables\n"
+        var out = say(Catalog.loadedRules(path, rules: candidate.ruleNames.count, tables: candidate.tableNames.count)) + "\n"
         if tablesChanged, let directory = dataDirectory {
             if case .output(let text) = loadData(directory) { out += text } else { dataset = nil }
         }
@@ -98,7 +95,7 @@ extension Session {
 
     private func tables() -> Response {
         let names = program.tableNames
-        if names.isEmpty { return .output("no tables: :load a rule file that declares them\n") }
+        if names.isEmpty { return .output(say(Catalog.noTables) + "\n") }
         let rows = names.map { name in [name, dataset?.rowCount(of: name).map(String.init) ?? "—"] }
         return .output(TextTable.render(header: ["table", "rows"], rows: rows))
     }
@@ -106,8 +103,7 @@ extension Session {
     private func schemaOf(_ name: String) -> Response {
         let schema = program.checked.schema
         guard let table = schema.table(named: name) else {
-            let hint = Suggestions.nearest(to: name, in: schema.tables.map(\.name)).map { " (did you mean `\($0)`?)" } ?? ""
-            return .error("no table `\(name)`\(hint)\n")
+            return .error(say(Catalog.noTable(name, hint: Suggestions.nearest(to: name, in: schema.tables.map(\.name)))) + "\n")
         }
         var rows: [[String]] = table.columns.enumerated().map { index, column in
             let type = column.type.name(in: schema).en + (column.optional ? "?" : "")
@@ -126,7 +122,7 @@ extension Session {
 
     private func rules() -> Response {
         let checked = program.checked
-        if checked.rules.isEmpty { return .output("no rules\n") }
+        if checked.rules.isEmpty { return .output(say(Catalog.noRules) + "\n") }
         let rows = checked.rules.map { rule in
             [rule.name, checked.schema.actions[rule.action], checked.schema.tables[rule.subjectTable].name, rule.policy ?? ""]
         }
@@ -134,31 +130,31 @@ extension Session {
     }
 
     private func run() -> Response {
-        guard let dataset else { return .error("no data loaded: use :data DIR\n") }
+        guard let dataset else { return .error(say(Catalog.noData) + "\n") }
         cancellation.reset()
         let result = program.run(on: dataset, asOf: asOf, cancellation: cancellation, detail: format == .json ? .everyRule : .decidingRule)
         let writer = ReportWriter(program: program, dataset: dataset)
         if format == .table {
             let rows = writer.rows(result)
-            return .output(TextTable.render(header: ReportWriter.header, rows: rows, maxRows: rowLimit) + writer.summary(result))
+            return .output(TextTable.render(header: ReportWriter.header, rows: rows, maxRows: rowLimit) + writer.summary(result, language: language))
         }
         return .output(writer.render(result, as: format))
     }
 
     private func explain(_ argument: String, onlyRule: Bool) -> Response {
-        guard let dataset else { return .error("no data loaded: use :data DIR\n") }
+        guard let dataset else { return .error(say(Catalog.noData) + "\n") }
         let parts = argument.split(separator: " ").map(String.init)
         guard let subject = parts.first, !onlyRule || parts.count == 2 else {
-            return .error(onlyRule ? "usage: :why-not SUBJECT RULE\n" : "usage: :explain SUBJECT\n")
+            return .error(say(Catalog.usage(onlyRule ? ":why-not SUBJECT RULE" : ":explain SUBJECT")) + "\n")
         }
         guard let explanation = program.explain(subject: subject, on: dataset, asOf: asOf, language: language) else {
-            return .error("no subject has the key `\(subject)`\n")
+            return .error(say(Catalog.noSubject(subject)) + "\n")
         }
         guard onlyRule else { return .output(explanation.text) }
         let ruleName = parts[1]
         guard let rule = explanation.rules.first(where: { $0.rule == ruleName }) else {
-            let hint = Suggestions.nearest(to: ruleName, in: explanation.rules.map(\.rule)).map { " (did you mean `\($0)`?)" } ?? ""
-            return .error("no rule `\(ruleName)` for \(explanation.subject.table)\(hint)\n")
+            return .error(say(Catalog.noRuleFor(ruleName, table: explanation.subject.table,
+                                                hint: Suggestions.nearest(to: ruleName, in: explanation.rules.map(\.rule)))) + "\n")
         }
         var out = Catalog.explainOneRule(rule.rule, Catalog.outcomeKind(rule.outcome.kind).in(language),
                                          subject: "\(explanation.subject.table) \(explanation.subject.key)", asOf: asOf.description).in(language) + "\n"

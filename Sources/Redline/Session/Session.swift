@@ -21,6 +21,8 @@ public final class Session: @unchecked Sendable {
     public var rowLimit = 50
     /// Language of diagnostics.
     public var language: Language = .en
+
+    func say(_ text: LocalizedText) -> String { text.in(language) }
     /// Lets a host stop a long evaluation (Ctrl-C).
     public let cancellation = CancellationFlag()
 
@@ -59,12 +61,12 @@ public final class Session: @unchecked Sendable {
         let loaded = program.loadData(directory: directory)
         guard let data = loaded.dataset else {
             return .error(DiagnosticRenderer.text(loaded.diagnostics, language: language)
-                          + "could not load `\(directory)`: \(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s")\n")
+                          + say(Catalog.couldNotLoad(directory, errors: loaded.errorCount)) + "\n")
         }
         dataset = data
         dataDirectory = directory
         let rows = data.files.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
-        return .output("loaded \(rows) (\(Session.seconds(Date().timeIntervalSince(started))))\n")
+        return .output(say(Catalog.loadedData(rows, Session.seconds(Date().timeIntervalSince(started)))) + "\n")
     }
 
     static func seconds(_ value: Double) -> String {
@@ -150,9 +152,9 @@ public final class Session: @unchecked Sendable {
         program = candidate
         if tablesChanged, dataset != nil {
             dataset = nil
-            return .output("added; the tables changed, so load the data again with :data\n")
+            return .output(say(Catalog.addedTablesChanged) + "\n")
         }
-        return .output(DiagnosticRenderer.text(shown, language: language) + "added\n")
+        return .output(DiagnosticRenderer.text(shown, language: language) + say(Catalog.added) + "\n")
     }
 
     private func query(_ text: String, force: Bool) -> Response {
@@ -161,7 +163,7 @@ public final class Session: @unchecked Sendable {
         let result = program.query(text, on: dataset, asOf: asOf, cancellation: cancellation)
         guard result.succeeded else { return .error(DiagnosticRenderer.text(result.diagnostics, language: language)) }
         var out = result.render(format, maxRows: format == .table ? rowLimit : nil)
-        if format == .table { out += "\(result.matchedRows) row\(result.matchedRows == 1 ? "" : "s")\n" }
+        if format == .table { out += say(Catalog.rowCount(result.matchedRows)) + "\n" }
         return .output(out)
     }
 
@@ -188,7 +190,7 @@ public final class Session: @unchecked Sendable {
             return schema.columns.indices.map { QueryEngine.describe(dataset.tables[table].columns[$0].value(Int(ref.row)), schema: program.checked.schema, dataset: dataset) }
         }
         var out = TextTable.render(header: schema.columns.map(\.name), rows: rows)
-        if items.count > rows.count { out += "… \(items.count - rows.count) more rows\n" }
+        if items.count > rows.count { out += say(Catalog.moreRows(items.count - rows.count)) + "\n" }
         return out.hasSuffix("\n") ? String(out.dropLast()) : out
     }
 

@@ -31,6 +31,9 @@ struct Linker {
                 _ = resolveReferences(table)
             }
         }
+        // A strict load with errors is refused: its tables are never read, and they may still
+        // hold the rows the errors are about (a missing key, say).
+        if !lenient && issues.total > 0 { return }
         for index in tables.indices { orderByKey(index) }
         buildReverseIndexes()
     }
@@ -187,7 +190,12 @@ struct Linker {
         let less: (Int32, Int32) -> Bool
         switch keyColumn {
         case .text(let ids, let pool):
-            less = { a, b in pool.compare(ids[Int(a)], ids[Int(b)]) < 0 }
+            less = { a, b in
+                let x = ids[Int(a)], y = ids[Int(b)]
+                // A missing key (only in rows a lenient load has not dropped) sorts first.
+                if x < 0 || y < 0 { return x < 0 && y >= 0 }
+                return pool.compare(x, y) < 0
+            }
         case .int(let values, _):
             less = { a, b in values[Int(a)] < values[Int(b)] }
         default:

@@ -301,4 +301,14 @@ import Testing
         #expect((result != nil) == lenient)
         if lenient { #expect(loaded.dataset?.skippedRows["missing key"] == 1) }
     }
+
+    /// Reports written as bytes quote text exactly as the String writer does.
+    @Test func jsonBytesQuoteLikeJSONText() {
+        let samples = ["", "plain", "阳泉市\"金石\"化工有限公司,二厂", "back\\slash", "line\nbreak\r\ttab", "\u{01}\u{1F}\u{7F}", "emoji 🚧 é"]
+        for sample in samples {
+            var out = JSONBytes()
+            out.quoted(sample)
+            #expect(String(decoding: out.bytes, as: UTF8.self) == JSONText.quote(sample), "\(sample)")
+        }
+    }
 }

@@ -153,12 +153,13 @@ public struct ReportWriter: Sendable {
         let writer = self
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let start = decisions.count * chunk / chunkCount, end = decisions.count * (chunk + 1) / chunkCount
-            var text = ""
+            var out = JSONBytes()
+            out.bytes.reserveCapacity((end - start) * 768)
             for index in start..<end {
-                text += index == 0 ? "\n" : ",\n"
-                text += writer.decisionJSON(decisions[index], rules: rulesByTable[decisions[index].subject.tableIndex] ?? [])
+                out.raw(index == 0 ? "\n" : ",\n")
+                writer.appendDecision(decisions[index], rules: rulesByTable[decisions[index].subject.tableIndex] ?? [], to: &out)
             }
-            parts.set(chunk, Array(text.utf8))
+            parts.set(chunk, out.bytes)
         }
         let head = Array(out.utf8), tail = Array((decisions.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
         let all = parts.all
@@ -169,48 +170,68 @@ public struct ReportWriter: Sendable {
         return data
     }
 
-    /// One decision, with every rule over the subject's table (`rules`), including those that did not fire.
-    private func decisionJSON(_ decision: Decision, rules: [CheckedRule]) -> String {
+    /// One decision, with every rule over the subject's table (`rules`), including those that did
+    /// not fire. Written as bytes: a large report is mostly this, and Strings made it slow.
+    private func appendDecision(_ decision: Decision, rules: [CheckedRule], to out: inout JSONBytes) {
         let action = decision.action ?? (decision.isUndetermined ? "undetermined" : "failed")
-        var out = "    {\"subject\": \(JSONText.quote(decision.subject.key)), \"table\": \(JSONText.quote(decision.subject.table)), "
-        out += "\"action\": \(JSONText.quote(action)), \"rules\": ["
-        var parts: [String] = []
-        for rule in rules {
+        out.raw("    {\"subject\": "); out.quoted(decision.subject.key)
+        out.raw(", \"table\": "); out.quoted(decision.subject.table)
+        out.raw(", \"action\": "); out.quoted(action)
+        out.raw(", \"rules\": [")
+        for (index, rule) in rules.enumerated() {
             let outcome = decision.outcomes.first { $0.rule == rule.name }
-            var fields = ["\"rule\": \(JSONText.quote(rule.name))",
-                          "\"action\": \(JSONText.quote(program.checked.schema.actions[rule.action]))",
-                          "\"outcome\": \(JSONText.quote(outcome?.kind.rawValue ?? RuleOutcome.Kind.notFired.rawValue))"]
+            out.raw(index == 0 ? "\n      {" : ",\n      {")
+            out.raw("\"rule\": "); out.quoted(rule.name)
+            out.raw(", \"action\": "); out.quoted(program.checked.schema.actions[rule.action])
+            out.raw(", \"outcome\": "); out.quoted(outcome?.kind.rawValue ?? RuleOutcome.Kind.notFired.rawValue)
             if let outcome {
-                if let message = outcome.message { fields.append("\"message\": \(JSONText.quote(message))") }
+                if let message = outcome.message { out.raw(", \"message\": "); out.quoted(message) }
                 if !outcome.evidence.isEmpty {
-                    fields.append("\"evidence\": [" + outcome.evidence.map(recordJSON).joined(separator: ", ") + "]")
+                    out.raw(", \"evidence\": [")
+                    for (n, record) in outcome.evidence.enumerated() {
+                        if n > 0 { out.raw(", ") }
+                        appendRecord(record, to: &out)
+                    }
+                    out.raw("]")
                 }
                 if !outcome.missing.isEmpty {
-                    fields.append("\"missing\": [" + outcome.missing.map {
-                        "{\"table\": \(JSONText.quote($0.record.table)), \"key\": \(JSONText.quote($0.record.key)), \"column\": \(JSONText.quote($0.column))}"
-                    }.joined(separator: ", ") + "]")
+                    out.raw(", \"missing\": [")
+                    for (n, field) in outcome.missing.enumerated() {
+                        if n > 0 { out.raw(", ") }
+                        out.raw("{\"table\": "); out.quoted(field.record.table)
+                        out.raw(", \"key\": "); out.quoted(field.record.key)
+                        out.raw(", \"column\": "); out.quoted(field.column)
+                        out.raw("}")
+                    }
+                    out.raw("]")
                 }
-                if let error = outcome.error { fields.append("\"error\": \(JSONText.quote(error))") }
+                if let error = outcome.error { out.raw(", \"error\": "); out.quoted(error) }
             }
-            parts.append("\n      {" + fields.joined(separator: ", ") + "}")
+            out.raw("}")
         }
-        out += parts.joined(separator: ",") + "\n    ]}"
-        return out
+        out.raw("\n    ]}")
     }
 
     /// An evidence record with every value of its row: the values that decided the rule.
-    private func recordJSON(_ record: RecordID) -> String {
+    private func appendRecord(_ record: RecordID, to out: inout JSONBytes) {
         let table = dataset.tables[record.tableIndex]
         let schema = program.checked.schema.tables[record.tableIndex]
         // Columns left out of the load (`ColumnSelection.readByRules`) are left out here too,
         // rather than shown as missing.
         let unread = dataset.unreadColumns[record.tableIndex]
-        let values = schema.columns.enumerated().filter { !unread.contains($0.offset) }.map { index, column -> String in
-            let value = table.columns[index].value(Int(record.row))
-            return "\(JSONText.quote(column.name)): \(jsonValue(value))"
+        out.raw("{\"table\": "); out.quoted(record.table)
+        out.raw(", \"key\": "); out.quoted(record.key)
+        out.raw(", \"line\": "); out.text(String(table.lines[Int(record.row)]))
+        out.raw(", \"values\": {")
+        var first = true
+        for (index, column) in schema.columns.enumerated() where !unread.contains(index) {
+            if !first { out.raw(", ") }
+            first = false
+            out.quoted(column.name)
+            out.raw(": ")
+            out.text(jsonValue(table.columns[index].value(Int(record.row))))
         }
-        return "{\"table\": \(JSONText.quote(record.table)), \"key\": \(JSONText.quote(record.key)), \"line\": \(table.lines[Int(record.row)]), "
-            + "\"values\": {" + values.joined(separator: ", ") + "}}"
+        out.raw("}}")
     }
 
     private func jsonValue(_ value: Value) -> String {
@@ -223,3 +244,38 @@ public struct ReportWriter: Sendable {
         }
     }
 }
+
+/// JSON written straight to bytes.
+struct JSONBytes {
+    var bytes: [UInt8] = []
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Text already in JSON form (numbers, `null`, a quoted string).
+    mutating func text(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) != nil { return }
+        bytes.append(contentsOf: Array(text.utf8))
+    }
+
+    /// A string, quoted and escaped as `JSONText.quote` does.
+    mutating func quoted(_ text: String) {
+        bytes.append(0x22)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: bytes.append(0x5C); bytes.append(0x22)
+            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+            case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
+            case 0x0D: bytes.append(0x5C); bytes.append(0x72)
+            case 0x09: bytes.append(0x5C); bytes.append(0x74)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(0x22)
+    }
+}
+

@@ -272,7 +272,9 @@ struct Linker {
     private mutating func sourceLine(_ path: String, _ line: Int) -> String {
         if lineCache[path] == nil {
             let data = FileManager.default.contents(atPath: path) ?? Data()
-            let text = TextEncoding.decode(data).map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
+            // Bytes that are neither UTF-8 nor GB18030 (possible in columns a load did not read)
+            // show as replacement characters rather than hide the whole line.
+            let text = TextEncoding.decode(data).map { String(decoding: $0.bytes, as: UTF8.self) } ?? String(decoding: data, as: UTF8.self)
             lineCache[path] = text.split(separator: "\n", omittingEmptySubsequences: false)
         }
         guard let lines = lineCache[path], line >= 1, line <= lines.count else { return "" }

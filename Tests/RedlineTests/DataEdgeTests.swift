@@ -311,4 +311,18 @@ import Testing
             #expect(String(decoding: out.bytes, as: UTF8.self) == JSONText.quote(sample), "\(sample)")
         }
     }
+
+    /// A byte that is neither UTF-8 nor GB18030, in a column the rules do not read, does not stop
+    /// a load of only the columns the rules read, and errors still show their line.
+    @Test func strayByteInAnUnreadColumnStillShowsTheLine() throws {
+        var files = try EngineSupport.sampleFiles().mapValues { Array($0.utf8) }
+        var hazards = try #require(files["hazards.csv"])
+        // The last row again (a duplicate key), with a stray 0xFF in its responsible unit.
+        let rows = hazards.split(separator: 0x0A)
+        hazards += Array(try #require(rows.last)) + [0xFF, 0x0A]
+        files["hazards.csv"] = hazards
+        let (_, loaded) = try runBytes(files, lenient: true, columns: .readByRules)
+        let duplicate = try #require(loaded.diagnostics.first { $0.message.hasPrefix("duplicate key") })
+        #expect(duplicate.lineText.hasPrefix(String(decoding: try #require(rows.last), as: UTF8.self)))
+    }
 }

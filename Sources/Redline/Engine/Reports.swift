@@ -84,11 +84,21 @@ public struct ReportWriter: Sendable {
             parts.set(chunk, bytes)
         }
         let header = Array((ReportWriter.header.joined(separator: ",") + "\n").utf8)
-        let all = parts.all
-        // One allocation of the final size: growing by doubling would copy tens of megabytes.
-        var data = Data(capacity: all.reduce(header.count) { $0 + $1.count })
-        data.append(contentsOf: header)
-        for part in all { data.append(contentsOf: part) }
+        return ReportWriter.joined(header, parts, count: chunkCount, [])
+    }
+
+    /// Head, the parallel parts in order, then tail, in one allocation of the final size (growing by
+    /// doubling would copy a large report several times). Each part is freed as soon as it is
+    /// copied, so the report is not held twice.
+    private static func joined(_ head: [UInt8], _ parts: ParallelSlots<[UInt8]>, count: Int, _ tail: [UInt8]) -> Data {
+        var total = head.count + tail.count
+        for index in 0..<count { total += parts.get(index)?.count ?? 0 }
+        var data = Data(capacity: total)
+        data.append(contentsOf: head)
+        for index in 0..<count {
+            if let part = parts.take(index) { data.append(contentsOf: part) }
+        }
+        data.append(contentsOf: tail)
         return data
     }
 
@@ -162,12 +172,7 @@ public struct ReportWriter: Sendable {
             parts.set(chunk, out.bytes)
         }
         let head = Array(out.utf8), tail = Array((decisions.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
-        let all = parts.all
-        var data = Data(capacity: all.reduce(head.count + tail.count) { $0 + $1.count })
-        data.append(contentsOf: head)
-        for part in all { data.append(contentsOf: part) }
-        data.append(contentsOf: tail)
-        return data
+        return ReportWriter.joined(head, parts, count: chunkCount, tail)
     }
 
     /// One decision, with every rule over the subject's table (`rules`), including those that did

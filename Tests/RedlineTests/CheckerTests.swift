@@ -95,4 +95,15 @@ import Testing
         #expect(errors("rule r for h in hazards when true then close x") ==
                 ["the action must name the rule's subject `h` | did you mean `h`?"])
     }
+
+    /// A chain of definitions deeper than the limit is one error, not one per definition.
+    @Test func definitionChainTooDeepIsReportedOnce() {
+        var text = "table t key id { id: text, n: int }\nactions a\n"
+        for level in 0..<70 { text += "define d\(level)(x) = d\(level + 1)(x) + 1\n" }
+        text += "define d70(x) = x\nrule r for e in t when d0(e.n) > 1 then a e\n"
+        let program = Program.compile([RuleSource(name: "deep.rl", text: text)])
+        let deep = program.diagnostics.filter { $0.message.contains("more than 64 levels deep") }
+        #expect(deep.count == 1)
+        #expect(program.hasErrors)
+    }
 }

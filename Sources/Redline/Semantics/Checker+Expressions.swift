@@ -222,7 +222,11 @@ extension Checker {
             return .error(expr.span, source)
         }
         guard definitionStack.count < Checker.maxDefinitionDepth else {
-            report(.error, Catalog.definitionTooDeep(Checker.maxDefinitionDepth), at: expr.span, in: source)
+            // Once: checking each definition of a long chain on its own would say it again for each.
+            if !definitionDepthReported {
+                definitionDepthReported = true
+                report(.error, Catalog.definitionTooDeep(Checker.maxDefinitionDepth), at: expr.span, in: source)
+            }
             return .error(expr.span, source)
         }
         var env = Env()

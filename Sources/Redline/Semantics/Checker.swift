@@ -20,6 +20,9 @@ struct Checker {
     var checkingGenericDefinition = false
     /// Definitions used by a rule or by another definition.
     var usedDefinitions: Set<String> = []
+    /// Whether the definition depth limit was reported (for the whole program, not per
+    /// compilation: each definition of a long chain is also checked on its own).
+    var definitionDepthReported = false
 
     struct DefinitionEntry {
         let declaration: DefineDecl

@@ -9,6 +9,8 @@
    access in one place, called from the main thread only. */
 static inline void redline_set_completion(rl_completion_func_t *function) { rl_attempted_completion_function = function; }
 static inline void redline_set_word_breaks(const char *characters) { rl_completer_word_break_characters = (char *)characters; }
+/* Called before each completion: the word breaks for this line (NULL: the ones set above). */
+static inline void redline_set_word_break_hook(char *(*hook)(void)) { rl_completion_word_break_hook = hook; }
 static inline void redline_set_completion_over(int over) { rl_attempted_completion_over = over; }
 static inline void redline_set_append_character(int character) { rl_completion_append_character = character; }
 static inline void redline_set_catch_signals(int on) { rl_catch_signals = on; rl_catch_sigwinch = on; }

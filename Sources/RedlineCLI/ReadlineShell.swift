@@ -22,6 +22,7 @@ struct ReadlineShell {
         redline_set_catch_signals(0)
         redline_set_completion(completeCallback)
         redline_set_word_breaks(ShellState.wordBreaks)
+        redline_set_word_break_hook(wordBreakHook)
         using_history()
         let history = ReadlineShell.historyPath
         read_history(history)
@@ -69,6 +70,16 @@ enum ShellState {
     /// which belong to file names.
     /// (readline keeps the pointer, so the string is made once and never freed.)
     nonisolated(unsafe) static let wordBreaks: UnsafeMutablePointer<CChar>? = strdup(" \t\n\"'`@$><=;|&{(,.[]+*")
+    /// After `:load` and `:data` the word is a file path, which may hold `.` and most of the
+    /// characters above: only blanks end it.
+    nonisolated(unsafe) static let pathBreaks: UnsafeMutablePointer<CChar>? = strdup(" \t\n")
+}
+
+/// The word breaks for the line being completed: file paths after `:load` and `:data`.
+private func wordBreakHook() -> UnsafeMutablePointer<CChar>? {
+    guard let buffer = redline_line_buffer() else { return nil }
+    let line = String(cString: buffer).drop { $0 == " " || $0 == "\t" }
+    return line.hasPrefix(":load ") || line.hasPrefix(":data ") ? ShellState.pathBreaks : nil
 }
 
 private func interruptHandler(_ signal: Int32) {

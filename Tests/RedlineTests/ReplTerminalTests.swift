@@ -115,6 +115,23 @@ final class Terminal {
         #expect(again.wait { $0.contains("40 + 2\n42") })
     }
 
+    /// After `:load`, Tab completes a file path with dots in it (`three-always.te` → the test file),
+    /// not just the part after the last dot.
+    @Test func tabCompletesFilePathsWithDots() throws {
+        try #require(ReplTerminalTests.available, "tmux is needed for the terminal tests (.ci/run installs it)")
+        let history = FileManager.default.temporaryDirectory.appendingPathComponent("redline-history-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: history) }
+        let terminal = Terminal()
+        defer { terminal.close() }
+        terminal.start(command(history: history))
+        #expect(terminal.waitFor("redline>"), "no prompt: \(terminal.screen())")
+        terminal.type(":load Rules/three-always.te")
+        terminal.press("Tab")
+        #expect(terminal.waitFor(":load Rules/three-always.test.rl"), "\(terminal.screen())")
+        terminal.press("Enter")
+        #expect(terminal.waitFor("loaded Rules/three-always.test.rl"), "\(terminal.screen())")
+    }
+
     @Test func ctrlCInterruptsALongEvaluation() throws {
         try #require(ReplTerminalTests.available, "tmux is needed for the terminal tests (.ci/run installs it)")
         let folder = try EngineSupport.folder([:])

@@ -160,6 +160,19 @@ import Testing
         let actions = EngineSupport.actions(try #require(result))
         #expect(actions["E002"] == "refer")
         #expect(actions["E011"] == "refer")
+
+        // A bad value in a .json file is named by the line its record starts on, like a CSV row.
+        files["orders.json"] = Array("""
+        [
+          {"id": "O001", "enterprise_id": "E002", "kind": "suspend", "issued_on": "2024-05-10"},
+          {"id": "O002", "note": "a [bracket], a \\"quote\\" and {braces}", "enterprise_id": "E006",
+           "kind": "close", "issued_on": "2024-06-01"},
+          {"id": "O003", "enterprise_id": "E010", "kind": "suspend", "issued_on": "2024-13-01"}
+        ]
+        """.utf8)
+        let (_, bad) = try runBytes(files)
+        #expect(bad.diagnostics.map { "\(($0.file as NSString).lastPathComponent):\($0.location.line)" } == ["orders.json:5"])
+        #expect(JSONTableReader.elementLines(Data("[1,\n2 , [3,\n4],\n\"a,\\\"b\"]".utf8)) == [1, 2, 2, 4])
     }
 
     @Test func calendarHonoursHolidaysAndMakeUpDays() throws {

@@ -26,7 +26,9 @@ struct JSONTableReader {
                     fail(Catalog.jsonNotArray, line: 1, lineText: "")
                     return nil
                 }
-                objects = array.enumerated().map { ($0.offset + 1, $0.element) }
+                // Each record is named by the line it starts on, as CSV rows are.
+                let lines = JSONTableReader.elementLines(data)
+                objects = array.enumerated().map { (lines.indices.contains($0.offset) ? lines[$0.offset] : 1, $0.element) }
             } catch {
                 fail(Catalog.badJSON(error.localizedDescription), line: 1, lineText: "")
                 return nil
@@ -78,6 +80,36 @@ struct JSONTableReader {
             lines = keep.map { lines[$0] }
         }
         return TableData(index: table.index, name: table.name, file: file, columns: columns, lines: lines)
+    }
+
+    /// The line each element of a top-level JSON array starts on, found by a scan that skips
+    /// strings (with their escapes) and counts brackets. Used only to name records in messages.
+    static func elementLines(_ data: Data) -> [Int] {
+        var lines: [Int] = []
+        var line = 1, depth = 0
+        var inString = false, escaped = false, expectingElement = false
+        for byte in data {
+            if byte == 0x0A { line += 1 }
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            let isBlank = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+            if expectingElement, !isBlank, byte != 0x5D {
+                lines.append(line)
+                expectingElement = false
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x5B, 0x7B:
+                depth += 1
+                if depth == 1, byte == 0x5B { expectingElement = true }
+            case 0x5D, 0x7D: depth -= 1
+            case 0x2C where depth == 1: expectingElement = true
+            default: break
+            }
+        }
+        return lines
     }
 
     /// A JSON value as the text of a cell: null is empty (missing).

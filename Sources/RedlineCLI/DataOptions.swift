@@ -50,17 +50,25 @@ struct DataOptions: ParsableArguments {
 }
 
 extension Output {
-    /// Writes to a temporary file beside the target, then renames it: a failed run never leaves
-    /// a half-written report.
-    static func writeAtomically(_ text: String, to path: String) throws {
-        try writeAtomically(Data(text.utf8), to: path)
-    }
-
-    static func writeAtomically(_ data: Data, to path: String) throws {
+    /// Writes the pieces one after another (each freed once written) to a temporary file beside
+    /// the target, then renames it: a large report is never held twice, and a failed run never
+    /// leaves a half-written one.
+    static func writeAtomically(parts: inout [[UInt8]], to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
-            try data.write(to: temporary)
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+            let handle = try FileHandle(forWritingTo: temporary)
+            do {
+                for index in parts.indices {
+                    try parts[index].withUnsafeBytes { try handle.write(contentsOf: $0) }
+                    parts[index] = []
+                }
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            try handle.close()
             // rename(2) replaces the target in one step: readers see the old report or the new one.
             guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
         } catch {

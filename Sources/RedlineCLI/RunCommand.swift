@@ -44,12 +44,12 @@ struct RunCommand: ParsableCommand {
         let result = program.run(on: dataset, asOf: date, detail: reportFormat == .json ? .everyRule : .decidingRule)
         phase("evaluate")
         let writer = ReportWriter(program: program, dataset: dataset)
-        let report = writer.renderData(result, as: reportFormat)
+        var report = writer.renderParts(result, as: reportFormat)
         phase("render")
         if let output {
-            try Output.writeAtomically(report, to: output)
+            try Output.writeAtomically(parts: &report, to: output)
         } else {
-            Output.write(report)
+            for part in report { part.withUnsafeBytes { Output.write(Data($0)) } }
         }
         phase("write")
         Output.error(writer.summary(result, language: diagnosticOptions.language))

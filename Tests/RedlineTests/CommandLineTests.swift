@@ -98,6 +98,17 @@ import Testing
         #expect(failed.status == 1)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == written)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
+        // The CSV report written in pieces to a file is the report printed to stdout.
+        let csv = try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30",
+                                   "--format", "csv", "--output", folder + "/report.csv"])
+        #expect(csv.status == 0)
+        let golden = try String(contentsOf: Support.fixtures.appendingPathComponent("golden/three-always/decisions.csv"), encoding: .utf8)
+        #expect(try String(contentsOfFile: folder + "/report.csv", encoding: .utf8) == golden)
+        // A folder that does not exist: a clear error, exit 1, nothing left behind.
+        let nowhere = try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/sample", "--output", folder + "/missing/report.csv"])
+        #expect(nowhere.status == 1)
+        #expect(nowhere.stderr.contains("redline: cannot write `\(folder)/missing/report.csv`"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["report.csv", "report.json"])
     }
 
     @Test func badDataExitsOneWithEveryError() throws {

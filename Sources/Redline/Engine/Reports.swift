@@ -41,11 +41,26 @@ public struct ReportWriter: Sendable {
 
     static let header = ["subject", "action", "rule", "evidence", "message"]
 
-    /// The report as UTF-8 bytes. CSV is written straight to bytes, in parallel chunks of
-    /// decisions: a large run's report takes a fraction of the time of building Strings.
+    /// The report as UTF-8 bytes, in one piece.
     public func renderData(_ result: RunResult, as format: ReportFormat) -> Data {
-        if format == .json { return jsonData(result) }
-        guard format == .csv else { return Data(render(result, as: format).utf8) }
+        let parts = renderParts(result, as: format)
+        var data = Data(capacity: parts.reduce(0) { $0 + $1.count })
+        for part in parts { data.append(contentsOf: part) }
+        return data
+    }
+
+    /// The report as UTF-8 bytes in consecutive pieces, to be written one after another: a large
+    /// report is never held twice. CSV and JSON are written straight to bytes, in parallel chunks
+    /// of decisions: a large run's report takes a fraction of the time of building Strings.
+    public func renderParts(_ result: RunResult, as format: ReportFormat) -> [[UInt8]] {
+        switch format {
+        case .csv: return csvParts(result)
+        case .json: return jsonParts(result)
+        case .table: return [Array(render(result, as: .table).utf8)]
+        }
+    }
+
+    private func csvParts(_ result: RunResult) -> [[UInt8]] {
         let decisions = result.decisions
         let chunkCount = max(1, min(64, decisions.count / 4096))
         let parts = ParallelSlots<[UInt8]>(count: chunkCount)
@@ -84,22 +99,7 @@ public struct ReportWriter: Sendable {
             parts.set(chunk, bytes)
         }
         let header = Array((ReportWriter.header.joined(separator: ",") + "\n").utf8)
-        return ReportWriter.joined(header, parts, count: chunkCount, [])
-    }
-
-    /// Head, the parallel parts in order, then tail, in one allocation of the final size (growing by
-    /// doubling would copy a large report several times). Each part is freed as soon as it is
-    /// copied, so the report is not held twice.
-    private static func joined(_ head: [UInt8], _ parts: ParallelSlots<[UInt8]>, count: Int, _ tail: [UInt8]) -> Data {
-        var total = head.count + tail.count
-        for index in 0..<count { total += parts.get(index)?.count ?? 0 }
-        var data = Data(capacity: total)
-        data.append(contentsOf: head)
-        for index in 0..<count {
-            if let part = parts.take(index) { data.append(contentsOf: part) }
-        }
-        data.append(contentsOf: tail)
-        return data
+        return [header] + parts.all
     }
 
     /// The report in a format.
@@ -136,10 +136,10 @@ public struct ReportWriter: Sendable {
 
     // MARK: JSON
 
-    private func json(_ result: RunResult) -> String { String(decoding: jsonData(result), as: UTF8.self) }
+    private func json(_ result: RunResult) -> String { String(decoding: renderData(result, as: .json), as: UTF8.self) }
 
-    /// The JSON report as bytes; the decisions are rendered in parallel chunks.
-    private func jsonData(_ result: RunResult) -> Data {
+    /// The JSON report: a head, the decisions rendered in parallel chunks, a tail.
+    private func jsonParts(_ result: RunResult) -> [[UInt8]] {
         var out = "{\n"
         out += "  \"as_of\": \(JSONText.quote(result.asOf.description)),\n"
         out += "  \"rule_files\": [" + program.ruleFiles.map {
@@ -172,7 +172,7 @@ public struct ReportWriter: Sendable {
             parts.set(chunk, out.bytes)
         }
         let head = Array(out.utf8), tail = Array((decisions.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
-        return ReportWriter.joined(head, parts, count: chunkCount, tail)
+        return [head] + parts.all + [tail]
     }
 
     /// One decision, with every rule over the subject's table (`rules`), including those that did

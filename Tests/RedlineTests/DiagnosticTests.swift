@@ -72,4 +72,26 @@ import Testing
             #expect(!program.diagnostics.isEmpty, "\(file) should have diagnostics")
         }
     }
+
+    /// A very long source line (a minified JSON record, a ragged row of a wide file) is shown as
+    /// a window around the caret, which still points at the same characters.
+    @Test func longLinesAreShownAroundTheCaret() {
+        let line = String(repeating: "x", count: 5_000) + "ABCDE" + String(repeating: "y", count: 5_000)
+        for (column, length) in [(5_001, 5), (1, 3), (10_004, 2), (1, 10_005)] {
+            let d = Diagnostic(severity: .error, text: LocalizedText("bad", zh: "坏"), file: "f.csv",
+                               location: SourceLocation(line: 3, column: column), lineText: line, caretColumn: column, caretLength: length)
+            let lines = DiagnosticRenderer.text([d]).split(separator: "\n").map(String.init)
+            #expect(lines.count == 3)
+            let shown = String(lines[1].dropFirst(" 3 | ".count))
+            let carets = String(lines[2].dropFirst("   | ".count))
+            #expect(shown.count <= DiagnosticRenderer.maxShownCharacters + 2)
+            // The caret sits under the characters it points at in the full line.
+            let offset = carets.prefix { $0 == " " }.count
+            let underlined = carets.filter { $0 == "^" }.count
+            let start = shown.index(shown.startIndex, offsetBy: offset)
+            let expected = line.dropFirst(column - 1).prefix(min(length, underlined))
+            #expect(shown[start...].hasPrefix(expected), "\(column): \(shown) / \(carets)")
+            #expect(underlined >= 1 && underlined <= length)
+        }
+    }
 }

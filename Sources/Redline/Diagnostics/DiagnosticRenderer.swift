@@ -26,8 +26,9 @@ public enum DiagnosticRenderer {
         if d.location.line > 0 {
             let number = String(d.location.line)
             let gutter = String(repeating: " ", count: number.count)
-            out += " \(number) | \(d.lineText)\n"
-            out += " \(gutter) | \(caretLine(d))"
+            let shown = window(d)
+            out += " \(number) | \(shown.text)\n"
+            out += " \(gutter) | \(caretLine(shown.text, caretColumn: shown.caretColumn, caretLength: shown.caretLength))"
             if let hint = d.hint(in: language) { out += " \(hint)" }
             out += "\n"
         } else if let hint = d.hint(in: language) {
@@ -36,16 +37,34 @@ public enum DiagnosticRenderer {
         for note in d.notes { render(note, language: language, into: &out) }
     }
 
+    /// The most characters of a source line shown under a message.
+    static let maxShownCharacters = 160
+
+    /// A long line (a minified JSON record, a ragged row of a wide file) is shown as a window
+    /// around the caret, with `…` where it was cut; the caret moves with it.
+    static func window(_ d: Diagnostic) -> (text: String, caretColumn: Int, caretLength: Int) {
+        let characters = Array(d.lineText)
+        guard characters.count > maxShownCharacters else { return (d.lineText, d.caretColumn, d.caretLength) }
+        let caretStart = max(0, min(characters.count, d.caretColumn - 1))
+        let start = max(0, min(caretStart - 40, characters.count - maxShownCharacters))
+        let end = min(characters.count, start + maxShownCharacters)
+        let lead = start > 0 ? "…" : ""
+        let text = lead + String(characters[start..<end]) + (end < characters.count ? "…" : "")
+        let column = caretStart - start + 1 + lead.count
+        let length = max(1, min(d.caretLength, end - caretStart))
+        return (text, column, length)
+    }
+
     /// Spaces (tabs kept as tabs, so the caret lines up however wide the terminal draws them)
     /// up to the caret, then one `^` per display column of the underlined characters.
-    static func caretLine(_ d: Diagnostic) -> String {
+    static func caretLine(_ lineText: String, caretColumn: Int, caretLength: Int) -> String {
         var prefix = ""
         var underlined = 0
         var column = 1
-        for character in d.lineText {
-            if column >= d.caretColumn + d.caretLength { break }
+        for character in lineText {
+            if column >= caretColumn + caretLength { break }
             let width = character.unicodeScalars.reduce(0) { $0 + DisplayWidth.of($1) }
-            if column < d.caretColumn {
+            if column < caretColumn {
                 prefix += character == "\t" ? "\t" : String(repeating: " ", count: width)
             } else {
                 underlined += max(1, width)
@@ -53,7 +72,7 @@ public enum DiagnosticRenderer {
             column += 1
         }
         // Past the end of the line (e.g. "expected `)`" at end of input): one caret after it.
-        if column < d.caretColumn { prefix += String(repeating: " ", count: d.caretColumn - column) }
+        if column < caretColumn { prefix += String(repeating: " ", count: caretColumn - column) }
         return prefix + String(repeating: "^", count: max(1, underlined))
     }
 

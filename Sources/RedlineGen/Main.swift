@@ -18,7 +18,9 @@ enum Main {
             guard let value = arguments.popFirst() else { usage("\(argument) needs a value") }
             switch argument {
             case "--enterprises": enterprises = Int(value) ?? -1
-            case "--seed": seed = UInt64(value) ?? 0
+            case "--seed":
+                guard let number = UInt64(value) else { usage("--seed needs a whole number from 0 to \(UInt64.max)") }
+                seed = number
             case "--out": out = value
             default: usage("unknown option \(argument)")
             }
@@ -29,7 +31,7 @@ enum Main {
             var generator = Generator(seed: seed)
             try generator.write(enterprises: enterprises, to: out)
         } catch {
-            FileHandle.standardError.write(Data("redline-gen: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("redline-gen: cannot write to `\(out)`: \(error.localizedDescription)\n".utf8))
             exit(1)
         }
     }

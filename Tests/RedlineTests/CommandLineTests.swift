@@ -222,4 +222,28 @@ import Testing
         #expect(replay.terminationStatus == 0)
         #expect(printed.split(separator: "\n").count == seeds.count)
     }
+
+    /// The generator refuses what it cannot use, with a usage line, rather than guessing.
+    @Test func generatorRefusesBadArguments() throws {
+        func generate(_ arguments: [String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = Support.redlineBinary.deletingLastPathComponent().appendingPathComponent("redline-gen")
+            process.arguments = arguments
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        let seed = try generate(["--enterprises", "10", "--seed", "abc", "--out", "/tmp/redline-gen-unused"])
+        #expect(seed.0 == 2)
+        #expect(seed.1.hasPrefix("redline-gen: --seed needs a whole number"))
+        let count = try generate(["--enterprises", "-5"])
+        #expect(count.0 == 2)
+        #expect(count.1.hasPrefix("redline-gen: --enterprises needs a whole number"))
+        let nowhere = try generate(["--enterprises", "10", "--out", "/proc/redline-nowhere"])
+        #expect(nowhere.0 == 1)
+        #expect(nowhere.1.hasPrefix("redline-gen: cannot write to `/proc/redline-nowhere`"))
+    }
 }

@@ -94,4 +94,15 @@ import Testing
             #expect(underlined >= 1 && underlined <= length)
         }
     }
+
+    /// Display widths: ASCII one column, Chinese two, combining marks none (also those inside
+    /// the wide ranges).
+    @Test func displayWidths() {
+        #expect(DisplayWidth.of("H00000001") == 9)
+        #expect(DisplayWidth.of("重大隐患 H1") == 11)
+        #expect(DisplayWidth.of("e\u{0301}") == 1)
+        #expect(DisplayWidth.of("か\u{3099}") == 2)
+        #expect(DisplayWidth.of("\u{302A}") == 0)
+        #expect(DisplayWidth.of("，") == 2)
+    }
 }

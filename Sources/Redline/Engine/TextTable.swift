@@ -1,28 +1,50 @@
+import Foundation
+
 /// Tables for a terminal, aligned by display width (Chinese characters are two columns wide).
 public enum TextTable {
     /// Renders rows under a header, columns separated by two spaces, a rule under the header.
     public static func render(header: [String], rows: [[String]], maxRows: Int? = nil) -> String {
         let shown = maxRows.map { Array(rows.prefix($0)) } ?? rows
-        var widths = header.map { DisplayWidth.of($0) }
-        for row in shown {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], DisplayWidth.of(cell))
+        // Line breaks inside a cell would break the table: they are shown as spaces.
+        @Sendable func clean(_ cell: String) -> String {
+            cell.utf8.contains(0x0A) ? cell.replacingOccurrences(of: "\n", with: " ") : cell
+        }
+        // Large tables (a run's report) are measured and written in parallel chunks of rows;
+        // each cell's width is measured once (Chinese text needs a look at every character).
+        let chunkCount = max(1, min(64, shown.count / 4096))
+        let measured = ParallelSlots<(cells: [[String]], widths: [[Int]])>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let part = shown[shown.count * chunk / chunkCount ..< shown.count * (chunk + 1) / chunkCount]
+            let cells = part.map { $0.map(clean) }
+            measured.set(chunk, (cells, cells.map { $0.map(DisplayWidth.of) }))
+        }
+        var widths = header.map { DisplayWidth.of(clean($0)) }
+        for chunk in 0..<chunkCount {
+            for row in measured.get(chunk)?.widths ?? [] {
+                for (index, width) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], width) }
             }
         }
-        func line(_ cells: [String]) -> String {
-            var out = ""
+        let columnWidths = widths
+        @Sendable func line(_ cells: [String], _ cellWidths: [Int], into out: inout String) {
             for (index, cell) in cells.enumerated() {
-                let clean = cell.replacingOccurrences(of: "\n", with: " ")
-                out += clean
-                if index < cells.count - 1 {
-                    out += String(repeating: " ", count: widths[index] - DisplayWidth.of(clean) + 2)
+                out += cell
+                if index < cells.count - 1, index < columnWidths.count {
+                    out += String(repeating: " ", count: columnWidths[index] - cellWidths[index] + 2)
                 }
             }
-            return out + "\n"
+            out += "\n"
         }
-        var out = line(header)
-        out += line(widths.map { String(repeating: "-", count: $0) })
-        for row in shown { out += line(row) }
+        let lines = ParallelSlots<String>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            guard let part = measured.get(chunk) else { return }
+            var text = ""
+            for (row, rowWidths) in zip(part.cells, part.widths) { line(row, rowWidths, into: &text) }
+            lines.set(chunk, text)
+        }
+        var out = ""
+        line(header.map(clean), header.map { DisplayWidth.of(clean($0)) }, into: &out)
+        line(columnWidths.map { String(repeating: "-", count: $0) }, columnWidths, into: &out)
+        for chunk in 0..<chunkCount { out += lines.get(chunk) ?? "" }
         if let maxRows, rows.count > maxRows { out += "… \(rows.count - maxRows) more rows\n" }
         return out
     }

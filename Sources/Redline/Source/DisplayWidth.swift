@@ -6,17 +6,24 @@ enum DisplayWidth {
         let v = scalar.value
         if v == 0 { return 0 }
         if v < 0x300 { return 1 }
+        // Wide ranges first: Chinese text is all wide, and the category lookup below is slow.
+        // (The few combining marks inside those ranges, ideographic tone marks and kana voicing
+        // marks, go on to the lookup.)
+        if isWide(v), !(0x302A...0x302F).contains(v), !(0x3099...0x309A).contains(v) { return 2 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
         default: break
         }
         if v == 0x200B { return 0 }
-        if isWide(v) { return 2 }
         return 1
     }
 
     /// Columns a string occupies on a terminal.
     static func of(_ text: String) -> Int {
+        // ASCII text (keys, dates, rule names) is one column per byte.
+        if let width = text.utf8.withContiguousStorageIfAvailable({ utf8 in utf8.allSatisfy { $0 < 0x80 } ? utf8.count : nil }), let width {
+            return width
+        }
         var total = 0
         for scalar in text.unicodeScalars { total += of(scalar) }
         return total

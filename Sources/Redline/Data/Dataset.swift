@@ -267,10 +267,12 @@ enum TableLoading {
     /// Asks the kernel to bring a file into the page cache in the background: the tables loaded
     /// later are read from disk while the earlier ones are parsed, without being held in memory.
     static func readAhead(_ path: String) {
+        #if canImport(Glibc)
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { return }
         _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_WILLNEED)
         close(descriptor)
+        #endif
     }
 
     /// Groups of tables to load in order: a table comes after every table it references

@@ -249,14 +249,14 @@ import Testing
         while day <= last {
             let (y, m, d) = CivilDate.components(day)
             let text = String(format: "%04d-%02d-%02d", y, m, d)
-            if read(text, FieldParsing.isoDate) != day || read(text, FieldParsing.date) != day || CivilDate.format(day) != text { mismatches += 1 }
+            if read(text, CivilDate.parse) != day || read(text, FieldParsing.date) != day || CivilDate.format(day) != text { mismatches += 1 }
             day += 1
         }
         #expect(mismatches == 0)
         for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "2024-06-00", "2024/06/30", "2024-6-30 ", "20a4-06-30", "2024-06-3x"] {
-            #expect(read(bad, FieldParsing.isoDate) == nil, "\(bad)")
+            #expect(read(bad, CivilDate.parse) == nil, "\(bad)")
         }
-        #expect(read("2024-02-29", FieldParsing.isoDate) == CivilDate.dayNumber(year: 2024, month: 2, day: 29))
+        #expect(read("2024-02-29", CivilDate.parse) == CivilDate.dayNumber(year: 2024, month: 2, day: 29))
     }
 
     /// The run's counts (kept per chunk while evaluating) agree with its decisions, for policies

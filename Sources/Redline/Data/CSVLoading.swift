@@ -31,11 +31,11 @@ enum CSVLoading {
         }
         let parsed = chunks.all
         if parsed.contains(where: \.invalidUTF8) { return Outcome(notUTF8: true) }
-        guard var merged = parsed.first else { return Outcome() }
+        guard let first = parsed.first else { return Outcome() }
         let mergeStart = Date()
         let keyColumn = reader.table.keyColumn
-        var keysIncreasing = merged.builders.indices.contains(keyColumn) && merged.builders[keyColumn].kind == .key
-            && merged.builders[keyColumn].keysIncreasing
+        var keysIncreasing = first.builders.indices.contains(keyColumn) && first.builders[keyColumn].kind == .key
+            && first.builders[keyColumn].keysIncreasing
         let totalRows = parsed.reduce(0) { $0 + $1.lines.count }
         var lines: [Int32] = []
         lines.reserveCapacity(totalRows)
@@ -73,15 +73,20 @@ enum CSVLoading {
             rowBase += chunk.lines.count
         }
         // Columns are joined side by side, each straight into its final array.
-        let columnCount = merged.builders.count
+        let columnCount = first.builders.count
         let joined = ParallelSlots<ColumnData>(count: columnCount)
         let parsedChunks = ParallelSlots(parsed)
+        let unread = reader.unread
         DispatchQueue.concurrentPerform(iterations: columnCount) { c in
+            // A column left unread is missing in every row.
+            guard !unread.contains(c) else {
+                joined.set(c, .text(Array(repeating: -1, count: totalRows), TextPool(TextInterner(deduplicate: true))))
+                return
+            }
             let parts = parsedChunks.all.map { $0.builders[c] }
             joined.set(c, ColumnBuilder.join(parts, indexKeys: indexKeys && c == keyColumn))
         }
         var columns = joined.all
-        merged.builders = []
         if PhaseTimer.enabled { FileHandle.standardError.write(Data("  [join] \(String(format: "%.3f", Date().timeIntervalSince(mergeStart))) s\n".utf8)) }
         if !badRows.isEmpty {
             // Rows with bad values are dropped (lenient) or the load fails anyway (strict).

@@ -11,7 +11,8 @@ struct CSVTableReader {
     let file: String
     let targets: [Int: ColumnBuilder.ReferenceTarget]
     /// Declared text columns that no rule reads, when loading only what the rules read: their
-    /// fields are delimited (a ragged row is still found) but not stored.
+    /// fields are delimited (a ragged row is still found) but not converted or stored. Text has
+    /// no bad values, so skipping them changes no outcome.
     var unread: Set<Int> = []
 
     /// Bytes per chunk before a file is split for parallel parsing.
@@ -114,8 +115,8 @@ struct CSVTableReader {
 
     func newBuilders(capacity: Int) -> [ColumnBuilder] {
         table.columns.enumerated().map { index, column in
-            ColumnBuilder(type: column.type, capacity: capacity, isKey: index == table.keyColumn && column.type == .text,
-                          target: targets[index], unread: unread.contains(index))
+            ColumnBuilder(type: column.type, capacity: unread.contains(index) ? 0 : capacity,
+                          isKey: index == table.keyColumn && column.type == .text, target: targets[index])
         }
     }
 
@@ -139,6 +140,7 @@ struct CSVTableReader {
         var scratch: [UInt8] = []
         let sourceIndex = layout.sourceIndex
         let keyField = sourceIndex[table.keyColumn]
+        let skipped = sourceIndex.indices.map { unread.contains($0) }
         builders.withUnsafeMutableBufferPointer { builders in
             while position < range.upperBound {
                 let recordStart = position
@@ -154,7 +156,7 @@ struct CSVTableReader {
                     continue
                 }
                 var rowIsBad = false
-                for columnIndex in 0..<sourceIndex.count {
+                for columnIndex in 0..<sourceIndex.count where !skipped[columnIndex] {
                     let field = fields[sourceIndex[columnIndex]]
                     let converted: Bool
                     if field.escaped {

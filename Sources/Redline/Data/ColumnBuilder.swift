@@ -57,7 +57,7 @@ final class ColumnBuffer<Element>: @unchecked Sendable {
 /// Builds one typed column from field bytes, converting each value by the declared type.
 /// Only the storage of the column's kind is used.
 struct ColumnBuilder {
-    enum Kind { case text, key, reference, int, decimal, date, bool, duration, unread }
+    enum Kind { case text, key, reference, int, decimal, date, bool, duration }
 
     let kind: Kind
     let ids: ColumnBuffer<Int32>
@@ -88,8 +88,6 @@ struct ColumnBuilder {
     private(set) var sawInvalidUTF8 = false
     /// The key id the last reference resolved to.
     private var previousKeyId: Int32 = -1
-    /// Rows of an unread column (it stores nothing else).
-    private var rowCount = 0
 
     struct ReferenceTarget: @unchecked Sendable {
         /// The referenced table's name (for messages).
@@ -103,21 +101,30 @@ struct ColumnBuilder {
         /// first saves a hash probe into a table too large for the cache.
         var increasingKeys = false
 
-        /// The key id of these bytes, trying the one after `previous` first.
+        /// The key id and row these bytes name, trying the key after `previous` first; the row is
+        /// -2 for a key whose row was skipped for its own error (reported once, at that row), and
+        /// nil means no such key. (One method, so the lookup tables are read in place, not copied
+        /// out of the shared target for every field.)
         @inline(__always)
-        func keyId(_ field: UnsafeBufferPointer<UInt8>, after previous: Int32) -> Int32? {
+        func resolve(_ field: UnsafeBufferPointer<UInt8>, after previous: Int32) -> (keyId: Int32, row: Int32)? {
+            var keyId: Int32? = nil
             if increasingKeys, previous >= 0, Int(previous) + 1 < keys.storage.count, keys.storage.equals(Int(previous) + 1, field) {
-                return previous + 1
+                keyId = previous + 1
+            } else {
+                keyId = keys.storage.lookup(field)
             }
-            return keys.storage.lookup(field)
+            if let keyId, Int(keyId) < rowByKeyId.count {
+                let row = rowByKeyId[Int(keyId)]
+                return (keyId, row >= 0 ? row : -2)
+            }
+            if !skippedKeys.isEmpty, skippedKeys.contains(String(decoding: field, as: UTF8.self)) { return (-1, -2) }
+            return nil
         }
     }
 
-    /// `unread`: a text column no rule reads, when loading only what the rules read. Text has no
-    /// bad values, so skipping it changes no outcome; it is stored as missing in every row.
-    init(type: RType, capacity: Int, isKey: Bool = false, target: ReferenceTarget? = nil, unread: Bool = false) {
+    init(type: RType, capacity: Int, isKey: Bool = false, target: ReferenceTarget? = nil) {
         self.target = target
-        interner = TextInterner(deduplicate: !isKey && !unread)
+        interner = TextInterner(deduplicate: !isKey)
         let kind: Kind
         switch type {
         case .int: kind = .int
@@ -125,8 +132,7 @@ struct ColumnBuilder {
         case .date: kind = .date
         case .bool: kind = .bool
         case .duration: kind = .duration
-        default:
-            if unread, type == .text, !isKey, target == nil { kind = .unread } else { kind = target != nil ? .reference : (isKey ? .key : .text) }
+        default: kind = target != nil ? .reference : (isKey ? .key : .text)
         }
         self.kind = kind
         // Only the kind's own buffers get room; the others stay at their minimum.
@@ -147,7 +153,7 @@ struct ColumnBuilder {
         case .date: return Catalog.expectedDate
         case .bool: return Catalog.expectedBool
         case .duration: return Catalog.expectedDuration
-        case .text, .key, .reference, .unread: return Catalog.expectedDecimal
+        case .text, .key, .reference: return Catalog.expectedDecimal
         }
     }
 
@@ -156,9 +162,6 @@ struct ColumnBuilder {
     @inline(__always)
     mutating func append(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
         switch kind {
-        case .unread:
-            rowCount += 1
-            return true
         case .text:
             if field.isEmpty { ids.append(-1); return true }
             if previousId >= 0, sameAsPrevious(field) { ids.append(previousId); return true }
@@ -187,19 +190,16 @@ struct ColumnBuilder {
                 return previousId >= 0
             }
             var row: Int32 = -1
-            if let keyId = target?.keyId(field, after: previousKeyId), let rows = target?.rowByKeyId, Int(keyId) < rows.count {
-                // A key whose row was skipped for its own error: -2, reported once, at that row.
-                row = rows[Int(keyId)] >= 0 ? rows[Int(keyId)] : -2
-                previousKeyId = keyId
-            } else if let skipped = target?.skippedKeys, !skipped.isEmpty, skipped.contains(String(decoding: field, as: UTF8.self)) {
-                row = -2
+            if let found = target?.resolve(field, after: previousKeyId) {
+                row = found.row
+                if found.keyId >= 0 { previousKeyId = found.keyId }
             }
             remember(field, row)
             ids.append(max(row, -1))
             lastFailureWasSkippedRow = row == -2
             return row >= 0
         case .date:
-            if let day = FieldParsing.isoDate(field) { days.append(day); return true }
+            if let day = CivilDate.parse(field) { days.append(day); return true }
             let trimmed = FieldParsing.trimmed(field)
             if trimmed.isEmpty { days.append(ColumnData.missingDate); return true }
             if let day = FieldParsing.date(trimmed) { days.append(day); return true }
@@ -279,8 +279,6 @@ struct ColumnBuilder {
             }
             if indexKeys, first.kind == .key { interner.buildIndex() }
             return .text(ids, TextPool(interner))
-        case .unread:
-            return .text(Array(repeating: -1, count: parts.reduce(0) { $0 + $1.rowCount }), TextPool(first.interner))
         case .reference:
             return .reference(ColumnBuffer.joined(parts.map(\.ids)),
                               key: first.target?.keyColumn ?? .text([], TextPool(TextInterner(deduplicate: true))))
@@ -295,15 +293,6 @@ struct ColumnBuilder {
     func build(indexKeys: Bool = false) -> ColumnData { ColumnBuilder.join([self], indexKeys: indexKeys) }
 }
 
-/// The first day and the length of every month of the years data usually holds.
-enum MonthStarts {
-    static let firstYear = 1900
-    static let table: [(first: Int32, length: UInt8)] = (0..<(300 * 12)).map { index in
-        let year = firstYear + index / 12, month = index % 12 + 1
-        return (CivilDate.dayNumber(year: year, month: month, day: 1) ?? 0, UInt8(CivilDate.daysIn(month: month, year: year)))
-    }
-}
-
 /// Conversions from field bytes, by hand: these run once per cell of millions of rows.
 enum FieldParsing {
     @inline(__always)
@@ -312,25 +301,6 @@ enum FieldParsing {
         while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
         while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
         return UnsafeBufferPointer(rebasing: field[start..<end])
-    }
-
-    /// Exactly `YYYY-MM-DD`, the common case, without a loop: ten byte tests and the day number.
-    @inline(__always)
-    static func isoDate(_ field: UnsafeBufferPointer<UInt8>) -> Int32? {
-        guard field.count == 10, let p = field.baseAddress, p[4] == 0x2D, p[7] == 0x2D else { return nil }
-        let y0 = p[0] &- 0x30, y1 = p[1] &- 0x30, y2 = p[2] &- 0x30, y3 = p[3] &- 0x30
-        let m0 = p[5] &- 0x30, m1 = p[6] &- 0x30, d0 = p[8] &- 0x30, d1 = p[9] &- 0x30
-        guard y0 < 10, y1 < 10, y2 < 10, y3 < 10, m0 < 10, m1 < 10, d0 < 10, d1 < 10 else { return nil }
-        let year = Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3)
-        let month = Int(m0) * 10 + Int(m1), day = Int(d0) * 10 + Int(d1)
-        let index = (year - MonthStarts.firstYear) * 12 + month - 1
-        if year >= MonthStarts.firstYear, month >= 1, month <= 12, index < MonthStarts.table.count {
-            // Day number of the month's first day, from a table: no calendar arithmetic per cell.
-            let entry = MonthStarts.table[index]
-            guard day >= 1, day <= Int(entry.length) else { return nil }
-            return entry.first + Int32(day - 1)
-        }
-        return CivilDate.dayNumber(year: year, month: month, day: day)
     }
 
     /// `YYYY-MM-DD`, and what spreadsheets write on Chinese systems: `YYYY/M/D`, `YYYY-M-D`, `YYYY.M.D`.

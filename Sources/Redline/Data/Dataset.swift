@@ -181,9 +181,6 @@ extension Program {
                 }
             }
         }
-        var options = options
-        options.hashFiles = false
-
         // Referenced tables load first, so that references resolve to rows while the
         // referencing files are parsed; each file is parsed in chunks on all cores.
         var loaded: [TableData?] = Array(repeating: nil, count: schema.tables.count)
@@ -302,6 +299,7 @@ enum TableLoading {
         let keysIncreasing: Bool
     }
 
+    /// One file's table. (Its hash, when wanted, is computed by `Program.load`, beside the parsing.)
     static func load(_ table: TableSchema, path: String, format: String, contents: Data? = nil, options: LoadOptions,
                      targets: [Int: ColumnBuilder.ReferenceTarget], unread: Set<Int> = [], indexKeys: Bool, issues: IssueList) -> Loaded {
         guard let data = contents ?? TableLoading.mapped(path) else {
@@ -309,10 +307,9 @@ enum TableLoading {
                                  diagnostic: Diagnostic(.error, LocalizedText("cannot read the file", zh: "无法读取文件"), file: path)))
             return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
         }
-        let sha = options.hashFiles ? data.withUnsafeBytes { SHA256.hex($0.bindMemory(to: UInt8.self)) } : nil
         if format != "csv" {
             let result = JSONTableReader(table: table, file: path, issues: issues).read(data, linesFormat: format == "jsonl", indexKeys: indexKeys)
-            return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: "JSON", rows: result?.rowCount ?? 0, sha256: sha),
+            return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: "JSON", rows: result?.rowCount ?? 0, sha256: nil),
                           keysIncreasing: false)
         }
         // Read as UTF-8 (validated as values are read); if that fails, as GB18030.
@@ -331,7 +328,7 @@ enum TableLoading {
             guard let text = String(data: data, encoding: TextEncoding.gb18030Foundation) else {
                 issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                      diagnostic: Diagnostic(.error, Catalog.unreadableEncoding, file: path, line: 1)))
-                return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: sha), keysIncreasing: false)
+                return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
             }
             encoding = .gb18030
             let retry = IssueList(limit: options.maxErrors)
@@ -343,7 +340,7 @@ enum TableLoading {
         }
         issues.absorb(issuesFound)
         return Loaded(table: outcome.table,
-                      file: DataFile(path: path, table: table.name, encoding: encoding.rawValue, rows: outcome.table?.rowCount ?? 0, sha256: sha),
+                      file: DataFile(path: path, table: table.name, encoding: encoding.rawValue, rows: outcome.table?.rowCount ?? 0, sha256: nil),
                       keysIncreasing: outcome.keysIncreasing)
     }
 

@@ -260,27 +260,10 @@ struct JSONBytes {
 
     /// Text already in JSON form (numbers, `null`, a quoted string).
     mutating func text(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) != nil { return }
-        bytes.append(contentsOf: Array(text.utf8))
+        bytes.append(contentsOf: text.utf8)
     }
 
-    /// A string, quoted and escaped as `JSONText.quote` does.
-    mutating func quoted(_ text: String) {
-        bytes.append(0x22)
-        for byte in text.utf8 {
-            switch byte {
-            case 0x22: bytes.append(0x5C); bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
-            case 0x0D: bytes.append(0x5C); bytes.append(0x72)
-            case 0x09: bytes.append(0x5C); bytes.append(0x74)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(0x22)
-    }
+    /// A string, quoted and escaped.
+    mutating func quoted(_ text: String) { JSONText.appendQuoted(text, to: &bytes) }
 }
 

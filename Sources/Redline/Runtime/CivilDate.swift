@@ -4,7 +4,29 @@
 /// these functions convert at the edges (literals, data, output).
 enum CivilDate {
     /// Day number of a year, month and day; nil if the date does not exist (2024-02-30).
+    @inline(__always)
     static func dayNumber(year: Int, month: Int, day: Int) -> Int32? {
+        // Most dates fall in the years of the month table: a lookup, no calendar arithmetic
+        // (data files convert a date for every cell of millions of rows).
+        if year >= firstTabledYear, month >= 1, month <= 12 {
+            let index = (year - firstTabledYear) * 12 + month - 1
+            if index < monthStarts.count {
+                let entry = monthStarts[index]
+                guard day >= 1, day <= Int(entry.length) else { return nil }
+                return entry.first + Int32(day - 1)
+            }
+        }
+        return computedDayNumber(year: year, month: month, day: day)
+    }
+
+    /// The first day and the length of every month of the years data usually holds.
+    private static let firstTabledYear = 1900
+    private static let monthStarts: [(first: Int32, length: UInt8)] = (0..<(300 * 12)).map { index in
+        let year = firstTabledYear + index / 12, month = index % 12 + 1
+        return (computedDayNumber(year: year, month: month, day: 1) ?? 0, UInt8(daysIn(month: month, year: year)))
+    }
+
+    private static func computedDayNumber(year: Int, month: Int, day: Int) -> Int32? {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
               day <= daysIn(month: month, year: year) else { return nil }
         // Howard Hinnant's days_from_civil.
@@ -82,27 +104,24 @@ enum CivilDate {
     }
 
     /// Parses exactly `YYYY-MM-DD` from ASCII bytes; nil if malformed or not a real date.
+    /// Ten byte tests and a table lookup: data files read a date this way for every cell.
+    @inline(__always)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard bytes.count == 10, let p = bytes.baseAddress, p[4] == 0x2D, p[7] == 0x2D else { return nil }
+        let y0 = p[0] &- 0x30, y1 = p[1] &- 0x30, y2 = p[2] &- 0x30, y3 = p[3] &- 0x30
+        let m0 = p[5] &- 0x30, m1 = p[6] &- 0x30, d0 = p[8] &- 0x30, d1 = p[9] &- 0x30
+        guard y0 < 10, y1 < 10, y2 < 10, y3 < 10, m0 < 10, m1 < 10, d0 < 10, d1 < 10 else { return nil }
+        return dayNumber(year: Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3),
+                         month: Int(m0) * 10 + Int(m1), day: Int(d0) * 10 + Int(d1))
+    }
+
     static func parse<C: Collection>(_ bytes: C) -> Int32? where C.Element == UInt8 {
-        guard bytes.count == 10 else { return nil }
-        var values = [0, 0, 0]
-        var part = 0
-        var digitsInPart = 0
-        for byte in bytes {
-            if byte == UInt8(ascii: "-") {
-                guard digitsInPart == (part == 0 ? 4 : 2), part < 2 else { return nil }
-                part += 1
-                digitsInPart = 0
-            } else if byte >= 48, byte <= 57 {
-                values[part] = values[part] * 10 + Int(byte - 48)
-                digitsInPart += 1
-            } else {
-                return nil
-            }
-        }
-        guard part == 2, digitsInPart == 2 else { return nil }
-        return dayNumber(year: values[0], month: values[1], day: values[2])
+        Array(bytes).withUnsafeBufferPointer { parse($0) }
     }
 
     /// Parses `YYYY-MM-DD` text.
-    static func parse(_ text: String) -> Int32? { parse(Array(text.utf8)) }
+    static func parse(_ text: String) -> Int32? {
+        var text = text
+        return text.withUTF8 { parse($0) }
+    }
 }

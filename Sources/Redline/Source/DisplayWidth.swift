@@ -21,9 +21,7 @@ enum DisplayWidth {
     /// Columns a string occupies on a terminal.
     static func of(_ text: String) -> Int {
         // ASCII text (keys, dates, rule names) is one column per byte.
-        if let width = text.utf8.withContiguousStorageIfAvailable({ utf8 in utf8.allSatisfy { $0 < 0x80 } ? utf8.count : nil }), let width {
-            return width
-        }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
         var total = 0
         for scalar in text.unicodeScalars { total += of(scalar) }
         return total

@@ -54,7 +54,7 @@ import Testing
         let cases: [(String, String)] = [
             ("2024-13-01", "`2024-13-01` is not a date: the month must be 01 to 12"),
             ("2023-02-29", "`2023-02-29` is not a date: month 2 of 2023 has 28 days"),
-            ("99999999999999999999", "the number `99999999999999999999` is too large (integers are 64-bit, decimals have at most 18 digits)"),
+            ("99999999999999999999", "the number `99999999999999999999` is too large (integers are 64-bit; decimals stay below 10^20)"),
             ("\"open", "text is not closed before the end of the line"),
             ("\"\\q\"", "unknown escape `\\q` in text"),
             ("\"{x\"", "`{` in text is not closed"),

@@ -86,6 +86,11 @@ public final class Dataset: @unchecked Sendable {
         calendar?.isWorkday(day) ?? CivilDate.isWeekday(day)
     }
 
+    /// Working days in `after < day <= through`, by the calendar if there is one.
+    func workdays(after: Int32, through: Int32) -> Int64 {
+        calendar?.count(after: after, through: through) ?? WorkCalendar.weekdays(after: after, through: through)
+    }
+
     /// The key of a row as text (for reports).
     func keyText(table: Int, row: Int32) -> String {
         let data = tables[table]

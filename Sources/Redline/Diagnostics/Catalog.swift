@@ -28,8 +28,8 @@ enum Catalog {
     }
     static let invalidDateHint = LocalizedText("dates are written YYYY-MM-DD, e.g. 2024-06-30", zh: "日期写作 YYYY-MM-DD,例如 2024-06-30")
     static func numberTooLarge(_ text: String) -> LocalizedText {
-        LocalizedText("the number `\(text)` is too large (integers are 64-bit, decimals have at most 18 digits)",
-                      zh: "数字 `\(text)` 太大(整数为 64 位,小数最多 18 位)")
+        LocalizedText("the number `\(text)` is too large (integers are 64-bit; decimals stay below 10^20)",
+                      zh: "数字 `\(text)` 太大(整数为 64 位;小数的绝对值须小于 10^20)")
     }
     static let unterminatedText = LocalizedText("text is not closed before the end of the line", zh: "文本在行尾之前没有结束")
     static func unterminatedTextHint(_ quote: String) -> LocalizedText {

@@ -10,23 +10,33 @@ extension Builtin {
         }
         if arguments.contains(where: \.isMissing) { return .missing }
         switch (self, arguments.count) {
+        // Text functions work on code points, as comparisons do (Grammar.md §9): `"\r\n"` is two
+        // characters and starts with `"\r"`, and `"e\u{301}"` does not contain `"\u{E9}"`.
         case (.contains, 2), (.startsWith, 2), (.endsWith, 2):
             guard case .text(let text) = arguments[0], case .text(let part) = arguments[1] else { break }
+            let whole = Array(text.utf8), piece = Array(part.utf8)
             switch self {
-            case .contains: return .bool(part.isEmpty || text.contains(part))
-            case .startsWith: return .bool(text.hasPrefix(part))
-            default: return .bool(text.hasSuffix(part))
+            case .contains: return .bool(piece.isEmpty || whole.firstRange(of: piece) != nil)
+            case .startsWith: return .bool(whole.starts(with: piece))
+            default: return .bool(whole.reversed().starts(with: piece.reversed()))
             }
         case (.lower, 1), (.upper, 1), (.trim, 1):
             guard case .text(let text) = arguments[0] else { break }
             switch self {
-            case .lower: return .text(text.lowercased())
-            case .upper: return .text(text.uppercased())
-            default: return .text(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            // Unicode's full case mapping of each code point, without context: Σ is always σ.
+            case .lower: return .text(String(String.UnicodeScalarView(text.unicodeScalars.flatMap { $0.properties.lowercaseMapping.unicodeScalars })))
+            case .upper: return .text(String(String.UnicodeScalarView(text.unicodeScalars.flatMap { $0.properties.uppercaseMapping.unicodeScalars })))
+            default:
+                // Unicode White_Space (spaces, tabs, line breaks, U+3000, no-break space); not
+                // the zero-width space U+200B, which is not white space.
+                let scalars = text.unicodeScalars
+                guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+                      let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return .text("") }
+                return .text(String(scalars[first...last]))
             }
         case (.length, 1):
             switch arguments[0] {
-            case .text(let text): return .int(Int64(text.count))
+            case .text(let text): return .int(Int64(text.unicodeScalars.count))
             case .list(let items): return .int(Int64(items.count))
             default: break
             }
@@ -44,52 +54,26 @@ extension Builtin {
             return .int(Int64(to) - Int64(from))
         case (.workdaysBetween, 2):
             guard case .date(let from) = arguments[0], case .date(let to) = arguments[1] else { break }
-            return .int(try workdays(from: from, to: to, frame, span, source))
+            let count = frame.dataset?.workdays(after: Swift.min(from, to), through: Swift.max(from, to))
+                ?? WorkCalendar.weekdays(after: Swift.min(from, to), through: Swift.max(from, to))
+            return .int(from <= to ? count : -count)
         case (.abs, 1):
             switch arguments[0] {
             case .int(let i):
                 guard i != Int64.min else { throw .overflow("abs", span, source) }
                 return .int(Swift.abs(i))
             case .decimal(let d):
-                if d.mantissa >= 0 { return .decimal(d) }
-                guard let n = d.negated else { throw .overflow("abs", span, source) }
-                return .decimal(n)
+                return .decimal(d.isNegative ? d.negated : d)
             default: break
             }
         case (.round, 2):
             guard let number = Operations.decimal(arguments[0]), case .int(let digits) = arguments[1] else { break }
-            return .decimal(round(number, digits: Int(Swift.max(0, Swift.min(digits, Int64(DecimalNumber.maxScale))))))
+            guard let rounded = number.rounded(digits: digits) else { throw .decimalOverflow("round", span, source) }
+            return .decimal(rounded)
         default: break
         }
         throw .invalid(LocalizedText("`\(names[0])` cannot apply to these values; expected \(signature)",
                                      zh: "`\(names[0])` 不能用于这些值;签名为 \(signature)"), span, source)
     }
 
-    /// Working days after `from` up to and including `to` (negative when `to` is earlier).
-    private func workdays(from: Int32, to: Int32, _ frame: Frame, _ span: SourceSpan, _ source: SourceFile?) throws(EvaluationError) -> Int64 {
-        let low = Swift.min(from, to), high = Swift.max(from, to)
-        guard Int(high) - Int(low) <= frame.limits.maxWorkdays * 2 else { throw .dateOutOfRange(span, source) }
-        var count: Int64 = 0
-        var day = low
-        while day < high {
-            day += 1
-            if frame.dataset?.isWorkday(day) ?? CivilDate.isWeekday(day) { count += 1 }
-        }
-        return from <= to ? count : -count
-    }
-
-    /// Half away from zero (四舍五入) to `digits` places.
-    private func round(_ number: DecimalNumber, digits: Int) -> DecimalNumber {
-        guard number.scale > digits else { return number }
-        var mantissa = Int128(number.mantissa)
-        var scale = number.scale
-        var lastDigit: Int128 = 0
-        while scale > digits {
-            lastDigit = mantissa % 10
-            mantissa /= 10
-            scale -= 1
-        }
-        if lastDigit >= 5 { mantissa += 1 } else if lastDigit <= -5 { mantissa -= 1 }
-        return DecimalNumber(mantissa: mantissa, scale: scale) ?? number
-    }
 }

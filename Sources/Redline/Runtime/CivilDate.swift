@@ -65,16 +65,24 @@ enum CivilDate {
         }
     }
 
-    /// The date `months` calendar months later; a day past the end of the target month is clamped
-    /// (2024-01-31 + 1 month = 2024-02-29). Nil outside years 1–9999.
-    static func adding(months: Int, to dayNumber: Int32) -> Int32? {
+    /// The day number `months` calendar months later; a day past the end of the target month is
+    /// clamped (2024-01-31 + 1 month = 2024-02-29). Exact for any count of months, in or outside
+    /// years 1–9999 (the caller checks the date it keeps).
+    static func adding(months: Int128, to dayNumber: Int32) -> Int128 {
         let (year, month, day) = components(dayNumber)
-        let (total, overflow) = (year * 12 + (month - 1)).addingReportingOverflow(months)
-        guard !overflow else { return nil }
+        let total = Int128(year) * 12 + Int128(month - 1) + months
         let newYear = total >= 0 ? total / 12 : (total - 11) / 12
-        let newMonth = total - newYear * 12 + 1
-        guard (1...9999).contains(newYear) else { return nil }
-        return self.dayNumber(year: newYear, month: newMonth, day: min(day, daysIn(month: newMonth, year: newYear)))
+        let newMonth = Int(total - newYear * 12) + 1
+        let leap = (newYear % 4 == 0 && newYear % 100 != 0) || newYear % 400 == 0
+        let length = newMonth == 2 ? (leap ? 29 : 28) : daysIn(month: newMonth, year: 1)
+        // Howard Hinnant's days_from_civil, in 128 bits.
+        let y = newMonth <= 2 ? newYear - 1 : newYear
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let monthIndex = Int128(newMonth > 2 ? newMonth - 3 : newMonth + 9)
+        let dayOfYear = (153 * monthIndex + 2) / 5 + Int128(min(day, length)) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146097 + dayOfEra - 719468
     }
 
     /// Day of the week, 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday).

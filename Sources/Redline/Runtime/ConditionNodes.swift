@@ -24,11 +24,18 @@ final class ConstantCondition: ConditionNode, @unchecked Sendable {
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 { value }
 }
 
+/// `and` and `or` follow Grammar.md §7 and, for errors, CEL's rule: an error on one side is
+/// absorbed when the other side decides the result on its own (`1/0 > 0 and false` is false,
+/// as `false and 1/0 > 0` is), so the order of the operands never changes the outcome.
 final class AndCondition: ConditionNode, @unchecked Sendable {
     let left: ConditionNode, right: ConditionNode
     init(_ left: ConditionNode, _ right: ConditionNode) { self.left = left; self.right = right }
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
-        let l = try left.truth(frame)
+        let l: UInt8
+        do { l = try left.truth(frame) } catch {
+            try absorb(error, right, decidedBy: Truth.no, frame)
+            return Truth.no
+        }
         if l == Truth.no { return Truth.no }
         let r = try right.truth(frame)
         if r == Truth.no { return Truth.no }
@@ -40,12 +47,28 @@ final class OrCondition: ConditionNode, @unchecked Sendable {
     let left: ConditionNode, right: ConditionNode
     init(_ left: ConditionNode, _ right: ConditionNode) { self.left = left; self.right = right }
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
-        let l = try left.truth(frame)
+        let l: UInt8
+        do { l = try left.truth(frame) } catch {
+            try absorb(error, right, decidedBy: Truth.yes, frame)
+            return Truth.yes
+        }
         if l == Truth.yes { return Truth.yes }
         let r = try right.truth(frame)
         if r == Truth.yes { return Truth.yes }
         return l == Truth.no && r == Truth.no ? Truth.no : Truth.unknown
     }
+}
+
+/// Returns when `other` alone decides the result (`decidedBy`), else throws `error` (the first
+/// side's), or a limit the other side reached.
+@inline(__always)
+private func absorb(_ error: EvaluationError, _ other: ConditionNode, decidedBy: UInt8, _ frame: Frame) throws(EvaluationError) {
+    if error.isLimit { throw error }
+    let value: UInt8
+    do { value = try other.truth(frame) } catch let second {
+        throw second.isLimit ? second : error
+    }
+    if value != decidedBy { throw error }
 }
 
 final class NotCondition: ConditionNode, @unchecked Sendable {
@@ -193,16 +216,24 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
         let lookFor = quantifier == .all ? Truth.no : Truth.yes
         var sawUnknown = false
         var decided = false
+        var failure: EvaluationError? = nil
         var index = start
         while index < end {
             try frame.step(span, file)
             let row = rows.map { $0[index] } ?? Int32(index)
             if needsValue { frame.slots[slot] = .record(RecordRef(table: table, row: row)) } else { frame.slots.rows[slot] = row }
-            let v = try condition.truth(frame)
+            index += 1
+            let v: UInt8
+            do { v = try condition.truth(frame) } catch {
+                // An element that fails is absorbed if another decides the quantifier (§7).
+                if error.isLimit { throw error }
+                if failure == nil { failure = error }
+                continue
+            }
             if v == lookFor { decided = true; break }
             if v == Truth.unknown { sawUnknown = true }
-            index += 1
         }
+        if !decided, let failure { throw failure }
         switch quantifier {
         case .some: return decided ? Truth.yes : (sawUnknown ? Truth.unknown : Truth.no)
         case .none: return decided ? Truth.no : (sawUnknown ? Truth.unknown : Truth.yes)

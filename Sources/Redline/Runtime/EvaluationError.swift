@@ -2,16 +2,33 @@
 /// range, or a limit reached. These are values the host sees, never traps.
 struct EvaluationError: Error, Sendable {
     enum Kind: Sendable {
-        case overflow, divisionByZero, dateOutOfRange, stepLimit, cancelled, invalidOperation
+        case overflow, divisionByZero, dateOutOfRange, workdayLimit, stepLimit, cancelled, invalidOperation
     }
     let kind: Kind
     let text: LocalizedText
+    /// A limit stops the whole evaluation: it is never absorbed by `and`, `or`, a quantifier or
+    /// an aggregate the way an error in one operand is.
+    var isLimit: Bool { kind == .stepLimit || kind == .cancelled }
     let span: SourceSpan
     let source: SourceFile?
 
     static func overflow(_ operation: String, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
         EvaluationError(kind: .overflow,
                         text: LocalizedText("`\(operation)` overflows (integers are 64-bit)", zh: "`\(operation)` 溢出(整数为 64 位)"),
+                        span: span, source: source)
+    }
+
+    static func decimalOverflow(_ operation: String, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
+        EvaluationError(kind: .overflow,
+                        text: LocalizedText("`\(operation)` overflows (decimals stay below 10^20, with 18 digits after the point)",
+                                            zh: "`\(operation)` 溢出(小数的绝对值须小于 10^20,小数点后最多 18 位)"),
+                        span: span, source: source)
+    }
+
+    static func workdayLimit(_ limit: Int, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
+        EvaluationError(kind: .workdayLimit,
+                        text: LocalizedText("a duration of more than \(limit) workdays (the limit on working days in one duration)",
+                                            zh: "时长超过 \(limit) 个工作日(单个时长的工作日上限)"),
                         span: span, source: source)
     }
 

@@ -8,8 +8,7 @@ enum Operations {
             guard i != Int64.min else { throw .overflow("-", span, source) }
             return .int(-i)
         case .decimal(let d):
-            guard let n = d.negated else { throw .overflow("-", span, source) }
-            return .decimal(n)
+            return .decimal(d.negated)
         case .duration(let d):
             guard d.months != .min, d.days != .min, d.workdays != .min else { throw .overflow("-", span, source) }
             return .duration(Duration(months: -d.months, days: -d.days, workdays: -d.workdays))
@@ -58,19 +57,21 @@ enum Operations {
             }
             if result.1 { throw .overflow(op.rawValue, span, source) }
             return .int(result.0)
-        case (.date(let day), .duration(let duration)) where op == .add || op == .subtract:
-            return .date(try add(op == .add ? duration : negated(duration, span, source), to: day, frame, span, source))
+        case (.date(let day), .duration(let duration)) where op == .add:
+            return .date(try add(duration, to: day, frame, span, source))
+        case (.date(let day), .duration(let duration)) where op == .subtract:
+            return .date(try add(duration, to: day, subtracting: true, frame, span, source))
         case (.duration(let duration), .date(let day)) where op == .add:
             return .date(try add(duration, to: day, frame, span, source))
         case (.date(let x), .date(let y)) where op == .subtract:
             return .int(Int64(x) - Int64(y))
         case (.duration(let x), .duration(let y)) where op == .add || op == .subtract:
-            let sign: Int64 = op == .add ? 1 : -1
-            let months = x.months.addingReportingOverflow(sign * y.months)
-            let days = x.days.addingReportingOverflow(sign * y.days)
-            let work = x.workdays.addingReportingOverflow(sign * y.workdays)
-            if months.overflow || days.overflow || work.overflow { throw .overflow(op.rawValue, span, source) }
-            return .duration(Duration(months: months.partialValue, days: days.partialValue, workdays: work.partialValue))
+            func combine(_ p: Int64, _ q: Int64) -> (Int64, Bool) {
+                op == .add ? p.addingReportingOverflow(q) : p.subtractingReportingOverflow(q)
+            }
+            let months = combine(x.months, y.months), days = combine(x.days, y.days), work = combine(x.workdays, y.workdays)
+            if months.1 || days.1 || work.1 { throw .overflow(op.rawValue, span, source) }
+            return .duration(Duration(months: months.0, days: days.0, workdays: work.0))
         case (.duration(let d), .int(let n)) where op == .multiply, (.int(let n), .duration(let d)) where op == .multiply:
             let months = d.months.multipliedReportingOverflow(by: n)
             let days = d.days.multipliedReportingOverflow(by: n)
@@ -85,11 +86,6 @@ enum Operations {
         }
     }
 
-    private static func negated(_ d: Duration, _ span: SourceSpan, _ source: SourceFile?) throws(EvaluationError) -> Duration {
-        guard d.months != .min, d.days != .min, d.workdays != .min else { throw .overflow("-", span, source) }
-        return Duration(months: -d.months, days: -d.days, workdays: -d.workdays)
-    }
-
     private static func decimalArithmetic(_ op: BinaryOperator, _ x: DecimalNumber, _ y: DecimalNumber,
                                           _ span: SourceSpan, _ source: SourceFile?) throws(EvaluationError) -> Value {
         let result: DecimalNumber?
@@ -98,40 +94,38 @@ enum Operations {
         case .subtract: result = x.subtracting(y)
         case .multiply: result = x.multiplying(y)
         case .divide:
-            guard y.mantissa != 0 else { throw .divisionByZero(span, source) }
+            guard !y.isZero else { throw .divisionByZero(span, source) }
             result = x.dividing(by: y)
         default: result = nil
         }
-        guard let result else { throw .overflow(op.rawValue, span, source) }
+        guard let result else { throw .decimalOverflow(op.rawValue, span, source) }
         return .decimal(result)
     }
 
-    /// Months first (clamping to the month's end), then days, then working days.
-    static func add(_ duration: Duration, to day: Int32, _ frame: Frame,
+    /// `day + duration` (or `- duration`): months first (clamping to the month's end), then days,
+    /// both exactly, then working days. Only a date the evaluation keeps must fall in years
+    /// 1–9999: `9999-12-31 + (1 month - 31 days)` passes 10000-01-31 on its way to 9999-12-31.
+    static func add(_ duration: Duration, to day: Int32, subtracting: Bool = false, _ frame: Frame,
                     _ span: SourceSpan, _ source: SourceFile?) throws(EvaluationError) -> Int32 {
-        var result = day
-        if duration.months != 0 {
-            guard let months = Int(exactly: duration.months), let moved = CivilDate.adding(months: months, to: result) else {
-                throw .dateOutOfRange(span, source)
-            }
-            result = moved
-        }
-        if duration.days != 0 {
-            let next = Int64(result) + duration.days
-            guard next >= Int64(CivilDate.minDay), next <= Int64(CivilDate.maxDay) else { throw .dateOutOfRange(span, source) }
-            result = Int32(next)
-        }
+        let sign: Int128 = subtracting ? -1 : 1
+        var result = Int128(day)
+        if duration.months != 0 { result = CivilDate.adding(months: sign * Int128(duration.months), to: day) }
+        result += sign * Int128(duration.days)
+        guard result >= Int128(CivilDate.minDay), result <= Int128(CivilDate.maxDay) else { throw .dateOutOfRange(span, source) }
+        var date = Int32(result)
         if duration.workdays != 0 {
-            guard duration.workdays.magnitude <= UInt64(frame.limits.maxWorkdays) else { throw .dateOutOfRange(span, source) }
-            let direction: Int32 = duration.workdays > 0 ? 1 : -1
+            guard duration.workdays.magnitude <= UInt64(frame.limits.maxWorkdays) else {
+                throw .workdayLimit(frame.limits.maxWorkdays, span, source)
+            }
+            let direction: Int32 = (duration.workdays > 0) != subtracting ? 1 : -1
             var remaining = duration.workdays.magnitude
             while remaining > 0 {
-                result += direction
-                guard result >= CivilDate.minDay, result <= CivilDate.maxDay else { throw .dateOutOfRange(span, source) }
-                if frame.dataset?.isWorkday(result) ?? CivilDate.isWeekday(result) { remaining -= 1 }
+                guard direction > 0 ? date < CivilDate.maxDay : date > CivilDate.minDay else { throw .dateOutOfRange(span, source) }
+                date += direction
+                if frame.dataset?.isWorkday(date) ?? CivilDate.isWeekday(date) { remaining -= 1 }
             }
         }
-        return result
+        return date
     }
 
     static func compare(_ op: BinaryOperator, _ a: Value, _ b: Value,
@@ -155,11 +149,12 @@ enum Operations {
         switch (a, b) {
         case (.missing, _), (_, .missing): return nil
         case (.int(let x), .int(let y)): return x == y
-        case (.text(let x), .text(let y)): return x == y
+        case (.text(let x), .text(let y)): return x.utf8.elementsEqual(y.utf8)
         case (.date(let x), .date(let y)): return x == y
         case (.bool(let x), .bool(let y)): return x == y
         case (.record(let x), .record(let y)): return x == y
-        case (.duration, .duration): return try ordering(a, b, span, source) == 0
+        // Equal when every part is: `30 days` is not `1 month`, whose length depends on the date.
+        case (.duration(let x), .duration(let y)): return x == y
         case (.list(let x), .list(let y)):
             guard x.count == y.count else { return false }
             var unknown = false
@@ -180,13 +175,16 @@ enum Operations {
         switch (a, b) {
         case (.int(let x), .int(let y)): return sign(x, y)
         case (.date(let x), .date(let y)): return sign(x, y)
-        case (.text(let x), .text(let y)): return sign(x, y)
+        case (.text(let x), .text(let y)): return String.codePointOrder(x, y)
         case (.duration(let x), .duration(let y)):
-            // Months and days are not interchangeable (a month is 28 to 31 days).
-            if x.workdays == 0, y.workdays == 0, x.months == 0, y.months == 0 { return sign(x.days, y.days) }
-            if x.workdays == 0, y.workdays == 0, x.days == 0, y.days == 0 { return sign(x.months, y.months) }
-            if x.months == 0, y.months == 0, x.days == 0, y.days == 0 { return sign(x.workdays, y.workdays) }
-            if x == y { return 0 }
+            // One duration is shorter than another when no part of it is longer, whatever the
+            // lengths of the months and working days involved: `1 month < 1 month + 1 day`,
+            // `0 days < 1 month`, but `30 days` against `1 month` depends on the month.
+            let parts = [Int128(x.months) - Int128(y.months), Int128(x.days) - Int128(y.days),
+                         Int128(x.workdays) - Int128(y.workdays)]
+            if parts.allSatisfy({ $0 == 0 }) { return 0 }
+            if parts.allSatisfy({ $0 <= 0 }) { return -1 }
+            if parts.allSatisfy({ $0 >= 0 }) { return 1 }
             throw .invalid(LocalizedText("cannot compare \(x.description) with \(y.description): months, days and workdays differ in length",
                                          zh: "无法比较 \(x.description) 与 \(y.description):月、天和工作日的长度不同"), span, source)
         default:

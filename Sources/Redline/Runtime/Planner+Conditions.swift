@@ -94,12 +94,20 @@ extension Planner {
             if case .missing = items { return .missing }
             var sawUnknown = false
             var decided = false
+            var failure: EvaluationError? = nil
             try Planner.forEach(items, slot: slot, frame, span, source) { frame throws(EvaluationError) in
-                let v = try test.truth(frame)
+                let v: UInt8
+                do throws(EvaluationError) { v = try test.truth(frame) } catch {
+                    // Absorbed if another element decides (Grammar.md §7).
+                    if error.isLimit { throw error }
+                    if failure == nil { failure = error }
+                    return true
+                }
                 if v == lookFor { decided = true; return false }
                 if v == Truth.unknown { sawUnknown = true }
                 return true
             }
+            if !decided, let failure { throw failure }
             let truth: UInt8
             switch quantifier {
             case .some: truth = decided ? Truth.yes : (sawUnknown ? Truth.unknown : Truth.no)

@@ -30,42 +30,54 @@ extension Planner {
     }
 
     /// Aggregates are strict about missing data: if the filter is unknown for an element, or a
-    /// summed value is missing, the result is missing (unknown), never a silently smaller number.
+    /// value is missing, the result is missing (unknown), never a silently smaller number. That
+    /// decides the result whatever the other elements hold, so an element that fails is absorbed
+    /// by a missing one anywhere in the collection, as in `and` (Grammar.md §7): the order of
+    /// the elements never changes the outcome. `sum` of nothing is the zero of its type.
     func planAggregate(_ aggregate: Aggregate, slot: Int, _ collection: @escaping CollectionPlan, _ value: Plan?, _ filter: Plan?,
-                       _ span: SourceSpan, _ source: SourceFile?) -> Plan {
+                       zero: Value, _ span: SourceSpan, _ source: SourceFile?) -> Plan {
         return { frame throws(EvaluationError) in
             let elements = try collection(frame)
             if case .missing = elements { return .missing }
             var count: Int64 = 0
             var unknown = false
+            var failure: EvaluationError? = nil
             var accumulator: Value? = nil
             try Planner.forEach(elements, slot: slot, frame, span, source) { frame throws(EvaluationError) in
-                if let filter {
-                    switch try filter(frame) {
-                    case .bool(true): break
-                    case .bool(false): return true
-                    default: unknown = true; return false
+                do throws(EvaluationError) {
+                    if let filter {
+                        switch try filter(frame) {
+                        case .bool(true): break
+                        case .bool(false): return true
+                        default: unknown = true; return false
+                        }
                     }
-                }
-                count += 1
-                guard let value else { return true }
-                let v = try value(frame)
-                if v.isMissing { unknown = true; return false }
-                guard let current = accumulator else { accumulator = v; return true }
-                switch aggregate {
-                case .sum: accumulator = try Operations.arithmetic(.add, current, v, frame, span, source)
-                case .min:
-                    if case .bool(true) = try Operations.compare(.less, v, current, span, source) { accumulator = v }
-                case .max:
-                    if case .bool(true) = try Operations.compare(.greater, v, current, span, source) { accumulator = v }
-                case .count: break
+                    count += 1
+                    guard let value else { return true }
+                    let v = try value(frame)
+                    if v.isMissing { unknown = true; return false }
+                    // After a failure only a missing element can still decide: stop accumulating.
+                    guard failure == nil else { return true }
+                    guard let current = accumulator else { accumulator = v; return true }
+                    switch aggregate {
+                    case .sum: accumulator = try Operations.arithmetic(.add, current, v, frame, span, source)
+                    case .min:
+                        if case .bool(true) = try Operations.compare(.less, v, current, span, source) { accumulator = v }
+                    case .max:
+                        if case .bool(true) = try Operations.compare(.greater, v, current, span, source) { accumulator = v }
+                    case .count: break
+                    }
+                } catch {
+                    if error.isLimit { throw error }
+                    if failure == nil { failure = error }
                 }
                 return true
             }
             if unknown { return .missing }
+            if let failure { throw failure }
             switch aggregate {
             case .count: return .int(count)
-            case .sum: return accumulator ?? .int(0)
+            case .sum: return accumulator ?? zero
             case .min, .max: return accumulator ?? .missing
             }
         }

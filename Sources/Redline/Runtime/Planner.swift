@@ -122,7 +122,14 @@ struct Planner {
                 return try inner(frame)
             }
         case .aggregate(let aggregate, let slot, _, let collection, let value, let filter):
-            return planAggregate(aggregate, slot: slot, planCollection(collection), value.map(plan), filter.map(plan), span, source)
+            let zero: Value
+            switch bound.type {
+            case .duration: zero = .duration(Duration())
+            case .decimal: zero = .decimal(DecimalNumber(0))
+            default: zero = .int(0)
+            }
+            return planAggregate(aggregate, slot: slot, planCollection(collection), value.map(plan), filter.map(plan),
+                                 zero: zero, span, source)
         case .template(let parts):
             let planned: [TemplatePlanPart] = parts.map {
                 switch $0 {

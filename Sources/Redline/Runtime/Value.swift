@@ -1,5 +1,8 @@
 /// A runtime value. `missing` is the absent value of any type; in a condition it reads as
 /// "unknown" (three-valued logic), never as false.
+///
+/// Text is equal when its code points are (Grammar.md §6), not by Swift's canonical
+/// equivalence: `"\u{E9}"` and `"e\u{301}"` are two values, as they are two keys in a data file.
 enum Value: Sendable, Hashable {
     case missing
     case bool(Bool)
@@ -16,6 +19,53 @@ enum Value: Sendable, Hashable {
     var isMissing: Bool {
         if case .missing = self { return true }
         return false
+    }
+
+    static func == (a: Value, b: Value) -> Bool {
+        switch (a, b) {
+        case (.missing, .missing): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.decimal(let x), .decimal(let y)): return x == y
+        case (.text(let x), .text(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.date(let x), .date(let y)): return x == y
+        case (.duration(let x), .duration(let y)): return x == y
+        case (.list(let x), .list(let y)): return x == y
+        case (.record(let x), .record(let y)): return x == y
+        default: return false
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        switch self {
+        case .missing: hasher.combine(0)
+        case .bool(let b): hasher.combine(1); hasher.combine(b)
+        case .int(let i): hasher.combine(2); hasher.combine(i)
+        case .decimal(let d): hasher.combine(3); hasher.combine(d)
+        case .text(let t):
+            hasher.combine(4)
+            hasher.combine(t.utf8.count)
+            for byte in t.utf8 { hasher.combine(byte) }
+        case .date(let d): hasher.combine(5); hasher.combine(d)
+        case .duration(let d): hasher.combine(6); hasher.combine(d)
+        case .list(let items): hasher.combine(7); hasher.combine(items)
+        case .record(let r): hasher.combine(8); hasher.combine(r)
+        }
+    }
+}
+
+extension String {
+    /// Code-point order (the same as UTF-8 byte order), as Grammar.md §6 compares text.
+    static func codePointOrder(_ a: String, _ b: String) -> Int {
+        var x = a.utf8.makeIterator(), y = b.utf8.makeIterator()
+        while true {
+            switch (x.next(), y.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case (let p?, let q?): if p != q { return p < q ? -1 : 1 }
+            }
+        }
     }
 }
 
@@ -76,20 +126,27 @@ extension Value {
         }
     }
 
-    /// The value as it would be written in a rule file (text quoted).
+    /// The value as it would be written in a rule file (text quoted, with every control
+    /// character escaped, so what is printed reads back as the same value).
     var literal: String {
         switch self {
         case .text(let t):
             var out = "\""
-            for ch in t {
-                switch ch {
+            for scalar in t.unicodeScalars {
+                switch scalar {
                 case "\"": out += "\\\""
                 case "\\": out += "\\\\"
                 case "\n": out += "\\n"
                 case "\t": out += "\\t"
+                case "\r": out += "\\r"
                 case "{": out += "\\{"
                 case "}": out += "\\}"
-                default: out.append(ch)
+                default:
+                    if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                        out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
                 }
             }
             return out + "\""

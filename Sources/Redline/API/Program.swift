@@ -83,7 +83,7 @@ public final class Program: Sendable {
         var parser = Parser(source: source)
         let parsed = parser.parseStandaloneExpression()
         guard let parsed, parser.diagnostics.isEmpty else {
-            return ExpressionResult(value: nil, isCondition: false, diagnostics: parser.diagnostics)
+            return ExpressionResult(value: nil, type: .error, diagnostics: parser.diagnostics)
         }
         var checker = Checker()
         checker.schema = checked.schema
@@ -91,15 +91,15 @@ public final class Program: Sendable {
         checker.beginCompilation()
         let bound = checker.bind(parsed, Env(), source)
         if checker.bag.hasErrors || bound.containsError {
-            return ExpressionResult(value: nil, isCondition: false, diagnostics: checker.bag.items)
+            return ExpressionResult(value: nil, type: .error, diagnostics: checker.bag.items)
         }
         let plan = Planner(schema: checked.schema, dataset: data).plan(bound)
         let frame = Frame(slotCount: checker.nextSlot, today: date.dayNumber, dataset: data, limits: limits, cancellation: cancellation)
         do {
             let value = try plan(frame)
-            return ExpressionResult(value: value, isCondition: bound.type == .bool, diagnostics: checker.bag.items)
+            return ExpressionResult(value: value, type: bound.type, diagnostics: checker.bag.items)
         } catch {
-            return ExpressionResult(value: nil, isCondition: false, diagnostics: checker.bag.items + [error.diagnostic])
+            return ExpressionResult(value: nil, type: .error, diagnostics: checker.bag.items + [error.diagnostic])
         }
     }
 }
@@ -107,22 +107,24 @@ public final class Program: Sendable {
 /// The outcome of evaluating an expression: a value, or the diagnostics that prevented one.
 public struct ExpressionResult: Sendable {
     let value: Value?
-    /// Whether the expression is a condition (its missing value reads `unknown`).
-    let isCondition: Bool
+    /// The expression's checked type: a condition's (bool's) missing value reads `unknown`.
+    let type: RType
     /// Errors (and warnings) found while checking or evaluating.
     public let diagnostics: [Diagnostic]
 
     /// Whether a value was produced.
     public var succeeded: Bool { value != nil }
     /// The value as it would be written in a rule file (`"text"`, `2024-06-30`, `true`, `missing`).
-    /// A condition's missing value is shown as `unknown`.
-    public var literal: String? {
-        guard let value else { return nil }
-        return isCondition && value.isMissing ? "unknown" : value.literal
-    }
-    /// The value as a person reads it (text unquoted).
-    public var display: String? {
-        guard let value else { return nil }
-        return isCondition && value.isMissing ? "unknown" : value.display
+    /// A condition's missing value is shown as `unknown`, at the top or inside a list.
+    public var literal: String? { value.map { ExpressionResult.render($0, type, literal: true) } }
+    /// The value as a person reads it (text unquoted at the top).
+    public var display: String? { value.map { ExpressionResult.render($0, type, literal: false) } }
+
+    private static func render(_ value: Value, _ type: RType, literal: Bool) -> String {
+        if type == .bool, value.isMissing { return "unknown" }
+        if case .list(let element) = type, case .list(let items) = value {
+            return "[" + items.map { render($0, element, literal: true) }.joined(separator: ", ") + "]"
+        }
+        return literal ? value.literal : value.display
     }
 }

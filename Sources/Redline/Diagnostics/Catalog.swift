@@ -41,6 +41,8 @@ enum Catalog {
     static let badEscapeHint = LocalizedText("escapes are \\n \\t \\\" \\\\ \\{ \\} \\u{4E2D}; write \\\\ for a backslash",
                                              zh: "可用的转义有 \\n \\t \\\" \\\\ \\{ \\} \\u{4E2D};反斜杠本身写作 \\\\")
     static let badUnicodeEscapeHint = LocalizedText("write a code point in hex, e.g. \\u{4E2D}", zh: "请写十六进制码位,例如 \\u{4E2D}")
+    static let commentInInterpolation = LocalizedText("a comment cannot stand inside `{…}` in text", zh: "文本的 `{…}` 中不能写注释")
+    static let commentInInterpolationHint = LocalizedText("put the comment after the text, at the end of the line", zh: "请把注释写在文本之后、行尾")
     static let emptyInterpolation = LocalizedText("empty `{}` in text", zh: "文本中有空的 `{}`")
     static let emptyInterpolationHint = LocalizedText("put an expression inside, or write \\{ for a literal brace",
                                                       zh: "在括号内写表达式,或用 \\{ 表示花括号本身")

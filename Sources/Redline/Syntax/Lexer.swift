@@ -297,6 +297,8 @@ struct Lexer {
         position += 1
         var depth = 0
         var inQuote: Unicode.Scalar? = nil
+        // `#` would run a comment to the end of the line, past the `}` and the closing quote.
+        var comment: Int? = nil
         while let scalar = raw(position), scalar != "\n" {
             if let quote = inQuote {
                 if scalar == "\\" { position += 1 } else if scalar == quote || (quote == "”" && scalar == "\"") { inQuote = nil }
@@ -304,12 +306,18 @@ struct Lexer {
                 inQuote = "\""
             } else if scalar == "“" {
                 inQuote = "”"
+            } else if scalar == "#" {
+                if comment == nil { comment = position }
             } else if scalar == "{" {
                 depth += 1
             } else if scalar == "}" {
                 if depth == 0 {
                     let inner = SourceSpan(start: open + 1, end: position)
                     position += 1
+                    if let comment {
+                        report(Catalog.commentInInterpolation, SourceSpan(start: comment, end: comment + 1), hint: Catalog.commentInInterpolationHint)
+                        return nil
+                    }
                     if inner.start == inner.end {
                         report(Catalog.emptyInterpolation, SourceSpan(start: open, end: position), hint: Catalog.emptyInterpolationHint)
                         return nil

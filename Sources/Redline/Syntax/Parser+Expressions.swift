@@ -11,7 +11,7 @@ extension Parser {
     /// Builds a binary node, bounding the tree's height (long operator chains build deep trees).
     private mutating func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr) throws(Abort) -> Expr {
         let result = node(.binary(op, left, right), left.span.union(right.span), children: [left, right])
-        if result.height > Parser.maxDepth { throw tooDeep(at: right.span) }
+        if result.height > Parser.maxLevels { throw tooDeep(at: right.span) }
         return result
     }
 
@@ -129,7 +129,7 @@ extension Parser {
                 _ = advance()
                 let member = try expectName(Catalog.memberName)
                 expr = node(.member(expr, member), expr.span.union(member.span), children: [expr])
-                if expr.height > Parser.maxDepth { throw tooDeep(at: member.span) }
+                if expr.height > Parser.maxLevels { throw tooDeep(at: member.span) }
             } else if check(.leftParen), case .name(let name) = expr.kind {
                 let open = advance()
                 var arguments: [Expr] = []

@@ -4,8 +4,11 @@
 /// resumes at the next line that starts with a declaration keyword. Nesting is bounded by
 /// `Parser.maxDepth`, so even 100,000 open parentheses give one clear error, not a stack overflow.
 struct Parser {
-    /// The deepest nesting of expressions accepted, counting parentheses, operators and calls.
+    /// The deepest nesting of expressions accepted below the top one, counting parentheses,
+    /// operators and calls: 200 nested parentheses pass, 201 do not.
     static let maxDepth = 200
+    /// The same bound as a count of levels that includes the top expression.
+    static let maxLevels = maxDepth + 1
 
     let source: SourceFile
     private(set) var tokens: [Token]
@@ -127,7 +130,7 @@ struct Parser {
 
     mutating func enterNesting() throws(Abort) {
         depth += 1
-        if depth > Parser.maxDepth { throw tooDeep(at: current.span) }
+        if depth > Parser.maxLevels { throw tooDeep(at: current.span) }
     }
 
     /// Reports that nesting passed `maxDepth`; the caller throws the result.

@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Tests only: exact integers for the reference evaluator's decimals.
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         // The embeddable interpreter: Swift standard library and Foundation only.
@@ -36,12 +38,15 @@ let package = Package(
         .executableTarget(name: "RedlineBench", dependencies: ["Redline"]),
         // Feeds arbitrary bytes to the compiler, evaluator, query engine and CSV reader
         // (libFuzzer with -DFUZZING; otherwise it replays input files).
-        .executableTarget(name: "RedlineFuzz", dependencies: ["Redline"]),
+        .executableTarget(name: "RedlineFuzz", dependencies: ["Redline", "RedlineExprGen"]),
+        // Random well-typed expressions, for the differential test and the fuzz target.
+        .target(name: "RedlineExprGen"),
         .testTarget(
             name: "RedlineTests",
             // The executables are dependencies so that tests can run the built `redline`,
             // `redline-gen` and `redline-fuzz`.
-            dependencies: ["Redline", "RedlineCLI", "RedlineGen", "RedlineFuzz"]
+            dependencies: ["Redline", "RedlineCLI", "RedlineGen", "RedlineFuzz", "RedlineExprGen",
+                           .product(name: "BigInt", package: "BigInt")]
         ),
     ]
 )

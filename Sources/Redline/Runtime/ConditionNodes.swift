@@ -94,7 +94,15 @@ final class DayComparison: ConditionNode, @unchecked Sendable {
     let op: BinaryOperator
     init(_ op: BinaryOperator, _ left: DayNode, _ right: DayNode) { self.op = op; self.left = left; self.right = right }
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
-        let x = try left.day(frame)
+        let x: Int32
+        do { x = try left.day(frame) } catch {
+            // A missing right side decides: unknown, absorbing the error (Grammar.md §7).
+            if error.isLimit { throw error }
+            let y: Int32
+            do { y = try right.day(frame) } catch let second { throw second.isLimit ? second : error }
+            if y == Planner.missingDay { return Truth.unknown }
+            throw error
+        }
         if x == Planner.missingDay { return Truth.unknown }
         let y = try right.day(frame)
         if y == Planner.missingDay { return Truth.unknown }

@@ -85,7 +85,8 @@ struct Planner {
         case .arithmetic(let op, let a, let b):
             let left = plan(a), right = plan(b)
             return { frame throws(EvaluationError) in
-                try Operations.arithmetic(op, try left(frame), try right(frame), frame, span, source)
+                guard let (x, y) = try Planner.strictOperands(left, right, frame) else { return .missing }
+                return try Operations.arithmetic(op, x, y, frame, span, source)
             }
         case .compare(let op, let a, let b):
             return planComparison(op, a, b, span, source)
@@ -102,16 +103,37 @@ struct Planner {
             }
             let item = plan(element), items = plan(list)
             return { frame throws(EvaluationError) in
-                let result = try Operations.membership(try item(frame), in: try items(frame), span, source)
+                guard let (x, list) = try Planner.strictOperands(item, items, frame) else { return .missing }
+                let result = try Operations.membership(x, in: list, span, source)
                 if negated, case .bool(let b) = result { return .bool(!b) }
                 return result
             }
         case .call(let builtin, let arguments):
             let planned = arguments.map(plan)
+            if builtin == .coalesce, planned.count == 2 {
+                // The fallback is needed, and so evaluated, only when the value is missing.
+                let value = planned[0], fallback = planned[1]
+                return { frame throws(EvaluationError) in
+                    let first = try value(frame)
+                    return first.isMissing ? try fallback(frame) : first
+                }
+            }
             return { frame throws(EvaluationError) in
                 var values: [Value] = []
                 values.reserveCapacity(planned.count)
-                for argument in planned { values.append(try argument(frame)) }
+                var failure: EvaluationError? = nil
+                for argument in planned {
+                    do throws(EvaluationError) {
+                        let value = try argument(frame)
+                        // A missing argument decides the result; an error in another is absorbed.
+                        if value.isMissing { return .missing }
+                        values.append(value)
+                    } catch {
+                        if error.isLimit { throw error }
+                        if failure == nil { failure = error }
+                    }
+                }
+                if let failure { throw failure }
                 return try builtin.evaluate(values, frame, span, source)
             }
         case .definition(_, let arguments, let body):
@@ -164,8 +186,29 @@ struct Planner {
         }
         let left = plan(a), right = plan(b)
         return { frame throws(EvaluationError) in
-            try Operations.compare(op, try left(frame), try right(frame), span, source)
+            guard let (x, y) = try Planner.strictOperands(left, right, frame) else { return .missing }
+            return try Operations.compare(op, x, y, span, source)
         }
+    }
+
+    /// The two operands of a strict operation (arithmetic, a comparison, `in`), left first. A
+    /// missing operand decides the result on its own, so an error in the other is absorbed
+    /// (Grammar.md §7) and, once the left is missing, the right is not evaluated: nil means the
+    /// result is missing.
+    @inline(__always)
+    static func strictOperands(_ left: Plan, _ right: Plan, _ frame: Frame) throws(EvaluationError) -> (Value, Value)? {
+        let a: Value
+        do { a = try left(frame) } catch {
+            if error.isLimit { throw error }
+            let b: Value
+            do { b = try right(frame) } catch let second { throw second.isLimit ? second : error }
+            if b.isMissing { return nil }
+            throw error
+        }
+        if a.isMissing { return nil }
+        let b = try right(frame)
+        if b.isMissing { return nil }
+        return (a, b)
     }
 
     /// Plan that fails: the expression needs a table but no data is loaded.

@@ -97,14 +97,15 @@ struct Duration: Sendable, Hashable {
     }
 
     var description: String {
+        // `magnitude`, not `abs`: the count may be Int64.min, whose `abs` traps.
         var parts: [String] = []
         if months != 0 {
-            if months % 12 == 0 { parts.append("\(months / 12) \(abs(months) == 12 ? "year" : "years")") } else { parts.append("\(months) \(abs(months) == 1 ? "month" : "months")") }
+            if months % 12 == 0 { parts.append("\(months / 12) \(months.magnitude == 12 ? "year" : "years")") } else { parts.append("\(months) \(months.magnitude == 1 ? "month" : "months")") }
         }
         if days != 0 {
-            if days % 7 == 0 { parts.append("\(days / 7) \(abs(days) == 7 ? "week" : "weeks")") } else { parts.append("\(days) \(abs(days) == 1 ? "day" : "days")") }
+            if days % 7 == 0 { parts.append("\(days / 7) \(days.magnitude == 7 ? "week" : "weeks")") } else { parts.append("\(days) \(days.magnitude == 1 ? "day" : "days")") }
         }
-        if workdays != 0 { parts.append("\(workdays) \(abs(workdays) == 1 ? "workday" : "workdays")") }
+        if workdays != 0 { parts.append("\(workdays) \(workdays.magnitude == 1 ? "workday" : "workdays")") }
         return parts.isEmpty ? "0 days" : parts.joined(separator: " + ")
     }
 }

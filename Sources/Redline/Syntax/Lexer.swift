@@ -295,36 +295,50 @@ struct Lexer {
     private mutating func lexInterpolation() -> SourceSpan? {
         let open = position
         position += 1
-        var depth = 0
-        var inQuote: Unicode.Scalar? = nil
+        // What the scan is inside: code (with its count of open `{`), or text that a quote
+        // opened, which may hold `{…}` of its own: `"a {"b {c} d"} e"`.
+        enum Inside { case code(braces: Int), text(closer: Unicode.Scalar) }
+        var stack: [Inside] = [.code(braces: 0)]
         // `#` would run a comment to the end of the line, past the `}` and the closing quote.
         var comment: Int? = nil
-        while let scalar = raw(position), scalar != "\n" {
-            if let quote = inQuote {
-                if scalar == "\\" { position += 1 } else if scalar == quote || (quote == "”" && scalar == "\"") { inQuote = nil }
-            } else if scalar == "\"" {
-                inQuote = "\""
-            } else if scalar == "“" {
-                inQuote = "”"
-            } else if scalar == "#" {
-                if comment == nil { comment = position }
-            } else if scalar == "{" {
-                depth += 1
-            } else if scalar == "}" {
-                if depth == 0 {
-                    let inner = SourceSpan(start: open + 1, end: position)
+        while let scalar = raw(position), scalar != "\n", let top = stack.last {
+            switch top {
+            case .text(let closer):
+                if scalar == "\\" {
                     position += 1
-                    if let comment {
-                        report(Catalog.commentInInterpolation, SourceSpan(start: comment, end: comment + 1), hint: Catalog.commentInInterpolationHint)
-                        return nil
-                    }
-                    if inner.start == inner.end {
-                        report(Catalog.emptyInterpolation, SourceSpan(start: open, end: position), hint: Catalog.emptyInterpolationHint)
-                        return nil
-                    }
-                    return inner
+                } else if scalar == "{" {
+                    stack.append(.code(braces: 0))
+                } else if scalar == closer || (closer == "”" && scalar == "\"") {
+                    stack.removeLast()
                 }
-                depth -= 1
+            case .code(let braces):
+                if scalar == "\"" {
+                    stack.append(.text(closer: "\""))
+                } else if scalar == "“" {
+                    stack.append(.text(closer: "”"))
+                } else if scalar == "#" {
+                    if comment == nil { comment = position }
+                } else if scalar == "{" {
+                    stack[stack.count - 1] = .code(braces: braces + 1)
+                } else if scalar == "}" {
+                    if braces > 0 {
+                        stack[stack.count - 1] = .code(braces: braces - 1)
+                    } else if stack.count > 1 {
+                        stack.removeLast()
+                    } else {
+                        let inner = SourceSpan(start: open + 1, end: position)
+                        position += 1
+                        if let comment {
+                            report(Catalog.commentInInterpolation, SourceSpan(start: comment, end: comment + 1), hint: Catalog.commentInInterpolationHint)
+                            return nil
+                        }
+                        if inner.start == inner.end {
+                            report(Catalog.emptyInterpolation, SourceSpan(start: open, end: position), hint: Catalog.emptyInterpolationHint)
+                            return nil
+                        }
+                        return inner
+                    }
+                }
             }
             position += 1
         }

@@ -168,6 +168,11 @@ import Testing
         ("sum 1 / x for x in [0, 1]", "error: division by zero"), ("sum 1 / x for x in [1, 0]", "error: division by zero"),
         ("sum x for x in [9223372036854775807, 1, missing]", "missing"),
         ("not (1 / 0 > 0)", "error: division by zero"),
+        ("missing < 1 / 0", "unknown"), ("1 / 0 < missing", "unknown"), ("1 / 0 + missing", "missing"),
+        ("missing in [1 / 0]", "unknown"), ("contains(missing, \"{1 / 0}\")", "unknown"),
+        ("contains(\"{1 / 0}\", missing)", "unknown"), ("contains(\"{1 / 0}\", \"a\")", "error: division by zero"),
+        ("coalesce(1, 1 / 0)", "1"), ("coalesce(missing, 1 / 0)", "error: division by zero"),
+        ("(1 / 0) + (9223372036854775807 + 1)", "error: division by zero"),
     ])
     func errorsAreAbsorbedWhenTheRestDecides(_ input: String, _ expected: String) {
         #expect(Support.eval(input) == expected)

@@ -71,10 +71,23 @@ public struct GeneratedExpression: Sendable {
 }
 
 /// SplitMix64: small, fast and the same on every platform, so a seed names one expression set.
+/// Made from bytes (a fuzzer's input), it first hands out those bytes, so that a mutation of
+/// the input is a change of some choices, then goes on from a seed they give.
 public struct SeededRandom: Sendable {
     private var state: UInt64
+    private var bytes: [UInt8] = []
+    private var offset = 0
     public init(seed: UInt64) { state = seed }
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        state = bytes.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+    }
     public mutating func next() -> UInt64 {
+        if offset < bytes.count {
+            var value: UInt64 = 0
+            for _ in 0..<8 where offset < bytes.count { value = value << 8 | UInt64(bytes[offset]); offset += 1 }
+            return value
+        }
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -106,8 +119,25 @@ public struct ExpressionGenerator: Sendable {
     public let withTable: Bool
     public var maxDepth = 5
 
+    /// Rows of `t` with the edges of every column type, in a file order that is not key order.
+    public static let tableRows = """
+        id,i,d,s,day,b,dur
+        r1,5,2.5,major,2024-06-30,true,30 days
+        r2,,,,,,
+        r3,9223372036854775807,0.000000000000000001,e\u{301},9999-12-31,false,1 month
+        r0,-9223372036854775808,-99999999999999999999.5,ΣΑΣ,0001-01-01,true,5 workdays
+        r4,0,0.1,中文,2024-02-29,,2 weeks
+
+        """
+
     public init(seed: UInt64, withTable: Bool = true) {
         random = SeededRandom(seed: seed)
+        self.withTable = withTable
+    }
+
+    /// Choices taken from bytes first (a fuzzer's input).
+    public init(bytes: [UInt8], withTable: Bool = true) {
+        random = SeededRandom(bytes: bytes)
         self.withTable = withTable
     }
 

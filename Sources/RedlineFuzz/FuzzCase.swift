@@ -1,9 +1,11 @@
 import Foundation
 import Redline
+import RedlineExprGen
 
 /// One fuzz input, run through the public API the way a user's input would be. Its first byte
-/// chooses what the rest is: a rule file, an expression, a query over the sample data, or a
-/// hazards CSV file. Whatever the bytes, the only acceptable outcomes are results and
+/// chooses what the rest is: a rule file, an expression, a query over the sample data, a
+/// hazards CSV file, the choices of the expression generator, date and duration arithmetic
+/// built from 64-bit numbers, or a hazards JSON file. Whatever the bytes, the only acceptable outcomes are results and
 /// diagnostics; a crash, a hang or a sanitizer report is a bug.
 enum FuzzCase {
     static let asOf = CalendarDate(iso: "2024-06-30") ?? CalendarDate.today()
@@ -34,11 +36,14 @@ enum FuzzCase {
     static func run(_ bytes: [UInt8]) {
         guard let mode = bytes.first else { return }
         let body = Array(bytes.dropFirst())
-        switch mode % 4 {
-        case 0: rules(body)
+        switch mode % 8 {
+        case 0, 7: rules(body)
         case 1: expression(String(decoding: body, as: UTF8.self))
         case 2: query(String(decoding: body, as: UTF8.self))
-        default: hazardsFile(body)
+        case 3: hazardsFile(body)
+        case 4: generated(body)
+        case 5: dateArithmetic(body)
+        default: hazardsFile(body, json: true)
         }
     }
 
@@ -71,9 +76,79 @@ enum FuzzCase {
         for format in [ReportFormat.table, .csv, .json] { _ = answer.render(format) }
     }
 
-    /// Bytes as hazards.csv beside the sample's other tables, loaded strictly and leniently.
-    static func hazardsFile(_ body: [UInt8]) {
-        guard FileManager.default.createFile(atPath: csvFolder + "/hazards.csv", contents: Data(body)) else { return }
+    /// The expression generator's table and rows, for its expressions.
+    static let generatorProgram = Program.compile([RuleSource(name: "t.rl", text: ExpressionGenerator.tableDeclaration)])
+    static let generatorData: Dataset? = {
+        let folder = NSTemporaryDirectory() + "redline-fuzz-t-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: folder + "/t.csv", contents: Data(ExpressionGenerator.tableRows.utf8)) else { return nil }
+        return generatorProgram.loadData(directory: folder).dataset
+    }()
+
+    /// Well-typed expressions whose choices are the input's bytes: evaluated alone, and the
+    /// conditions also as rules over the generator's table.
+    static func generated(_ body: [UInt8]) {
+        var generator = ExpressionGenerator(bytes: body)
+        for index in 0..<8 {
+            let expression = index % 2 == 0 ? generator.expression(.bool, subject: true) : generator.expression()
+            if !expression.usesSubject {
+                let result = generatorProgram.evaluate(expression.text, asOf: asOf, data: generatorData, limits: limits)
+                _ = result.literal
+                _ = DiagnosticRenderer.text(result.diagnostics)
+            }
+            guard expression.type == .bool, let data = generatorData else { continue }
+            let text = ExpressionGenerator.tableDeclaration + "\nrule check for e in t when \(expression.text) then flag e because \"{e.id}\"\n"
+            let program = Program.compile([RuleSource(name: "t.rl", text: text)])
+            guard !program.hasErrors else { continue }
+            let result = program.run(on: data, asOf: asOf, limits: limits)
+            for format in [ReportFormat.csv, .json, .table] { _ = ReportWriter(program: program, dataset: data).render(result, as: format) }
+            _ = program.explain(subject: "r0", on: data, asOf: asOf, limits: limits)
+        }
+    }
+
+    /// Dates, durations and working days from the input's 64-bit numbers: every operator and
+    /// date function at the edges of its range.
+    static func dateArithmetic(_ body: [UInt8]) {
+        var random = SeededRandom(bytes: body)
+        func number() -> Int64 {
+            let raw = Int64(bitPattern: random.next())
+            switch random.below(4) {
+            case 0: return raw
+            case 1: return raw % 100_000
+            case 2: return raw % 400
+            default: return [Int64.max, Int64.min, 0, 1, -1, 2_932_896, -719_162, 100_000, 100_001][random.below(9)]
+            }
+        }
+        func literal(_ n: Int64) -> String { n == Int64.min ? "(-9223372036854775807 - 1)" : "(\(n))" }
+        func date() -> String {
+            let day = Int(random.below(3_652_059))
+            return "(0001-01-01 + \(day) days)"
+        }
+        func duration() -> String {
+            let unit = ["days", "weeks", "months", "years", "workdays"][random.below(5)]
+            return "(\(literal(number())) * 1 \(unit))"
+        }
+        let forms = [
+            { "\(date()) + \(duration())" }, { "\(date()) - \(duration())" }, { "\(duration()) + \(date())" },
+            { "\(date()) + (\(duration()) + \(duration()))" }, { "\(date()) - (\(duration()) - \(duration()))" },
+            { "\(date()) - \(date())" }, { "workdays_between(\(date()), \(date()))" }, { "days_between(\(date()), \(date()))" },
+            { "\(duration()) < \(duration())" }, { "\(duration()) == \(duration())" }, { "-\(duration())" },
+            { "\"{\(duration())}\"" }, { "year(\(date()) + \(duration()))" }, { "sum d for d in [\(duration()), \(duration())]" },
+            { "\(literal(number())) * \(duration())" }, { "round(\(literal(number())) / \(literal(number())), \(literal(number())))" },
+        ]
+        for _ in 0..<8 {
+            let text = forms[random.below(forms.count)]()
+            let result = policy.evaluate(text, asOf: asOf, data: sample, limits: limits)
+            _ = result.literal
+            _ = DiagnosticRenderer.text(result.diagnostics)
+        }
+    }
+
+    /// Bytes as hazards.csv (or hazards.json) beside the sample's other tables, loaded strictly
+    /// and leniently.
+    static func hazardsFile(_ body: [UInt8], json: Bool = false) {
+        for stale in ["hazards.csv", "hazards.json"] { try? FileManager.default.removeItem(atPath: csvFolder + "/" + stale) }
+        guard FileManager.default.createFile(atPath: csvFolder + (json ? "/hazards.json" : "/hazards.csv"), contents: Data(body)) else { return }
         for lenient in [false, true] {
             let loaded = policy.loadData(directory: csvFolder, options: LoadOptions(lenient: lenient, hashFiles: true,
                                                                                    columns: lenient ? .readByRules : .all))

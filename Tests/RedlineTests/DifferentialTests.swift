@@ -68,16 +68,7 @@ struct DifferentialHarness {
         program = Program.compile([RuleSource(name: "t.rl", text: ExpressionGenerator.tableDeclaration)])
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redline-diff-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        // File order differs from key order, and the edges of every column type are there.
-        let csv = """
-            id,i,d,s,day,b,dur
-            r1,5,2.5,major,2024-06-30,true,30 days
-            r2,,,,,,
-            r3,9223372036854775807,0.000000000000000001,e\u{301},9999-12-31,false,1 month
-            r0,-9223372036854775808,-99999999999999999999.5,ΣΑΣ,0001-01-01,true,5 workdays
-            r4,0,0.1,中文,2024-02-29,,2 weeks
-
-            """
+        let csv = ExpressionGenerator.tableRows
         try csv.write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
         let loaded = program.loadData(directory: folder.path)
         guard let dataset = loaded.dataset else { throw HarnessError.data(DiagnosticRenderer.text(loaded.diagnostics)) }

@@ -42,7 +42,7 @@ struct CheckCommand: ParsableCommand {
         let diagnostics = try groups.flatMap { Program.compile(try Output.readRuleFiles($0)).diagnostics }
         let language = diagnosticOptions.language
         if format == "json" {
-            print(DiagnosticRenderer.json(diagnostics, language: language), terminator: "")
+            Output.write(DiagnosticRenderer.json(diagnostics, language: language))
         } else {
             Output.error(DiagnosticRenderer.text(diagnostics, language: language))
         }

@@ -33,6 +33,6 @@ struct EvalCommand: ParsableCommand {
             Output.error(DiagnosticRenderer.text(result.diagnostics, language: language))
             throw ExitCode(1)
         }
-        print(literal)
+        Output.write(literal + "\n")
     }
 }

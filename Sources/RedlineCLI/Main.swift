@@ -6,6 +6,9 @@ import Redline
 @main
 enum Main {
     static func main() {
+        // A closed pipe (`redline run … | head`) is an error from write(2), handled in Output,
+        // not a signal that ends the process.
+        signal(SIGPIPE, SIG_IGN)
         do {
             // `redline` alone on a terminal opens the REPL.
             let arguments = Array(CommandLine.arguments.dropFirst())
@@ -17,10 +20,10 @@ enum Main {
             let code = RedlineCommand.exitCode(for: error)
             let message = RedlineCommand.fullMessage(for: error)
             if code == .success {
-                print(message)
+                Output.write(message + "\n")
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Output.error(message + "\n")
             Foundation.exit(2)
         }
     }
@@ -50,30 +53,5 @@ struct DiagnosticOptions: ParsableArguments {
         if let lang, !["en", "zh"].contains(where: { lang.hasPrefix($0) }) {
             throw ValidationError("--lang must be en or zh")
         }
-    }
-}
-
-enum Output {
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
-    }
-
-    /// Reads rule files; an unreadable path is a usage error (exit 2).
-    static func readRuleFiles(_ paths: [String]) throws -> [RuleSource] {
-        try paths.map { path in
-            guard let data = FileManager.default.contents(atPath: path) else {
-                error("redline: cannot read `\(path)`: no such file, or not readable\n")
-                throw ExitCode(2)
-            }
-            return RuleSource(name: path, bytes: [UInt8](data))
-        }
-    }
-
-    static func parseDate(_ text: String?, option: String) throws -> CalendarDate {
-        guard let text else { return CalendarDate.today() }
-        guard let date = CalendarDate(iso: text) else {
-            throw ValidationError("\(option) needs a real date written YYYY-MM-DD, not `\(text)`")
-        }
-        return date
     }
 }

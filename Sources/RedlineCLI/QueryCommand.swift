@@ -23,6 +23,9 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: String = "table"
 
+    @Flag(name: .customLong("raw-csv"), help: "Write CSV text cells as they are (by default one starting with = + - @, tab or CR gets a leading ').")
+    var rawCSV = false
+
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
     func validate() throws {
@@ -39,7 +42,7 @@ struct QueryCommand: ParsableCommand {
             Output.error(DiagnosticRenderer.text(result.diagnostics, language: language))
             throw ExitCode(1)
         }
-        Output.write(result.render(ReportFormat(rawValue: format) ?? .table))
+        Output.write(result.render(ReportFormat(rawValue: format) ?? .table, rawCSV: rawCSV))
         Output.error("\(result.matchedRows) row\(result.matchedRows == 1 ? "" : "s") (\(String(format: "%.3f", result.seconds)) s)\n")
     }
 }

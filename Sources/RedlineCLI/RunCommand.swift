@@ -17,8 +17,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: String = "table"
 
-    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    @Option(help: "Write the report to this file (atomically) instead of standard output. It may not be a file the run reads; an existing one keeps its permissions, and is left as it was when the run fails.")
     var output: String?
+
+    @Flag(name: .customLong("raw-csv"), help: "Write CSV text cells as they are; by default a cell starting with = + - @, tab or CR gets a leading ' so that spreadsheets do not run it as a formula.")
+    var rawCSV = false
 
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
@@ -41,19 +44,33 @@ struct RunCommand: ParsableCommand {
                                                         hashFiles: reportFormat == .json,
                                                         columns: reportFormat == .json ? .all : .readByRules)
         phase("prepare (compile and load)")
+        // Every file this run reads, which --output may never replace: checked before the work.
+        let inputs = rules + dataset.files.map(\.path) + (data.calendar.map { [$0] } ?? [])
+        if let output { try Output.checkOutputTarget(output, reads: inputs) }
         let result = program.run(on: dataset, asOf: date, detail: reportFormat == .json ? .everyRule : .decidingRule)
         phase("evaluate")
-        let writer = ReportWriter(program: program, dataset: dataset)
+        var writer = ReportWriter(program: program, dataset: dataset)
+        writer.rawCSV = rawCSV
+        let failed = result.ruleCounts.reduce(0) { $0 + $1.failed }
+        if let output, failed > 0 {
+            // A failed run decides nothing reliably: the previous report stays as it was.
+            Output.error(writer.summary(result, language: diagnosticOptions.language))
+            Output.error("redline: \(failed) rule outcome\(failed == 1 ? "" : "s") failed; the report was not written to `\(output)`, which is left as it was\n")
+            throw ExitCode(1)
+        }
         var report = writer.renderParts(result, as: reportFormat)
         phase("render")
         if let output {
-            try Output.writeAtomically(parts: &report, to: output)
+            try Output.writeAtomically(parts: &report, to: output, reads: inputs)
         } else {
-            for part in report { part.withUnsafeBytes { Output.write(Data($0)) } }
+            for index in report.indices {
+                Output.write(bytes: report[index])
+                report[index] = []
+            }
         }
         phase("write")
         Output.error(writer.summary(result, language: diagnosticOptions.language))
-        if result.ruleCounts.contains(where: { $0.failed > 0 }) { throw ExitCode(1) }
+        if failed > 0 { throw ExitCode(1) }
         // Everything is written: end here rather than free a million rows' tables piece by piece.
         Foundation.exit(0)
     }

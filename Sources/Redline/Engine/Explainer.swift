@@ -36,7 +36,8 @@ public struct Explanation: Sendable {
             out += say(Catalog.explainColon) + say(Catalog.outcomeKind(rule.outcome.kind)) + "\n"
             for reason in rule.reasons { out += "    " + reason.replacingOccurrences(of: "\n", with: "\n    ") + "\n" }
         }
-        return out
+        // Keys and messages come from data: no control character of theirs reaches a terminal.
+        return TerminalText.escaped(out, keepingLineBreaks: true)
     }
 }
 

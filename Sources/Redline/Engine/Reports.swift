@@ -9,6 +9,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 public struct ReportWriter: Sendable {
     let program: Program
     let dataset: Dataset
+    /// CSV cells as they are, formula-like ones included (see `CSVText`); off by default.
+    public var rawCSV = false
 
     /// A writer for results of `program` over `dataset`.
     public init(program: Program, dataset: Dataset) {
@@ -75,25 +77,25 @@ public struct ReportWriter: Sendable {
                     // Undetermined or failed subjects: the general row.
                     for (column, cell) in writer.row(decision).enumerated() {
                         if column > 0 { bytes.append(0x2C) }
-                        CSVText.appendField(cell, to: &bytes)
+                        CSVText.appendField(cell, to: &bytes, raw: writer.rawCSV)
                     }
                     bytes.append(0x0A)
                     continue
                 }
                 // The common row, written field by field without building an array of Strings.
-                CSVText.appendField(decision.subject.key, to: &bytes)
+                CSVText.appendField(decision.subject.key, to: &bytes, raw: writer.rawCSV)
                 bytes.append(0x2C)
-                CSVText.appendField(outcome.action, to: &bytes)
+                CSVText.appendField(outcome.action, to: &bytes, raw: writer.rawCSV)
                 bytes.append(0x2C)
-                CSVText.appendField(outcome.rule, to: &bytes)
+                CSVText.appendField(outcome.rule, to: &bytes, raw: writer.rawCSV)
                 bytes.append(0x2C)
                 if outcome.evidence.count == 1 {
-                    CSVText.appendField(outcome.evidence[0].key, to: &bytes)
+                    CSVText.appendField(outcome.evidence[0].key, to: &bytes, raw: writer.rawCSV)
                 } else {
-                    CSVText.appendField(outcome.evidence.map(\.key).joined(separator: ";"), to: &bytes)
+                    CSVText.appendField(outcome.evidence.map(\.key).joined(separator: ";"), to: &bytes, raw: writer.rawCSV)
                 }
                 bytes.append(0x2C)
-                CSVText.appendField(outcome.message ?? "", to: &bytes)
+                CSVText.appendField(outcome.message ?? "", to: &bytes, raw: writer.rawCSV)
                 bytes.append(0x0A)
             }
             parts.set(chunk, bytes)

@@ -20,10 +20,11 @@ public struct QueryResult: Sendable {
     public var textRows: [[String]] { rows.map { $0.map(describe) } }
 
     /// The answer as a table, CSV or JSON; `maxRows` cuts a table with "… N more rows".
-    public func render(_ format: ReportFormat, maxRows: Int? = nil) -> String {
+    /// `rawCSV` leaves formula-like text cells as they are (see `CSVText`).
+    public func render(_ format: ReportFormat, maxRows: Int? = nil, rawCSV: Bool = false) -> String {
         switch format {
         case .table: return TextTable.render(header: header, rows: textRows, maxRows: maxRows)
-        case .csv: return CSVText.render(header: header, rows: rows.map { $0.map { $0.isMissing ? "" : describe($0) } })
+        case .csv: return CSVText.render(header: header, rows: rows.map { $0.map { $0.isMissing ? "" : describe($0) } }, raw: rawCSV)
         case .json:
             let objects = rows.map { row in
                 "  {" + zip(header, row).map { title, value in

@@ -20,6 +20,8 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
+    @OptionGroup var limitOptions: LimitOptions
+
     func run() throws {
         let date = try Output.parseDate(asOf, option: "--as-of")
         let program = Program.compile(try Output.readRuleFiles(ruleFiles))
@@ -28,7 +30,7 @@ struct EvalCommand: ParsableCommand {
             Output.error(DiagnosticRenderer.text(program.diagnostics, language: language))
             throw ExitCode(1)
         }
-        let result = program.evaluate(expression, asOf: date)
+        let result = program.evaluate(expression, asOf: date, limits: limitOptions.limits, cancellation: LimitOptions.interruptFlag())
         guard let literal = result.literal else {
             Output.error(DiagnosticRenderer.text(result.diagnostics, language: language))
             throw ExitCode(1)

@@ -28,6 +28,8 @@ struct QueryCommand: ParsableCommand {
 
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
+    @OptionGroup var limitOptions: LimitOptions
+
     func validate() throws {
         if arguments.count < 2 { throw ValidationError("give the rule files declaring the tables, then the query") }
         if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, csv or json") }
@@ -37,7 +39,7 @@ struct QueryCommand: ParsableCommand {
         let text = arguments[arguments.count - 1]
         let language = diagnosticOptions.language
         let (program, dataset, date) = try data.prepare(ruleFiles: Array(arguments.dropLast()), language: language)
-        let result = program.query(text, on: dataset, asOf: date)
+        let result = program.query(text, on: dataset, asOf: date, limits: limitOptions.limits, cancellation: LimitOptions.interruptFlag())
         guard result.succeeded else {
             Output.error(DiagnosticRenderer.text(result.diagnostics, language: language))
             throw ExitCode(1)

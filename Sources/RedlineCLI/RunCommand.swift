@@ -25,12 +25,16 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
+    @OptionGroup var limitOptions: LimitOptions
+
     func validate() throws {
         if rules.isEmpty { throw ValidationError("give at least one rule file") }
         if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, csv or json") }
     }
 
     func run() throws {
+        // From the start: Ctrl-C while loading ends the command like Ctrl-C while evaluating.
+        let interrupt = LimitOptions.interruptFlag()
         let profile = ProcessInfo.processInfo.environment["REDLINE_PROFILE"] != nil
         var mark = Date()
         func phase(_ name: String) {
@@ -47,8 +51,17 @@ struct RunCommand: ParsableCommand {
         // Every file this run reads, which --output may never replace: checked before the work.
         let inputs = rules + dataset.files.map(\.path) + (data.calendar.map { [$0] } ?? [])
         if let output { try Output.checkOutputTarget(output, reads: inputs) }
-        let result = program.run(on: dataset, asOf: date, detail: reportFormat == .json ? .everyRule : .decidingRule)
+        let result = program.run(on: dataset, asOf: date, limits: limitOptions.limits, cancellation: interrupt,
+                                 detail: reportFormat == .json ? .everyRule : .decidingRule)
         phase("evaluate")
+        if let stop = result.stopped {
+            // A report of some subjects would read as complete: none is written.
+            let language = diagnosticOptions.language
+            Output.error(language == .zh
+                ? "redline: 运行已停止:\(stop.message(.zh));已评估 \(stop.subjectsEvaluated) / \(result.subjectCount) 个对象,未输出报告\n"
+                : "redline: the run was stopped: \(stop.message()); \(stop.subjectsEvaluated) of \(result.subjectCount) subjects were evaluated, and no report was written\n")
+            throw ExitCode(1)
+        }
         var writer = ReportWriter(program: program, dataset: dataset)
         writer.rawCSV = rawCSV
         let failed = result.ruleCounts.reduce(0) { $0 + $1.failed }
@@ -90,6 +103,8 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
+    @OptionGroup var limitOptions: LimitOptions
+
     func validate() throws {
         if arguments.count < 2 { throw ValidationError("give the rule files and then the subject's key") }
     }
@@ -97,7 +112,8 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let subject = arguments[arguments.count - 1]
         let (program, dataset, date) = try data.prepare(ruleFiles: Array(arguments.dropLast()), language: diagnosticOptions.language)
-        guard let explanation = program.explain(subject: subject, on: dataset, asOf: date, language: diagnosticOptions.language) else {
+        guard let explanation = program.explain(subject: subject, on: dataset, asOf: date, limits: limitOptions.limits,
+                                                   language: diagnosticOptions.language) else {
             Output.error("redline: no subject has the key `\(subject)`\n")
             throw ExitCode(1)
         }

@@ -15,7 +15,10 @@ struct TestCommand: ParsableCommand {
 
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
+    @OptionGroup var limitOptions: LimitOptions
+
     func run() throws {
+        let interrupt = LimitOptions.interruptFlag()
         var anyFailed = false
         let policies = files.filter { !$0.hasSuffix(".test.rl") }
         for path in policies {
@@ -30,7 +33,7 @@ struct TestCommand: ParsableCommand {
                 continue
             }
             Output.write("== \(paths.joined(separator: " + "))\n")
-            let report = program.runTests(language: diagnosticOptions.language)
+            let report = program.runTests(language: diagnosticOptions.language, limits: limitOptions.limits, cancellation: interrupt)
             Output.write(report.text)
             if report.failed > 0 || report.passed == 0 { anyFailed = true }
         }

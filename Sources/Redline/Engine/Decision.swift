@@ -83,6 +83,20 @@ public struct RunResult: Sendable {
     public let evaluationSeconds: Double
     /// The rule names in declaration order.
     public let rules: [String]
+    /// Set when a limit stopped the run before every subject was evaluated: the decisions are
+    /// then only those of the subjects evaluated, and the report must not be taken as complete.
+    public var stopped: RunStop? = nil
+}
+
+/// Why a run stopped early, and how far it got.
+public struct RunStop: Sendable {
+    public enum Kind: Sendable { case steps, deadline, cancelled }
+    public let kind: Kind
+    let text: LocalizedText
+    /// Subjects whose rules were all evaluated before the stop.
+    public let subjectsEvaluated: Int
+    /// The reason, in a language.
+    public func message(_ language: Language = .en) -> String { text.in(language) }
 }
 
 /// How much a run gathers for rules that fired but did not decide the action.

@@ -61,11 +61,11 @@ struct Explainer {
             guard let row = findRow(table: table, key: key) else { continue }
             let rules = planned.filter { $0.rule.subjectTable == table }
             let frame = Frame(slotCount: rules.map(\.rule.slotCount).max() ?? 1, today: date.dayNumber, dataset: dataset, limits: limits)
-            guard let decision = engine.decide(rules, table: table, subject: row, frame: frame, keepAll: true) else { continue }
+            // A limit reached here makes the rules it stops `failed`, with the limit as the reason.
+            guard let decision = engine.decideRecordingLimits(rules, table: table, subject: row, frame: frame) else { continue }
             var explained: [RuleExplanation] = []
             for (rule, outcome) in zip(rules, decision.outcomes) {
                 frame.slots[rule.rule.subjectSlot] = .record(RecordRef(table: Int32(table), row: row))
-                frame.steps = 0
                 explained.append(RuleExplanation(rule: rule.rule.name, policy: rule.rule.policy, outcome: outcome,
                                                  reasons: reasons(rule, outcome, frame)))
             }

@@ -170,22 +170,27 @@ struct RuleEngine {
         }
     }
 
-    /// Runs all rules as of a date.
+    /// Runs all rules as of a date. A limit (steps over the whole run, the deadline, the host's
+    /// cancellation) stops every thread; the result then says so and holds what was decided.
     func run(asOf date: CalendarDate) -> RunResult {
         let started = Date()
+        let budget = EvaluationBudget(limits, cancellation: cancellation)
         // Rules are grouped by subject table; each table's subjects are evaluated in key order.
         var subjectTables: [Int] = []
         for rule in program.rules where !subjectTables.contains(rule.subjectTable) { subjectTables.append(rule.subjectTable) }
         var decisions: [Decision] = []
         var counts = OutcomeCounts(actions: program.schema.actions.count, rules: program.rules.count)
-        var subjectCount = 0
+        var subjectCount = 0, evaluated = 0
         for table in subjectTables {
             let order = dataset.tables[table].orderedRows()
             subjectCount += order.count
+            guard budget.stopped == nil else { continue }
             PhaseTimer.measure("evaluate \(program.schema.tables[table].name)") {
-                evaluate(table: table, subjects: order, date: date, into: &decisions, counts: &counts)
+                evaluated += evaluate(table: table, subjects: order, date: date, budget: budget, into: &decisions, counts: &counts)
             }
         }
+        let stop = budget.stopped.map { RunStop(kind: $0.kind == .cancelled ? .cancelled : ($0.kind == .deadline ? .deadline : .steps),
+                                                text: $0.text, subjectsEvaluated: evaluated) }
         var actionCounts: [String: Int] = [:]
         for (action, count) in counts.actions.enumerated() where count > 0 { actionCounts[program.schema.actions[action]] = count }
         if counts.undetermined > 0 { actionCounts["undetermined"] = counts.undetermined }
@@ -193,18 +198,19 @@ struct RuleEngine {
                          ruleCounts: program.rules.indices.map { r in
                              (program.rules[r].name, counts.fired[r], counts.undeterminedRules[r], counts.failed[r])
                          },
-                         evaluationSeconds: Date().timeIntervalSince(started), rules: program.rules.map(\.name))
+                         evaluationSeconds: Date().timeIntervalSince(started), rules: program.rules.map(\.name), stopped: stop)
     }
 
     /// Subjects are split into chunks evaluated on all cores; each chunk has its own frame and its
     /// own copy of the planned rules. Shared plan objects would have their reference counts
     /// updated from every core in the inner loop, and that cache-line traffic cost more than the
     /// evaluation itself.
-    private func evaluate(table: Int, subjects: [Int32], date: CalendarDate, into decisions: inout [Decision],
-                          counts: inout OutcomeCounts) {
+    /// Returns how many subjects were evaluated (all of them unless a limit stopped the run).
+    private func evaluate(table: Int, subjects: [Int32], date: CalendarDate, budget: EvaluationBudget,
+                          into decisions: inout [Decision], counts: inout OutcomeCounts) -> Int {
         let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
-        let results = ParallelSlots<([Decision], OutcomeCounts)>(count: chunkCount)
+        let results = ParallelSlots<([Decision], OutcomeCounts, Int)>(count: chunkCount)
         let slotCount = program.rules.map(\.slotCount).max() ?? 1
         let (actionCount, ruleCount) = (program.schema.actions.count, program.rules.count)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
@@ -213,43 +219,57 @@ struct RuleEngine {
             let ruleNumbers = planned.indices.filter { planned[$0].rule.subjectTable == table }
             let rules = ruleNumbers.map { planned[$0] }
             let names = RecordNamer(schema: program.schema, dataset: dataset)
-            let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, cancellation: cancellation)
+            let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, budget: budget)
             var found: [Decision] = []
             var chunkCounts = OutcomeCounts(actions: actionCount, rules: ruleCount)
             let start = chunk * chunkSize
             let end = min(subjects.count, start + chunkSize)
-            if start < end {
-                for index in start..<end {
-                    guard let decision = decide(rules, table: table, subject: subjects[index], frame: frame, keepAll: false,
-                                                counts: &chunkCounts, ruleNumbers: ruleNumbers, names: names) else { continue }
-                    found.append(decision)
+            var done = 0
+            do throws(EvaluationError) {
+                for index in start..<max(start, end) {
+                    // Rules without loops take no steps: the deadline and cancellation are also
+                    // looked at every 16 subjects.
+                    if done & 0xF == 0 { try budget.check(.none, nil) }
+                    let decision = try decide(rules, table: table, subject: subjects[index], frame: frame, keepAll: false,
+                                              counts: &chunkCounts, ruleNumbers: ruleNumbers, names: names)
+                    done += 1
+                    if let decision { found.append(decision) }
                 }
+            } catch {
+                budget.record(error)
             }
-            results.set(chunk, (found, chunkCounts))
+            results.set(chunk, (found, chunkCounts, done))
         }
         var total = decisions.count
         for chunk in 0..<chunkCount { total += results.get(chunk)?.0.count ?? 0 }
         decisions.reserveCapacity(total)
+        var evaluated = 0
         for chunk in 0..<chunkCount {
             // Taken out of its slot, so the chunk's array is released as soon as it is copied.
-            guard let (found, chunkCounts) = results.take(chunk) else { continue }
+            guard let (found, chunkCounts, done) = results.take(chunk) else { continue }
             decisions.append(contentsOf: found)
             counts.add(chunkCounts)
+            evaluated += done
         }
+        return evaluated
     }
 
     /// All rules for one subject. Returns nil when every rule came out "not fired" (and `keepAll`
     /// is false), which is most subjects. Evidence and messages are gathered for every fired rule
     /// with `everyRule` detail, else only for the rule that decides the action.
-    func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool) -> Decision? {
+    /// For one subject alone (explanations): every outcome kept, and a limit reached makes the
+    /// rules it stops `failed` with the limit as their reason.
+    func decideRecordingLimits(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame) -> Decision? {
         var counts = OutcomeCounts(actions: program.schema.actions.count, rules: rules.count)
-        return decide(rules, table: table, subject: subject, frame: frame, keepAll: keepAll, counts: &counts,
-                      ruleNumbers: Array(rules.indices), names: RecordNamer(schema: program.schema, dataset: dataset))
+        return try? decide(rules, table: table, subject: subject, frame: frame, keepAll: true, counts: &counts,
+                           ruleNumbers: Array(rules.indices), names: RecordNamer(schema: program.schema, dataset: dataset),
+                           limitsFail: true)
     }
 
     /// `decide`, counting outcomes by rule number (`ruleNumbers[i]` for `rules[i]`) and the action.
+    /// A limit stops the run (it is thrown) unless `limitsFail`, when it fails the rule.
     func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool, counts: inout OutcomeCounts,
-                ruleNumbers: [Int], names: RecordNamer) -> Decision? {
+                ruleNumbers: [Int], names: RecordNamer, limitsFail: Bool = false) throws(EvaluationError) -> Decision? {
         let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
         // Most subjects fire nothing: their outcomes are kept in a small fixed buffer, and arrays
         // are made only for the subjects that are reported.
@@ -261,7 +281,6 @@ struct RuleEngine {
         var anyUndetermined = false
         for index in rules.indices {
             let rule = rules[index]
-            frame.steps = 0
             frame.slots[rule.subjectSlot] = subjectValue
             var failure: String? = nil
             let kind: RuleOutcome.Kind
@@ -272,6 +291,7 @@ struct RuleEngine {
                 default: kind = .undetermined
                 }
             } catch {
+                if error.isLimit && !limitsFail { throw error }
                 kind = .failed
                 failure = error.text.en
             }
@@ -314,14 +334,13 @@ struct RuleEngine {
             var evidence: [RecordID] = []
             var message: String? = nil
             var missing: [MissingField] = []
-            frame.steps = 0
             frame.slots[rule.subjectSlot] = subjectValue
             switch kind {
             case .fired:
                 let deciding = !decidingDone && rule.action == strongest
                 if deciding { decidingDone = true }
                 if deciding || detail == .everyRule {
-                    let found = collectEvidence(rule, frame: frame)
+                    let found = limitsFail ? ((try? collectEvidence(rule, frame: frame)) ?? []) : try collectEvidence(rule, frame: frame)
                     for entry in found {
                         for case .record(let ref) in entry.values { evidence.append(names.id(table: Int(ref.table), row: ref.row)) }
                     }
@@ -339,27 +358,36 @@ struct RuleEngine {
     }
 
 
-    /// For each evidence variable: every element of its collection for which its condition is true.
-    func collectEvidence(_ rule: PlannedRule, frame: Frame) -> [(slot: Int, values: [Value])] {
-        rule.evidence.map { entry in
+    /// For each evidence variable: every element of its collection for which its condition is
+    /// true. An element whose condition fails is no evidence; a limit stops the run.
+    func collectEvidence(_ rule: PlannedRule, frame: Frame) throws(EvaluationError) -> [(slot: Int, values: [Value])] {
+        var found: [(slot: Int, values: [Value])] = []
+        for entry in rule.evidence {
             var values: [Value] = []
             let slot = entry.slot, condition = entry.condition
+            func holds(_ frame: Frame) throws(EvaluationError) -> Bool {
+                do { return try condition.truth(frame) == Truth.yes } catch {
+                    if error.isLimit { throw error }
+                    return false
+                }
+            }
             if let source = entry.rows {
                 // Rows straight from the index, as the condition's own quantifier read them.
-                guard let (list, start, end) = try? source.rows(frame), start >= 0 else { return (slot, []) }
+                guard let (list, start, end) = try? source.rows(frame), start >= 0 else { found.append((slot, [])); continue }
                 for index in start..<end {
                     let value = Value.record(RecordRef(table: entry.table, row: list.map { $0[index] } ?? Int32(index)))
                     frame.slots[slot] = value
-                    if (try? condition.truth(frame)) == Truth.yes { values.append(value) }
+                    if try holds(frame) { values.append(value) }
                 }
-                return (slot, values)
+            } else {
+                try Planner.forEach((try? entry.collection(frame)) ?? .missing, slot: slot, frame, entry.span, entry.file) { frame throws(EvaluationError) in
+                    if try holds(frame) { values.append(frame.slots[slot]) }
+                    return true
+                }
             }
-            try? Planner.forEach((try? entry.collection(frame)) ?? .missing, slot: slot, frame, entry.span, entry.file) { frame throws(EvaluationError) in
-                if try condition.truth(frame) == Truth.yes { values.append(frame.slots[slot]) }
-                return true
-            }
-            return (slot, values)
+            found.append((slot, values))
         }
+        return found
     }
 
     /// The message: a part that uses an evidence variable is rendered once per piece of evidence,
@@ -393,7 +421,6 @@ struct RuleEngine {
     /// Re-evaluates an undetermined condition, recording which cells were missing.
     func missingFields(_ rule: PlannedRule, frame: Frame, names: RecordNamer) -> [MissingField] {
         frame.missingReads.removeAll()
-        frame.steps = 0
         _ = try? rule.tracedCondition(frame)
         var seen: Set<MissingRead> = []
         var fields: [MissingField] = []

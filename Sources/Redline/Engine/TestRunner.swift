@@ -16,14 +16,18 @@ public struct TestReport: Sendable {
 extension Program {
     /// Runs every `test` declared in the rule files: builds each case's tables from its rows,
     /// evaluates the rules as of the test's date, and compares the decisions with the expectations.
-    public func runTests(language: Language = .en) -> TestReport {
-        TestRunner(program: self, language: language).run()
+    /// Each case is one evaluation under `limits`; `cancellation` stops them all.
+    public func runTests(language: Language = .en, limits: EvaluationLimits = EvaluationLimits(),
+                         cancellation: CancellationFlag? = nil) -> TestReport {
+        TestRunner(program: self, language: language, limits: limits, cancellation: cancellation).run()
     }
 }
 
 struct TestRunner {
     let program: Program
     let language: Language
+    var limits = EvaluationLimits()
+    var cancellation: CancellationFlag? = nil
 
     private func say(_ text: LocalizedText) -> String { text.in(language) }
 
@@ -127,9 +131,10 @@ struct TestRunner {
             return [say(Catalog.testRowsInvalid) + "\n" + DiagnosticRenderer.text(loaded.diagnostics, language: language)]
         }
         let date = test.asOf.map { CalendarDate(dayNumber: $0) } ?? CalendarDate.today()
-        var engine = RuleEngine(program: program.checked, dataset: dataset, limits: EvaluationLimits(), cancellation: nil)
+        var engine = RuleEngine(program: program.checked, dataset: dataset, limits: limits, cancellation: cancellation)
         engine.coverage = coverage
         let result = engine.run(asOf: date)
+        if let stop = result.stopped { return [stop.message(language)] }
         for decision in result.decisions {
             for outcome in decision.outcomes where outcome.kind == .fired { fired.insert(outcome.rule) }
         }

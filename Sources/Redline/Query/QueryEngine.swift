@@ -158,7 +158,8 @@ struct QueryEngine {
             filter: filter.map(planner.plan), groupKey: groupKey.map(planner.plan),
             columns: columns.map { ($0.aggregate, $0.value.map(planner.plan)) },
             sortKeys: sortKeys.map { ($0.column, $0.value.map(planner.plan), $0.descending) },
-            limit: query.limit, today: date.dayNumber, dataset: dataset, limits: limits, cancellation: cancellation)
+            limit: query.limit, today: date.dayNumber, dataset: dataset, limits: limits,
+            budget: EvaluationBudget(limits, cancellation: cancellation))
         do {
             let (rows, matched) = try execution.run()
             let schema = program.schema

@@ -13,7 +13,8 @@ struct QueryExecution: @unchecked Sendable {
     let today: Int32
     let dataset: Dataset?
     let limits: EvaluationLimits
-    let cancellation: CancellationFlag?
+    /// One budget for the whole query: every chunk's frame charges it.
+    let budget: EvaluationBudget
 
     static func evaluate(_ plan: Plan?, _ frame: Frame) throws(EvaluationError) -> Value {
         guard let plan else { return .missing }
@@ -21,7 +22,7 @@ struct QueryExecution: @unchecked Sendable {
     }
 
     func frame() -> Frame {
-        Frame(slotCount: slotCount, today: today, dataset: dataset, limits: limits, cancellation: cancellation)
+        Frame(slotCount: slotCount, today: today, dataset: dataset, limits: limits, budget: budget)
     }
 
     func run() throws(EvaluationError) -> ([[Value]], Int) {

@@ -2,13 +2,13 @@
 /// range, or a limit reached. These are values the host sees, never traps.
 struct EvaluationError: Error, Sendable {
     enum Kind: Sendable {
-        case overflow, divisionByZero, dateOutOfRange, workdayLimit, stepLimit, cancelled, invalidOperation
+        case overflow, divisionByZero, dateOutOfRange, workdayLimit, stepLimit, deadline, cancelled, invalidOperation
     }
     let kind: Kind
     let text: LocalizedText
     /// A limit stops the whole evaluation: it is never absorbed by `and`, `or`, a quantifier or
     /// an aggregate the way an error in one operand is.
-    var isLimit: Bool { kind == .stepLimit || kind == .cancelled }
+    var isLimit: Bool { kind == .stepLimit || kind == .deadline || kind == .cancelled }
     let span: SourceSpan
     let source: SourceFile?
 
@@ -29,6 +29,11 @@ struct EvaluationError: Error, Sendable {
         EvaluationError(kind: .workdayLimit,
                         text: LocalizedText("a duration of more than \(limit) workdays (the limit on working days in one duration)",
                                             zh: "时长超过 \(limit) 个工作日(单个时长的工作日上限)"),
+                        span: span, source: source)
+    }
+
+    static func stepLimit(_ limit: Int, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
+        EvaluationError(kind: .stepLimit, text: LocalizedText("the evaluation took more than \(limit) steps", zh: "求值超过了 \(limit) 步"),
                         span: span, source: source)
     }
 

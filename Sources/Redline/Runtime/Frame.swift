@@ -1,16 +1,86 @@
 import Foundation
 
-/// Limits on one evaluation, so a host can bound the work a rule set does.
+/// Limits on one evaluation, so a host can bound the work a rule set does. One evaluation is
+/// one call: `Program.run` (every rule for every subject, on all threads), `query`, `evaluate`,
+/// `explain`, or one case of `runTests`.
 public struct EvaluationLimits: Sendable {
-    /// The most loop iterations (quantifier and aggregate elements) one evaluation may take.
+    /// The most loop iterations (quantifier and aggregate elements, filtered rows) one
+    /// evaluation may take, counted over all its rules, subjects and threads.
     public var maxSteps: Int
     /// The most working days a `workdays` duration may span.
     public var maxWorkdays: Int
+    /// Wall-clock seconds one evaluation may take (nil: no deadline).
+    public var timeout: Double?
 
-    /// Generous defaults: enough for millions of rows, bounded nonetheless.
-    public init(maxSteps: Int = 5_000_000_000, maxWorkdays: Int = 100_000) {
+    /// Generous defaults: enough for millions of rows, bounded nonetheless; no deadline
+    /// (the command line sets one, `--timeout`).
+    public init(maxSteps: Int = 5_000_000_000, maxWorkdays: Int = 100_000, timeout: Double? = nil) {
         self.maxSteps = maxSteps
         self.maxWorkdays = maxWorkdays
+        self.timeout = timeout
+    }
+}
+
+/// What one evaluation may still spend, shared by all its frames (threads): steps, the
+/// deadline and the host's cancellation. Frames count steps on their own and report them here
+/// every 65,536, so the shared lock is taken rarely; the first limit reached stops every frame.
+final class EvaluationBudget: @unchecked Sendable {
+    let limits: EvaluationLimits
+    let cancellation: CancellationFlag?
+    /// Uptime in nanoseconds past which the evaluation stops.
+    private let deadline: UInt64?
+    private let lock = NSLock()
+    private var used = 0
+    private var stop: EvaluationError? = nil
+
+    init(_ limits: EvaluationLimits, cancellation: CancellationFlag?) {
+        self.limits = limits
+        self.cancellation = cancellation
+        deadline = limits.timeout.map { timeout in
+            let nanoseconds = max(0, min(timeout, 1e9)) * 1e9
+            return DispatchTime.now().uptimeNanoseconds &+ UInt64(nanoseconds)
+        }
+    }
+
+    /// The limit that stopped the evaluation, if one did.
+    var stopped: EvaluationError? { lock.lock(); defer { lock.unlock() }; return stop }
+
+    /// Adds `steps` done by one frame, then checks every limit.
+    func charge(_ steps: Int, _ span: SourceSpan, _ source: SourceFile?) throws(EvaluationError) {
+        lock.lock()
+        used &+= steps
+        let total = used, stopped = stop
+        lock.unlock()
+        if let stopped { throw stopped }
+        if total > limits.maxSteps { throw record(.stepLimit(limits.maxSteps, span, source)) }
+        try check(span, source)
+    }
+
+    /// The deadline, the host's cancellation and a stop by another frame, without charging steps.
+    func check(_ span: SourceSpan, _ source: SourceFile?) throws(EvaluationError) {
+        if let cancellation, cancellation.isCancelled {
+            throw record(EvaluationError(kind: .cancelled, text: LocalizedText("interrupted", zh: "已中断"), span: span, source: source))
+        }
+        if let deadline, DispatchTime.now().uptimeNanoseconds > deadline {
+            let seconds = limits.timeout.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? "?"
+            throw record(EvaluationError(kind: .deadline,
+                                         text: LocalizedText("the evaluation took longer than \(seconds) seconds (the time limit)",
+                                                             zh: "求值超过了 \(seconds) 秒(时间上限)"),
+                                         span: span, source: source))
+        }
+        lock.lock()
+        let stopped = stop
+        lock.unlock()
+        if let stopped { throw stopped }
+    }
+
+    /// Keeps the first limit reached, so every frame stops with the same reason.
+    @discardableResult
+    func record(_ error: EvaluationError) -> EvaluationError {
+        lock.lock()
+        defer { lock.unlock() }
+        if stop == nil { stop = error }
+        return stop ?? error
     }
 }
 
@@ -40,19 +110,18 @@ final class Frame {
     let today: Int32
     let dataset: Dataset?
     let limits: EvaluationLimits
-    let cancellation: CancellationFlag?
-    /// Loop iterations so far in this evaluation.
-    var steps: Int {
-        get { stepCounter.pointee }
-        set { stepCounter.pointee = newValue }
-    }
+    /// Shared by every frame of the evaluation.
+    let budget: EvaluationBudget
+    /// Loop iterations so far in this frame (the budget has every frame's).
+    var steps: Int { stepCounter.pointee }
     private let maxSteps: Int
     /// Column reads that found a missing value, when explaining why a rule is undetermined
     /// (only the traced plans record them; the fast path pays nothing).
     var missingReads: [MissingRead] = []
 
+    /// A frame of an evaluation of its own (one thread), or of `budget`'s.
     init(slotCount: Int, today: Int32, dataset: Dataset?, limits: EvaluationLimits = EvaluationLimits(),
-         cancellation: CancellationFlag? = nil) {
+         cancellation: CancellationFlag? = nil, budget: EvaluationBudget? = nil) {
         self.slots = Slots(count: max(slotCount, 1))
         self.stepCounter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         self.stepCounter.initialize(to: 0)
@@ -60,30 +129,22 @@ final class Frame {
         self.today = today
         self.dataset = dataset
         self.limits = limits
-        self.cancellation = cancellation
+        self.budget = budget ?? EvaluationBudget(limits, cancellation: cancellation)
     }
 
-    /// Counts one loop iteration; stops when the step limit is reached or the host cancels.
     deinit {
         slots.release()
         stepCounter.deallocate()
     }
 
+    /// Counts one loop iteration; every 65,536 the shared budget is charged and checked (steps
+    /// over all frames, the deadline, cancellation). One frame alone stops at its own count.
     @inline(__always)
     func step(_ span: SourceSpan, _ source: SourceFile?) throws(EvaluationError) {
         let steps = stepCounter.pointee &+ 1
         stepCounter.pointee = steps
-        if steps & 0xFFFF == 0 {
-            if let cancellation, cancellation.isCancelled {
-                throw EvaluationError(kind: .cancelled, text: LocalizedText("interrupted", zh: "已中断"), span: span, source: source)
-            }
-        }
-        if steps > maxSteps {
-            throw EvaluationError(kind: .stepLimit,
-                                  text: LocalizedText("the evaluation took more than \(limits.maxSteps) steps",
-                                                      zh: "求值超过了 \(limits.maxSteps) 步"),
-                                  span: span, source: source)
-        }
+        if steps & 0xFFFF == 0 { try budget.charge(0x10000, span, source) }
+        if steps > maxSteps { throw budget.record(.stepLimit(maxSteps, span, source)) }
     }
 }
 

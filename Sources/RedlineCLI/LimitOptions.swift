@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Redline
 
@@ -19,21 +18,32 @@ struct LimitOptions: ParsableArguments {
     }
 
     /// A flag that Ctrl-C (SIGINT) sets, so that a long run or query stops at its next step and
-    /// says so instead of dying half-way. The signal is turned into a dispatch event, handled on
-    /// an ordinary thread: no lock is touched inside a signal handler.
+    /// says so instead of dying half-way. The handler only stores to memory (all a signal handler
+    /// may safely do); a thread of its own turns that into the flag, since the evaluation keeps
+    /// every dispatch worker busy. A second Ctrl-C leaves at once (exit 130).
     static func interruptFlag() -> CancellationFlag {
         let flag = CancellationFlag()
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            if flag.isCancelled { Foundation.exit(130) }  // a second Ctrl-C leaves at once
+        // A parent may hand the signal down blocked (test runners do): take it in this thread.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        signal(SIGINT) { _ in
+            if interruptPending.pointee != 0 { _exit(130) }
+            interruptPending.pointee = 1
+        }
+        let watcher = Thread {
+            while interruptPending.pointee == 0 { usleep(20_000) }
             flag.cancel()
         }
-        source.resume()
-        interruptSources.append(source)
+        watcher.start()
         return flag
     }
-
-    /// Kept alive for the life of the process.
-    nonisolated(unsafe) private static var interruptSources: [DispatchSourceSignal] = []
 }
+
+/// Set by the SIGINT handler; read by the watcher thread.
+nonisolated(unsafe) let interruptPending: UnsafeMutablePointer<sig_atomic_t> = {
+    let pointer = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
+    pointer.initialize(to: 0)
+    return pointer
+}()

@@ -67,7 +67,8 @@ import Testing
         #expect(before.decisions.isEmpty)
 
         let flag = CancellationFlag()
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { flag.cancel() }
+        // From a thread of its own: the run keeps every dispatch worker busy.
+        Thread { Thread.sleep(forTimeInterval: 0.2); flag.cancel() }.start()
         let during = program.run(on: data, asOf: LimitsTests.asOf, cancellation: flag)
         #expect(during.stopped?.kind == .cancelled)
         #expect(during.stopped?.message(.zh) == "已中断")

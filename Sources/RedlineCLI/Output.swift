@@ -45,6 +45,10 @@ enum Output {
     /// Reads rule files; an unreadable path is a usage error (exit 2).
     static func readRuleFiles(_ paths: [String]) throws -> [RuleSource] {
         try paths.map { path in
+            if FileManager.default.fileExists(atPath: path), !InputFile.isRegular(path) {
+                error("redline: `\(path)` is not a regular file (a pipe, device or folder); give a rule file\n")
+                throw ExitCode(2)
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 error("redline: cannot read `\(path)`: no such file, or not readable\n")
                 throw ExitCode(2)

@@ -25,12 +25,20 @@ struct CSVTableReader {
         var escaped = false
     }
 
+    /// How a record's quoting went wrong: where (a byte offset), and how.
+    struct QuoteProblem {
+        var offset: Int
+        var unclosed: Bool
+    }
+
     /// The header: which file column holds each declared column.
     struct Layout {
         let fieldCount: Int
         let sourceIndex: [Int]
         let dataStart: Int
         let dataLine: Int
+        /// Whether the file holds a NUL byte anywhere (rows are then checked one by one).
+        let hasNUL: Bool
     }
 
     /// A problem found in a chunk, with its line counted from the chunk's start until the chunks
@@ -70,16 +78,30 @@ struct CSVTableReader {
         var headerEnd = 0
         while headerEnd < bytes.count, bytes[headerEnd] != 0x0A { headerEnd += 1 }
         guard TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd])) else { return nil }
-        guard let count = CSVTableReader.nextRecord(bytes, &position, &line, into: fields, capacity: capacity), count > 0, count <= capacity else {
+        var headerQuoting: QuoteProblem? = nil
+        guard let count = CSVTableReader.nextRecord(bytes, &position, &line, into: fields, capacity: capacity, problem: &headerQuoting),
+              count > 0, count <= capacity else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                  diagnostic: Diagnostic(.error, Catalog.missingColumn(table.columns.first?.name ?? "?", table: table.name), file: file, line: 1)))
             return nil
         }
         var header: [String: Int] = [:]
+        var duplicated = false
         for index in 0..<count {
             let name = text(bytes, fields[index]).trimmingCharacters(in: .whitespaces)
-            if header[name] == nil { header[name] = index }
+            if let first = header[name] {
+                // Which of the two holds the column is anyone's guess: a declared column must be named once.
+                guard table.columnIndex[name] != nil else { continue }
+                duplicated = true
+                issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
+                                     diagnostic: Diagnostic(severity: .error, text: Catalog.duplicateHeader(name, first: first + 1, second: index + 1),
+                                                            hint: nil, file: file, location: SourceLocation(line: 1, column: 1), lineText: headerText,
+                                                            caretColumn: 1, caretLength: max(1, headerText.count))))
+            } else {
+                header[name] = index
+            }
         }
+        if duplicated { return nil }
         var sourceIndex: [Int] = []
         for column in table.columns {
             if let index = header[column.name] {
@@ -93,7 +115,8 @@ struct CSVTableReader {
             }
         }
         guard sourceIndex.count == table.columns.count else { return nil }
-        return Layout(fieldCount: count, sourceIndex: sourceIndex, dataStart: position, dataLine: line)
+        let hasNUL = bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+        return Layout(fieldCount: count, sourceIndex: sourceIndex, dataStart: position, dataLine: line, hasNUL: hasNUL)
     }
 
     /// Where to cut the data into chunks: after line breaks, only if no field is quoted (a quoted
@@ -145,7 +168,26 @@ struct CSVTableReader {
             while position < range.upperBound {
                 let recordStart = position
                 let recordLine = line
-                guard let count = CSVTableReader.nextRecord(slice, &position, &line, into: fields, capacity: capacity) else { break }
+                var quoting: QuoteProblem? = nil
+                guard let count = CSVTableReader.nextRecord(slice, &position, &line, into: fields, capacity: capacity, problem: &quoting) else { break }
+                if let quoting {
+                    // Never read on as if nothing happened: the row is an error where the quote is.
+                    let text = lineText(bytes, lineStart: recordStart)
+                    let prefix = String(decoding: UnsafeBufferPointer(rebasing: bytes[recordStart..<max(recordStart, quoting.offset)]), as: UTF8.self)
+                    note(&chunk, PendingIssue(reason: .badQuoting, row: chunk.lines.count, relativeLine: recordLine,
+                                              text: quoting.unclosed ? Catalog.unclosedQuote : Catalog.textAfterQuote,
+                                              hint: quoting.unclosed ? Catalog.unclosedQuoteHint : Catalog.textAfterQuoteHint,
+                                              lineText: text, column: prefix.count + 1, length: 1), maxIssues)
+                    if keyField < min(count, capacity) { chunk.skippedKeys.append(self.text(bytes, fields[keyField])) }
+                    continue
+                }
+                if layout.hasNUL, let base = bytes.baseAddress, memchr(base + recordStart, 0, position - recordStart) != nil {
+                    let text = lineText(bytes, lineStart: recordStart)
+                    note(&chunk, PendingIssue(reason: .nulByte, row: chunk.lines.count, relativeLine: recordLine, text: Catalog.nulByte,
+                                              hint: Catalog.nulByteHint, lineText: text, column: 1, length: max(1, text.count)), maxIssues)
+                    if keyField < min(count, capacity) { chunk.skippedKeys.append(self.text(bytes, fields[keyField])) }
+                    continue
+                }
                 if count == 1, fields[0].start == fields[0].end, !fields[0].escaped { continue } // blank line
                 if count != layout.fieldCount {
                     if keyField < min(count, capacity) { chunk.skippedKeys.append(text(bytes, fields[keyField])) }
@@ -212,7 +254,7 @@ struct CSVTableReader {
     /// Scans one record starting at `position`; fills `fields` and returns how many, or nil at the end.
     @inline(__always)
     static func nextRecord(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int, _ line: inout Int,
-                           into fields: UnsafeMutablePointer<Field>, capacity: Int) -> Int? {
+                           into fields: UnsafeMutablePointer<Field>, capacity: Int, problem: inout QuoteProblem?) -> Int? {
         let n = bytes.count
         guard position < n else { return nil }
         var count = 0
@@ -220,6 +262,8 @@ struct CSVTableReader {
         while true {
             var field = Field()
             if i < n, bytes[i] == 0x22 { // quoted
+                let quote = i
+                let linesBefore = line
                 i += 1
                 field.start = i
                 while i < n {
@@ -231,10 +275,25 @@ struct CSVTableReader {
                     if byte == 0x0A { line += 1 }
                     i += 1
                 }
-                field.end = i
-                if i < n { i += 1 } // closing quote
-                // Anything between the closing quote and the delimiter is kept out of the value.
-                while i < n, bytes[i] != 0x2C, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
+                // A closing quote must end the field. One that is missing, or followed by text after
+                // the value ran over lines, means the quote never closed where it should have: the
+                // record is taken to end with the quote's own line, so the rows after it are still
+                // read (and none vanishes into one field), and the error points at the quote.
+                var after = i + 1
+                while after < n, bytes[after] == 0x20 || bytes[after] == 0x09 { after += 1 }
+                let closes = i < n && (after >= n || bytes[after] == 0x2C || bytes[after] == 0x0A || bytes[after] == 0x0D)
+                if !closes && (i >= n || line != linesBefore) {
+                    if problem == nil { problem = QuoteProblem(offset: quote, unclosed: true) }
+                    line = linesBefore
+                    i = quote
+                    while i < n, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
+                    field.end = i
+                } else {
+                    field.end = i
+                    if !closes, problem == nil { problem = QuoteProblem(offset: after, unclosed: false) }
+                    i = closes ? after : i + 1
+                    while i < n, bytes[i] != 0x2C, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
+                }
                 if field.start == field.end { field.escaped = true } // `""`: written, but empty
             } else {
                 field.start = i

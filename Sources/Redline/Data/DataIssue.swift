@@ -4,6 +4,10 @@ struct DataIssue: Sendable {
     enum Reason: String, Sendable, CaseIterable {
         case badValue = "bad value"
         case raggedRow = "ragged row"
+        /// A quote that opens a field and never closes, or text after a closing quote.
+        case badQuoting = "bad quoting"
+        /// A NUL byte, which no text in a register holds.
+        case nulByte = "NUL byte"
         case duplicateKey = "duplicate key"
         case missingKey = "missing key"
         case unknownReference = "unknown reference"
@@ -30,6 +34,22 @@ extension Catalog {
     static func raggedRow(_ count: Int, header: Int) -> LocalizedText {
         LocalizedText("this row has \(count) field\(count == 1 ? "" : "s") but the header has \(header)",
                       zh: "此行有 \(count) 个字段,但表头有 \(header) 个")
+    }
+    static let unclosedQuote = LocalizedText("this quote opens a value that is never closed", zh: "此引号开始的值没有闭合")
+    static let unclosedQuoteHint = LocalizedText("close the value with `\"`; a `\"` inside a value is written `\"\"`",
+                                                 zh: "请用 `\"` 结束该值;值中的 `\"` 写作 `\"\"`")
+    static let textAfterQuote = LocalizedText("text after the closing quote of a value", zh: "值的闭合引号之后还有文字")
+    static let textAfterQuoteHint = LocalizedText("put the whole value inside the quotes; a `\"` inside a value is written `\"\"`",
+                                                  zh: "请把整个值放在引号内;值中的 `\"` 写作 `\"\"`")
+    static let nulByte = LocalizedText("this row holds a NUL byte (0x00)", zh: "此行含有 NUL 字节(0x00)")
+    static let nulByteHint = LocalizedText("the file may be binary, or damaged; export it again as CSV", zh: "文件可能是二进制文件或已损坏;请重新导出为 CSV")
+    static func duplicateHeader(_ name: String, first: Int, second: Int) -> LocalizedText {
+        LocalizedText("column `\(name)` appears twice in the header (fields \(first) and \(second))",
+                      zh: "表头中列 `\(name)` 出现了两次(第 \(first) 和第 \(second) 个字段)")
+    }
+    static func notRegularFile(_ path: String) -> LocalizedText {
+        LocalizedText("`\(path)` is not a regular file (a pipe, device or folder); give a data file",
+                      zh: "`\(path)` 不是普通文件(管道、设备或文件夹);请提供数据文件")
     }
     static let raggedHint = LocalizedText("a comma inside a value needs the value in double quotes", zh: "值中含逗号时,请用英文双引号把整个值括起来")
     static func duplicateKey(_ key: String, column: String, firstLine: Int) -> LocalizedText {

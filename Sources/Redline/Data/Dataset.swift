@@ -120,6 +120,11 @@ extension Program {
         for table in schema.tables {
             let candidates = ["csv", "json", "jsonl"].map { (format: $0, path: (directory as NSString).appendingPathComponent("\(table.name).\($0)")) }
             if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
+                // A FIFO or a device would block the load, or never end: refused before any read.
+                guard TableLoading.isRegularFile(found.path) else {
+                    fatal.append(Diagnostic(.error, Catalog.notRegularFile(found.path), file: found.path))
+                    continue
+                }
                 sources.append((table, found.path, found.format))
             } else {
                 fatal.append(Diagnostic(.error, Catalog.noDataFile(table.name, directory: directory), file: directory))
@@ -246,6 +251,16 @@ extension Program {
     }
 }
 
+/// Checks on files given as input.
+public enum InputFile {
+    /// Whether the path names a regular file (after following links): data, calendars and rule
+    /// files must be, since reading a FIFO or a device may block or never end.
+    public static func isRegular(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+    }
+}
+
 /// Reading one data file into a table.
 enum TableLoading {
     /// A data file mapped into memory, with the kernel asked to read all of it ahead. Parsing
@@ -268,6 +283,8 @@ enum TableLoading {
 
     /// Asks the kernel to bring a file into the page cache in the background: the tables loaded
     /// later are read from disk while the earlier ones are parsed, without being held in memory.
+    static func isRegularFile(_ path: String) -> Bool { InputFile.isRegular(path) }
+
     static func readAhead(_ path: String) {
         #if canImport(Glibc)
         let descriptor = open(path, O_RDONLY)
@@ -351,6 +368,10 @@ enum TableLoading {
 
     /// A calendar CSV: `date,kind` rows, kind `holiday`/`假日` or `workday`/`工作日`.
     static func loadCalendar(_ path: String, issues: IssueList) -> WorkCalendar? {
+        guard isRegularFile(path) else {
+            issues.add(DataIssue(reason: .badValue, table: -1, row: 0, diagnostic: Diagnostic(.error, Catalog.notRegularFile(path), file: path)))
+            return nil
+        }
         let schema = TableSchema(index: -1, name: "calendar", columns: [
             ColumnSchema(name: "date", type: .date, optional: false, target: nil),
             ColumnSchema(name: "kind", type: .text, optional: false, target: nil),

@@ -36,13 +36,20 @@ struct DataOptions: ParsableArguments {
         if !loaded.diagnostics.isEmpty {
             var text = DiagnosticRenderer.text(loaded.diagnostics, language: language)
             if loaded.errorCount > loaded.diagnostics.count {
-                text += "… \(loaded.errorCount - loaded.diagnostics.count) more data errors (\(loaded.errorCount) in all)\n"
+                let rest = loaded.errorCount - loaded.diagnostics.count
+                text += language == .zh ? "……另有 \(rest) 个数据错误(共 \(loaded.errorCount) 个)\n"
+                    : "… \(rest) more data errors (\(loaded.errorCount) in all)\n"
             }
-            if loaded.dataset != nil { text = text.replacingOccurrences(of: ": error: ", with: ": warning: skipped: ") }
+            if loaded.dataset != nil {
+                text = language == .zh ? text.replacingOccurrences(of: ": 错误: ", with: ": 警告: 已跳过: ")
+                    : text.replacingOccurrences(of: ": error: ", with: ": warning: skipped: ")
+            }
             Output.error(text)
         }
         guard let dataset = loaded.dataset else {
-            Output.error("redline: the data has \(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s"); fix them, or pass --lenient to skip bad rows\n")
+            Output.error(language == .zh
+                ? "redline: 数据有 \(loaded.errorCount) 个错误;请修正,或加 --lenient 跳过有错的行\n"
+                : "redline: the data has \(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s"); fix them, or pass --lenient to skip bad rows\n")
             throw ExitCode(1)
         }
         return (program, dataset, date)

@@ -165,4 +165,23 @@ import Testing
         #expect(table.stdout.contains("\\u{1B}[2Jx\\u{7}"))
         #expect(!table.stdout.contains("\u{1B}"))
     }
+
+    @Test func printedErrorsAreCappedAndInTheSessionsLanguage() throws {
+        let text = (0..<250).map { "define d\($0) = nope\($0)" }.joined(separator: "\n")
+        let diagnostics = Program.compile([RuleSource(name: "many.rl", text: text)]).diagnostics
+        // Each definition: an unknown name, and a warning that it is never used.
+        #expect(diagnostics.count == 500)
+        let rendered = DiagnosticRenderer.text(diagnostics)
+        #expect(rendered.split(separator: "\n").filter { $0.hasPrefix("many.rl:") }.count == 100)
+        #expect(rendered.hasSuffix("… and 400 more not shown (500 in all)\n"))
+        #expect(DiagnosticRenderer.text(diagnostics, language: .zh).hasSuffix("……另有 400 条未显示(共 500 条)\n"))
+
+        let folder = try HostileInputTests.sample(hazards: HostileInputTests.header + "H1,E001,major,重大,2024-13-01,2024-06-15,,x\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lenient = try HostileInputTests.run(folder, ["--lenient", "--lang", "zh"])
+        #expect(HostileInputTests.firstLine(lenient.stderr, folder).hasPrefix("hazards.csv:2:18: 警告: 已跳过: 列 `found_on` 中的 `2024-13-01` 不是日期"))
+        let strict = try HostileInputTests.run(folder, ["--lang", "zh"])
+        #expect(strict.status == 1)
+        #expect(strict.stderr.hasSuffix("redline: 数据有 1 个错误;请修正,或加 --lenient 跳过有错的行\n"))
+    }
 }

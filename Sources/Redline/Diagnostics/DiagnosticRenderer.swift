@@ -4,10 +4,17 @@
 /// caret under the exact characters (aligned by display width, so under Chinese text too).
 public enum DiagnosticRenderer {
     /// Renders diagnostics as text, each followed by its notes.
-    public static func text(_ diagnostics: [Diagnostic], language: Language = .en) -> String {
+    /// Renders the first `limit` diagnostics (errors and warnings; a note stays with the one it
+    /// belongs to), then one line counting the rest: 200,000 errors say as much as 100 do.
+    public static func text(_ diagnostics: [Diagnostic], language: Language = .en, limit: Int = 100) -> String {
         var out = ""
-        for diagnostic in diagnostics {
+        for diagnostic in diagnostics.prefix(limit) {
             render(diagnostic, language: language, into: &out)
+        }
+        if diagnostics.count > limit {
+            let rest = diagnostics.count - limit
+            out += language == .zh ? "……另有 \(rest) 条未显示(共 \(diagnostics.count) 条)\n"
+                : "… and \(rest) more not shown (\(diagnostics.count) in all)\n"
         }
         return out
     }

@@ -17,6 +17,9 @@ struct TestCommand: ParsableCommand {
 
     @OptionGroup var limitOptions: LimitOptions
 
+    @Flag(name: .customLong("allow-data-outside"), help: "Let `given data` read folders outside the test file's folder.")
+    var allowDataOutside = false
+
     func run() throws {
         let interrupt = LimitOptions.interruptFlag()
         var anyFailed = false
@@ -33,7 +36,8 @@ struct TestCommand: ParsableCommand {
                 continue
             }
             Output.write("== \(paths.joined(separator: " + "))\n")
-            let report = program.runTests(language: diagnosticOptions.language, limits: limitOptions.limits, cancellation: interrupt)
+            let report = program.runTests(language: diagnosticOptions.language, limits: limitOptions.limits, cancellation: interrupt,
+                                          allowDataOutside: allowDataOutside)
             Output.write(report.text)
             if report.failed > 0 || report.passed == 0 { anyFailed = true }
         }

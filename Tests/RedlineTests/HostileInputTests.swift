@@ -184,4 +184,20 @@ import Testing
         #expect(strict.status == 1)
         #expect(strict.stderr.hasSuffix("redline: 数据有 1 个错误;请修正,或加 --lenient 跳过有错的行\n"))
     }
+
+    @Test func ruleTestsReadDataOnlyBesideThemselves() {
+        let text = """
+            table enterprises key id { id: text }
+            actions flag
+            rule r for e in enterprises when true then flag e
+            test "reads elsewhere" as of 2024-06-30
+              given data "../../../../../../../../etc"
+              expect E1 flag
+            """
+        let program = Program.compile([RuleSource(name: "/tmp/redline-tests/p.rl", text: text)])
+        let refused = program.runTests()
+        #expect(refused.failed == 1)
+        #expect(refused.text.contains("the test's data folder `../../../../../../../../etc` is outside `/tmp/redline-tests`"))
+        #expect(!program.runTests(allowDataOutside: true).text.contains("is outside"))
+    }
 }

@@ -17,9 +17,12 @@ extension Program {
     /// Runs every `test` declared in the rule files: builds each case's tables from its rows,
     /// evaluates the rules as of the test's date, and compares the decisions with the expectations.
     /// Each case is one evaluation under `limits`; `cancellation` stops them all.
+    /// A test's `given data` folder must lie inside the test file's folder unless `allowDataOutside`:
+    /// rule code has no file access, and a test file is no way to read `/etc`.
     public func runTests(language: Language = .en, limits: EvaluationLimits = EvaluationLimits(),
-                         cancellation: CancellationFlag? = nil) -> TestReport {
-        TestRunner(program: self, language: language, limits: limits, cancellation: cancellation).run()
+                         cancellation: CancellationFlag? = nil, allowDataOutside: Bool = false) -> TestReport {
+        TestRunner(program: self, language: language, limits: limits, cancellation: cancellation,
+                   allowDataOutside: allowDataOutside).run()
     }
 }
 
@@ -28,6 +31,7 @@ struct TestRunner {
     let language: Language
     var limits = EvaluationLimits()
     var cancellation: CancellationFlag? = nil
+    var allowDataOutside = false
 
     private func say(_ text: LocalizedText) -> String { text.in(language) }
 
@@ -123,7 +127,14 @@ struct TestRunner {
         if let folder = test.dataFolder {
             // A data folder is found next to the file that declares the test.
             let base = (source.name as NSString).deletingLastPathComponent
-            loaded = program.loadData(directory: folder.hasPrefix("/") || base.isEmpty ? folder : (base as NSString).appendingPathComponent(folder))
+            let path = folder.hasPrefix("/") || base.isEmpty ? folder : (base as NSString).appendingPathComponent(folder)
+            // Links and `..` resolved first: the folder must really be inside the test file's.
+            let real = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            let home = URL(fileURLWithPath: base.isEmpty ? "." : base).standardizedFileURL.resolvingSymlinksInPath().path
+            guard allowDataOutside || real == home || real.hasPrefix(home.hasSuffix("/") ? home : home + "/") else {
+                return [say(Catalog.testDataOutside(folder, base: base.isEmpty ? "." : base))]
+            }
+            loaded = program.loadData(directory: path)
         } else {
             loaded = program.loadData(csv: csv, name: "<test \(test.name)>")
         }

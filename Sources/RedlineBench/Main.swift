@@ -22,12 +22,12 @@ enum Main {
             arguments.removeSubrange(index...(index + 1))
         }
         guard let directory = arguments.first else {
-            FileHandle.standardError.write(Data("usage: redline-bench DATA_DIR [RULES.rl] [--runs N]\n".utf8))
+            writeToStandardError("usage: redline-bench DATA_DIR [RULES.rl] [--runs N]\n")
             exit(2)
         }
         let rulesPath = arguments.count > 1 ? arguments[1] : "Rules/three-always.rl"
         guard let ruleBytes = FileManager.default.contents(atPath: rulesPath) else {
-            FileHandle.standardError.write(Data("redline-bench: cannot read \(rulesPath)\n".utf8))
+            writeToStandardError("redline-bench: cannot read \(rulesPath)\n")
             exit(2)
         }
         let asOf = CalendarDate(iso: "2024-06-30")!
@@ -84,4 +84,10 @@ enum Main {
         print(String(format: "query (open major hazards past deadline in one county, %d rows): best %.3f s", matched, queries.min() ?? 0))
         print(String(format: "peak memory: %.0f MB", peakMemoryMB()))
     }
+}
+
+/// A message on standard error through write(2) (`FileHandle.write(_:)` traps when a write fails).
+func writeToStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }

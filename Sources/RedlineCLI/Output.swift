@@ -80,7 +80,8 @@ enum Output {
         for input in inputs {
             var read = stat()
             if stat(input, &read) == 0, read.st_dev == target.st_dev, read.st_ino == target.st_ino {
-                error("redline: --output `\(path)` is `\(input)`, which this run reads; write the report to another file\n")
+                let same = path == input ? "a file" : "`\(input)`, a file"
+                error("redline: --output `\(path)` is \(same) this run reads; write the report to another file\n")
                 throw ExitCode(2)
             }
         }

@@ -45,6 +45,7 @@ struct QueryCommand: ParsableCommand {
             throw ExitCode(1)
         }
         Output.write(result.render(ReportFormat(rawValue: format) ?? .table, rawCSV: rawCSV))
-        Output.error("\(result.matchedRows) row\(result.matchedRows == 1 ? "" : "s") (\(String(format: "%.3f", result.seconds)) s)\n")
+        Output.error(result.countLine(language)
+                     + " (\(String(format: "%.3f", result.seconds)) s)\n")
     }
 }

@@ -16,7 +16,7 @@ enum Replay {
     static func main() {
         for path in CommandLine.arguments.dropFirst() {
             guard let data = FileManager.default.contents(atPath: path) else {
-                FileHandle.standardError.write(Data("redline-fuzz: cannot read \(path)\n".utf8))
+                writeToStandardError("redline-fuzz: cannot read \(path)\n")
                 exit(2)
             }
             FuzzCase.run([UInt8](data))
@@ -25,3 +25,9 @@ enum Replay {
     }
 }
 #endif
+
+/// A message on standard error through write(2) (`FileHandle.write(_:)` traps when a write fails).
+func writeToStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}

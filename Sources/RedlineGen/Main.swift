@@ -11,7 +11,7 @@ enum Main {
         var out = "data"
         var arguments = CommandLine.arguments.dropFirst()
         func usage(_ message: String) -> Never {
-            FileHandle.standardError.write(Data("redline-gen: \(message)\nusage: redline-gen --enterprises N --seed S --out DIR\n".utf8))
+            writeToStandardError("redline-gen: \(message)\nusage: redline-gen --enterprises N --seed S --out DIR\n")
             exit(2)
         }
         while let argument = arguments.popFirst() {
@@ -31,7 +31,7 @@ enum Main {
             var generator = Generator(seed: seed)
             try generator.write(enterprises: enterprises, to: out)
         } catch {
-            FileHandle.standardError.write(Data("redline-gen: cannot write to `\(out)`: \(error.localizedDescription)\n".utf8))
+            writeToStandardError("redline-gen: cannot write to `\(out)`: \(error.localizedDescription)\n")
             exit(1)
         }
     }
@@ -68,12 +68,23 @@ final class Sink {
         if buffer.count >= 1 << 20 { flush() }
     }
 
+    /// The first write error (a full disk): kept, so `close` reports it rather than the
+    /// generator writing on into a file that is already short.
+    var failure: Error?
+
     func flush() {
-        handle.write(Data(buffer))
+        // The throwing `write(contentsOf:)`: the older `write(_:)` traps on a write error.
+        if failure == nil {
+            do { try handle.write(contentsOf: buffer) } catch { failure = error }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func close() { flush(); try? handle.close() }
+    func close() throws {
+        flush()
+        try? handle.close()
+        if let failure { throw failure }
+    }
 }
 
 struct Generator {
@@ -172,6 +183,12 @@ struct Generator {
                 inspections.write("\(Generator.id("I", inspectionCount, width: width + 1)),\(enterprise),\(Generator.date(day)),\(producing)\n")
             }
         }
-        for sink in [enterprises, hazards, orders, inspections] { sink.close() }
+        for sink in [enterprises, hazards, orders, inspections] { try sink.close() }
     }
+}
+
+/// A message on standard error through write(2) (`FileHandle.write(_:)` traps when a write fails).
+func writeToStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }

@@ -96,7 +96,7 @@ import Testing
         let before = try String(contentsOfFile: hazards, encoding: .utf8)
         let intoData = try HostileInputTests.run(folder, ["--output", hazards])
         #expect(intoData.status == 2)
-        #expect(intoData.stderr.hasSuffix("redline: --output `\(hazards)` is `\(hazards)`, which this run reads; write the report to another file\n"))
+        #expect(intoData.stderr.hasSuffix("redline: --output `\(hazards)` is a file this run reads; write the report to another file\n"))
         #expect(try String(contentsOfFile: hazards, encoding: .utf8) == before)
         #expect(try HostileInputTests.run(folder, ["--output", "Rules/three-always.rl"]).status == 2)
         let device = try HostileInputTests.run(folder, ["--output", "/dev/null"])
@@ -199,5 +199,27 @@ import Testing
         #expect(refused.failed == 1)
         #expect(refused.text.contains("the test's data folder `../../../../../../../../etc` is outside `/tmp/redline-tests`"))
         #expect(!program.runTests(allowDataOutside: true).text.contains("is outside"))
+    }
+
+    /// Long chains and cycles of definitions are walked without recursion: 115,000 of them once
+    /// overflowed the checker's stack. Run as a process, so a crash fails this test only.
+    @Test func longDefinitionChainsAndCyclesGetDiagnostics() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redline-chain-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var chain = "define d0 = 1\n"
+        for i in 1...115_000 { chain += "define d\(i) = d\(i - 1) + 1\n" }
+        try Data(chain.utf8).write(to: folder.appendingPathComponent("chain.rl"))
+        let deep = try Support.run(["check", folder.appendingPathComponent("chain.rl").path])
+        #expect(deep.status == 1)
+        #expect(deep.stderr.contains("error: definitions call each other more than 64 levels deep"))
+        #expect(deep.stderr.components(separatedBy: "levels deep").count == 2)
+
+        var cycle = ""
+        for i in 0..<115_000 { cycle += "define c\(i) = c\((i + 1) % 115_000) + 1\n" }
+        try Data(cycle.utf8).write(to: folder.appendingPathComponent("cycle.rl"))
+        let loop = try Support.run(["check", folder.appendingPathComponent("cycle.rl").path])
+        #expect(loop.status == 1)
+        #expect(loop.stderr.contains("cycle.rl:1:8: error: definitions cannot refer to themselves: `c0` → `c1` → `c2` → `c3` → `c4` → `c5` → … → `c114996` → `c114997` → `c114998` → `c114999` → `c0`\n"))
     }
 }

@@ -41,7 +41,7 @@ import Testing
         #expect(output(s.submit("count h in hazards where recent(h)")) == "7\n")
         // A backslash continues a line that is complete on its own.
         #expect(s.submit("from h in hazards where recent(h) \\") == .needsMore)
-        #expect(output(s.submit("  select h.id limit 1")) == "h.id\n----\nH001\n7 rows\n")
+        #expect(output(s.submit("  select h.id limit 1")) == "h.id\n----\nH001\n1 of 7 rows (limit 1)\n")
         // A rule typed at the prompt joins the session and :run.
         #expect(s.submit("rule watch \"近期重大隐患\" for e in enterprises") == .needsMore)
         #expect(s.submit("  when some h in e.hazards where recent(h)") == .needsMore)

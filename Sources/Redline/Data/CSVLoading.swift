@@ -87,7 +87,7 @@ enum CSVLoading {
             joined.set(c, ColumnBuilder.join(parts, indexKeys: indexKeys && c == keyColumn))
         }
         var columns = joined.all
-        if PhaseTimer.enabled { FileHandle.standardError.write(Data("  [join] \(String(format: "%.3f", Date().timeIntervalSince(mergeStart))) s\n".utf8)) }
+        if PhaseTimer.enabled { writeToStandardError("  [join] \(String(format: "%.3f", Date().timeIntervalSince(mergeStart))) s\n") }
         if !badRows.isEmpty {
             // Rows with bad values are dropped (lenient) or the load fails anyway (strict).
             let bad = Set(badRows)

@@ -79,8 +79,15 @@ struct CSVTableReader {
         while headerEnd < bytes.count, bytes[headerEnd] != 0x0A { headerEnd += 1 }
         guard TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd])) else { return nil }
         var headerQuoting: QuoteProblem? = nil
-        guard let count = CSVTableReader.nextRecord(bytes, &position, &line, into: fields, capacity: capacity, problem: &headerQuoting),
-              count > 0, count <= capacity else {
+        let headerCount = CSVTableReader.nextRecord(bytes, &position, &line, into: fields, capacity: capacity, problem: &headerQuoting)
+        if let headerCount, headerCount > capacity {
+            issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
+                                 diagnostic: Diagnostic(severity: .error, text: Catalog.tooManyColumns(headerCount, limit: capacity), hint: nil,
+                                                        file: file, location: SourceLocation(line: 1, column: 1), lineText: headerText,
+                                                        caretColumn: 1, caretLength: 1)))
+            return nil
+        }
+        guard let count = headerCount, count > 0 else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                  diagnostic: Diagnostic(.error, Catalog.missingColumn(table.columns.first?.name ?? "?", table: table.name), file: file, line: 1)))
             return nil

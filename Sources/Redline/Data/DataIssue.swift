@@ -42,14 +42,19 @@ extension Catalog {
     static let textAfterQuoteHint = LocalizedText("put the whole value inside the quotes; a `\"` inside a value is written `\"\"`",
                                                   zh: "请把整个值放在引号内;值中的 `\"` 写作 `\"\"`")
     static let nulByte = LocalizedText("this row holds a NUL byte (0x00)", zh: "此行含有 NUL 字节(0x00)")
+    static let nulInJSON = LocalizedText("this value holds a NUL character (\\u0000)", zh: "此值含有 NUL 字符(\\u0000)")
     static let nulByteHint = LocalizedText("the file may be binary, or damaged; export it again as CSV", zh: "文件可能是二进制文件或已损坏;请重新导出为 CSV")
     static func duplicateHeader(_ name: String, first: Int, second: Int) -> LocalizedText {
         LocalizedText("column `\(name)` appears twice in the header (fields \(first) and \(second))",
                       zh: "表头中列 `\(name)` 出现了两次(第 \(first) 和第 \(second) 个字段)")
     }
-    static func notRegularFile(_ path: String) -> LocalizedText {
-        LocalizedText("`\(path)` is not a regular file (a pipe, device or folder); give a data file",
-                      zh: "`\(path)` 不是普通文件(管道、设备或文件夹);请提供数据文件")
+    static func tooManyColumns(_ count: Int, limit: Int) -> LocalizedText {
+        LocalizedText("the header has \(count) columns; a data file may have at most \(limit)",
+                      zh: "表头有 \(count) 列;数据文件最多 \(limit) 列")
+    }
+    static func notRegularFile(_ path: String, calendar: Bool = false) -> LocalizedText {
+        LocalizedText("`\(path)` is not a regular file (a pipe, device or folder); give a \(calendar ? "calendar" : "data") file",
+                      zh: "`\(path)` 不是普通文件(管道、设备或文件夹);请提供\(calendar ? "日历" : "数据")文件")
     }
     static let raggedHint = LocalizedText("a comma inside a value needs the value in double quotes", zh: "值中含逗号时,请用英文双引号把整个值括起来")
     static func duplicateKey(_ key: String, column: String, firstLine: Int) -> LocalizedText {
@@ -72,10 +77,20 @@ extension Catalog {
                       zh: "表 `\(table)` 没有数据文件:应为 \(directory)/\(table).csv、.json 或 .jsonl")
     }
     static let unreadableEncoding = LocalizedText("the file is neither UTF-8 nor GB18030 text", zh: "文件既不是 UTF-8 也不是 GB18030 文本")
+    static func mixedEncoding(line: Int, utf8Lines: Int) -> LocalizedText {
+        LocalizedText("line \(line) is not UTF-8, though \(utf8Lines) other line\(utf8Lines == 1 ? " is" : "s are"): the file mixes two encodings",
+                      zh: "第 \(line) 行不是 UTF-8 文本,而另外 \(utf8Lines) 行是:文件混用了两种编码")
+    }
+    static let mixedEncodingHint = LocalizedText("text pasted from a GBK/GB18030 file? retype it, or save the whole file again as CSV UTF-8",
+                                                 zh: "是否从 GBK/GB18030 文件粘贴了文字?请重新输入,或将整个文件另存为 CSV UTF-8")
     static func badJSON(_ detail: String) -> LocalizedText {
         LocalizedText("not valid JSON: \(detail)", zh: "不是有效的 JSON:\(detail)")
     }
     static let jsonNotArray = LocalizedText("expected an array of objects", zh: "应为对象数组")
+    static func jsonNotScalar(column: String, array: Bool) -> LocalizedText {
+        LocalizedText("column `\(column)` holds a JSON \(array ? "array" : "object"); a value must be a string, a number, true, false or null",
+                      zh: "列 `\(column)` 的值是 JSON \(array ? "数组" : "对象");值只能是字符串、数字、true、false 或 null")
+    }
     static let jsonNotObject = LocalizedText("expected an object", zh: "应为对象")
     static func tooManyDataErrors(_ shown: Int, total: Int) -> LocalizedText {
         LocalizedText("\(total - shown) more data errors not shown (\(total) in all)", zh: "还有 \(total - shown) 个数据错误未显示(共 \(total) 个)")

@@ -346,7 +346,22 @@ enum TableLoading {
                                    indexKeys: indexKeys, issues: attempt)
         }
         var issuesFound = attempt
-        if outcome.notUTF8 {
+        // The reader validates only the text it reads. Columns no rule reads are checked here,
+        // so a file is in one encoding whatever the rules use (and `run` and `query` agree).
+        let notUTF8 = outcome.notUTF8 || (!unread.isEmpty && !TextEncoding.isValidUTF8(skip == 0 ? data : Data(data.dropFirst(skip))))
+        if notUTF8 {
+            let mixed = data.withUnsafeBytes { raw in
+                TextEncoding.mixedLine(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[skip...]))
+            }
+            if let mixed {
+                let line = mixed.line
+                issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
+                                     diagnostic: Diagnostic(severity: .error, text: Catalog.mixedEncoding(line: line, utf8Lines: mixed.utf8Lines),
+                                                            hint: Catalog.mixedEncodingHint, file: path,
+                                                            location: SourceLocation(line: line, column: mixed.column),
+                                                            lineText: mixed.text, caretColumn: mixed.column, caretLength: 1)))
+                return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
+            }
             guard let text = String(data: data, encoding: TextEncoding.gb18030Foundation) else {
                 issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                      diagnostic: Diagnostic(.error, Catalog.unreadableEncoding, file: path, line: 1)))
@@ -369,7 +384,7 @@ enum TableLoading {
     /// A calendar CSV: `date,kind` rows, kind `holiday`/`假日` or `workday`/`工作日`.
     static func loadCalendar(_ path: String, issues: IssueList) -> WorkCalendar? {
         guard isRegularFile(path) else {
-            issues.add(DataIssue(reason: .badValue, table: -1, row: 0, diagnostic: Diagnostic(.error, Catalog.notRegularFile(path), file: path)))
+            issues.add(DataIssue(reason: .badValue, table: -1, row: 0, diagnostic: Diagnostic(.error, Catalog.notRegularFile(path, calendar: true), file: path)))
             return nil
         }
         let schema = TableSchema(index: -1, name: "calendar", columns: [

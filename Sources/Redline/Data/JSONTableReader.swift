@@ -8,6 +8,7 @@ struct JSONTableReader {
     let issues: IssueList
 
     func read(_ data: Data, linesFormat: Bool, indexKeys: Bool) -> TableData? {
+        let source = LineSource(data)
         var objects: [(line: Int, object: Any)] = []
         if linesFormat {
             let text = String(decoding: data, as: UTF8.self)
@@ -23,7 +24,7 @@ struct JSONTableReader {
         } else {
             do {
                 guard let array = try JSONSerialization.jsonObject(with: data) as? [Any] else {
-                    fail(Catalog.jsonNotArray, line: 1, lineText: "")
+                    fail(Catalog.jsonNotArray, line: 1, lineText: source.text(ofLine: 1))
                     return nil
                 }
                 // Each record is named by the line it starts on, as CSV rows are.
@@ -44,7 +45,7 @@ struct JSONTableReader {
         var missingReported: Set<String> = []
         for (line, object) in objects {
             guard let record = object as? [String: Any] else {
-                fail(Catalog.jsonNotObject, line: line, lineText: "")
+                fail(Catalog.jsonNotObject, line: line, lineText: source.text(ofLine: line))
                 continue
             }
             let row = lines.count
@@ -52,19 +53,35 @@ struct JSONTableReader {
                 guard let raw = record[column.name] else {
                     if !missingReported.contains(column.name) {
                         missingReported.insert(column.name)
-                        fail(Catalog.missingColumn(column.name, table: table.name), line: line, lineText: "")
+                        fail(Catalog.missingColumn(column.name, table: table.name), line: line, lineText: source.text(ofLine: line))
                     }
                     _ = builders[index].append(UnsafeBufferPointer(start: nil, count: 0))
                     bad.insert(row)
                     continue
                 }
-                var text = JSONTableReader.cellText(raw)
+                guard var text = JSONTableReader.cellText(raw) else {
+                    // An array or object where a scalar belongs: its text would be Swift's
+                    // description of it, data that nobody wrote.
+                    bad.insert(row)
+                    _ = builders[index].append(UnsafeBufferPointer(start: nil, count: 0))
+                    issues.add(DataIssue(reason: .badValue, table: table.index, row: row,
+                                         diagnostic: source.diagnostic(Catalog.jsonNotScalar(column: column.name, array: raw is [Any]),
+                                                                       file: file, line: line, near: column.name)))
+                    continue
+                }
+                if text.utf8.contains(0) {
+                    bad.insert(row)
+                    _ = builders[index].append(UnsafeBufferPointer(start: nil, count: 0))
+                    issues.add(DataIssue(reason: .nulByte, table: table.index, row: row,
+                                         diagnostic: source.diagnostic(Catalog.nulInJSON, file: file, line: line, near: column.name)))
+                    continue
+                }
                 let converted = text.withUTF8 { builders[index].append($0) }
                 if !converted {
                     bad.insert(row)
                     issues.add(DataIssue(reason: .badValue, table: table.index, row: row,
-                                         diagnostic: Diagnostic(.error, Catalog.badValue(text, column: column.name, expected: builders[index].expected),
-                                                                file: file, line: line)))
+                                         diagnostic: source.diagnostic(Catalog.badValue(text, column: column.name, expected: builders[index].expected),
+                                                                       file: file, line: line, near: column.name)))
                 }
             }
             lines.append(Int32(clamping: line))
@@ -112,8 +129,8 @@ struct JSONTableReader {
         return lines
     }
 
-    /// A JSON value as the text of a cell: null is empty (missing).
-    static func cellText(_ raw: Any) -> String {
+    /// A JSON value as the text of a cell: null is empty (missing); nil for an array or object.
+    static func cellText(_ raw: Any) -> String? {
         switch raw {
         case is NSNull: return ""
         case let number as NSNumber:
@@ -121,7 +138,7 @@ struct JSONTableReader {
             if String(describing: type(of: number)).contains("Boolean") { return number.boolValue ? "true" : "false" }
             return number.stringValue
         case let text as String: return text
-        default: return String(describing: raw)
+        default: return nil
         }
     }
 
@@ -129,5 +146,52 @@ struct JSONTableReader {
         issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                              diagnostic: Diagnostic(severity: .error, text: text, file: file, location: SourceLocation(line: line, column: 1),
                                                     lineText: lineText, caretColumn: 1, caretLength: max(1, lineText.count))))
+    }
+}
+
+/// The text of a JSON file's lines, for messages: a record's line (found once, when the first
+/// message needs it) shown with a caret under the column's name where that line holds it.
+final class LineSource {
+    let data: Data
+    private var starts: [Int]?
+
+    init(_ data: Data) { self.data = data }
+
+    func text(ofLine number: Int) -> String {
+        guard let range = range(ofLine: number) else { return "" }
+        return String(decoding: data[range], as: UTF8.self)
+    }
+
+    var lineCount: Int {
+        if starts == nil {
+            var found = [0]
+            for (offset, byte) in data.enumerated() where byte == 0x0A { found.append(offset + 1) }
+            starts = found
+        }
+        return starts?.count ?? 0
+    }
+
+    private func range(ofLine number: Int) -> Range<Data.Index>? {
+        guard number >= 1, number <= lineCount, let starts else { return nil }
+        let start = starts[number - 1]
+        var end = number < starts.count ? starts[number] - 1 : data.count
+        if end > start, data[data.startIndex + end - 1] == 0x0D { end -= 1 }
+        return (data.startIndex + start)..<(data.startIndex + end)
+    }
+
+    /// A message about a record's field: on the first line from the record's own that holds the
+    /// field's name (a pretty-printed record spans lines), the caret under the name.
+    func diagnostic(_ message: LocalizedText, file: String, line: Int, near name: String) -> Diagnostic {
+        let needle = "\"\(name)\""
+        for candidate in line..<min(line + 200, lineCount + 1) {
+            let lineText = text(ofLine: candidate)
+            guard let found = lineText.range(of: needle) else { continue }
+            let column = lineText.distance(from: lineText.startIndex, to: found.lowerBound) + 1
+            return Diagnostic(severity: .error, text: message, hint: nil, file: file, location: SourceLocation(line: candidate, column: column),
+                              lineText: lineText, caretColumn: column, caretLength: needle.count)
+        }
+        let lineText = self.text(ofLine: line)
+        return Diagnostic(severity: .error, text: message, hint: nil, file: file, location: SourceLocation(line: line, column: 1),
+                          lineText: lineText, caretColumn: 1, caretLength: max(1, lineText.count))
     }
 }

@@ -79,4 +79,74 @@ enum TextEncoding: String, Sendable {
             return true
         }
     }
+
+    /// A line of a file that is mostly UTF-8 but where this line is not: a file in two encodings.
+    struct MixedLine {
+        let line: Int
+        /// The line's text as far as it decodes (the bad bytes shown as U+FFFD) and the column,
+        /// in characters, of its first bad byte.
+        let text: String
+        let column: Int
+        /// Lines with non-ASCII text that are valid UTF-8.
+        let utf8Lines: Int
+    }
+
+    /// Decides, for bytes that are not valid UTF-8 as a whole, whether they are one file in
+    /// GB18030 or a UTF-8 file with some lines in another encoding (one cell pasted from a GBK
+    /// file). Lines holding non-ASCII bytes vote: valid UTF-8 or not. GBK text is valid UTF-8 only
+    /// by accident, mostly on short lines, so the file is UTF-8 only when its valid lines outnumber
+    /// the others; then the first line that is not UTF-8 is returned, to be reported as an error
+    /// rather than read as mojibake. Nil means: decode the whole file as GB18030.
+    static func mixedLine(_ bytes: UnsafeBufferPointer<UInt8>) -> MixedLine? {
+        var utf8Lines = 0, otherLines = 0
+        var first: (line: Int, start: Int, end: Int)? = nil
+        var start = 0, line = 1
+        let n = bytes.count
+        while start < n {
+            var end = start
+            var ascii = true
+            while end < n, bytes[end] != 0x0A {
+                if bytes[end] >= 0x80 { ascii = false }
+                end += 1
+            }
+            if !ascii {
+                if isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<end])) {
+                    utf8Lines += 1
+                } else {
+                    otherLines += 1
+                    if first == nil { first = (line, start, end) }
+                }
+            }
+            start = end + 1
+            line += 1
+        }
+        guard let first, utf8Lines > otherLines else { return nil }
+        var lineEnd = first.end
+        if lineEnd > first.start, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        let lineBytes = UnsafeBufferPointer(rebasing: bytes[first.start..<lineEnd])
+        let good = firstInvalidUTF8(lineBytes) ?? lineBytes.count
+        let prefix = String(decoding: UnsafeBufferPointer(rebasing: lineBytes[0..<good]), as: UTF8.self)
+        return MixedLine(line: first.line, text: String(decoding: lineBytes, as: UTF8.self),
+                         column: prefix.count + 1, utf8Lines: utf8Lines)
+    }
+
+    /// The offset of the first byte that does not begin (or continue) a valid UTF-8 character.
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        while i < bytes.count {
+            let lead = bytes[i]
+            if lead < 0x80 { i += 1; continue }
+            let length: Int
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return i
+            }
+            guard i + length <= bytes.count,
+                  isValidUTF8(UnsafeBufferPointer(rebasing: bytes[i..<(i + length)])) else { return i }
+            i += length
+        }
+        return nil
+    }
 }

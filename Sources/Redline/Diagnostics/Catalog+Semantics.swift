@@ -102,7 +102,10 @@ extension Catalog {
         LocalizedText("expected a list or a table to go through, but this is \(type.en)", zh: "此处应为列表或表,实际是\(type.zh)")
     }
     static func definitionCycle(_ path: [String]) -> LocalizedText {
-        let chain = path.map { "`\($0)`" }.joined(separator: " → ")
+        // A long cycle is shown by its ends: the message stays one readable line.
+        let quoted = path.map { "`\($0)`" }
+        let shown = quoted.count <= 12 ? quoted : Array(quoted.prefix(6)) + ["…"] + Array(quoted.suffix(5))
+        let chain = shown.joined(separator: " → ")
         return LocalizedText("definitions cannot refer to themselves: \(chain)", zh: "定义不能引用自身:\(chain)")
     }
     static func definitionNeedsArguments(_ name: String, _ count: Int) -> LocalizedText {

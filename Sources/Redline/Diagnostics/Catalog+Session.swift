@@ -68,10 +68,15 @@ extension Catalog {
                                                   zh: "已加入;表已改变,请用 :data 重新载入数据")
     static let added = LocalizedText("added", zh: "已加入")
     static func rowCount(_ n: Int) -> LocalizedText { LocalizedText("\(n) row\(n == 1 ? "" : "s")", zh: "\(n) 行") }
+    /// The count under a query's answer: the rows shown, and how many matched when `limit` cut them.
+    static func rowCount(shown: Int, matched: Int) -> LocalizedText {
+        guard shown < matched else { return rowCount(shown) }
+        return LocalizedText("\(shown) of \(matched) rows (limit \(shown))", zh: "\(matched) 行中的 \(shown) 行(限制 \(shown))")
+    }
     static func moreRows(_ n: Int) -> LocalizedText { LocalizedText("… \(n) more rows", zh: "… 另有 \(n) 行") }
     // The run summary (`redline run` on stderr, `:run` in the REPL).
     static func summaryHead(_ date: String, subjects: Int, decided: Int) -> LocalizedText {
-        LocalizedText("as of \(date): \(subjects) subjects evaluated, \(decided) with an outcome",
+        LocalizedText("as of \(date): \(subjects) subject\(subjects == 1 ? "" : "s") evaluated, \(decided) with an outcome",
                       zh: "截至 \(date):共求值 \(subjects) 个对象,其中 \(decided) 个有结果")
     }
     static func summaryActions(_ list: String?) -> LocalizedText {

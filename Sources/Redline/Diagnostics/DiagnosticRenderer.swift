@@ -29,7 +29,9 @@ public enum DiagnosticRenderer {
         case (.warning, .zh): severityWord = "警告"
         case (.note, .zh): severityWord = "附注"
         }
-        out += "\(d.file):\(d.location.line):\(d.location.column): \(severityWord): \(d.message(in: language))\n"
+        // A problem with a whole file (no line in it) is `FILE: error: …`, as compilers print it.
+        let place = d.location.line > 0 ? "\(d.file):\(d.location.line):\(d.location.column)" : d.file
+        out += "\(place): \(severityWord): \(d.message(in: language))\n"
         if d.location.line > 0 {
             let number = String(d.location.line)
             let gutter = String(repeating: " ", count: number.count)

@@ -7,6 +7,13 @@ public struct QueryResult: Sendable {
     let rows: [[Value]]
     /// Rows before `limit` was applied.
     public let matchedRows: Int
+    /// Rows in the answer (at most the query's `limit`).
+    public var rowCount: Int { rows.count }
+
+    /// "18 rows", or "0 of 18 rows (limit 0)" when `limit` cut the answer.
+    public func countLine(_ language: Language) -> String {
+        Catalog.rowCount(shown: rowCount, matched: matchedRows).in(language)
+    }
     /// Errors that prevented an answer.
     public let diagnostics: [Diagnostic]
     /// Seconds spent evaluating.

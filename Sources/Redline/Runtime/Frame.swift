@@ -37,7 +37,8 @@ final class EvaluationBudget: @unchecked Sendable {
         self.limits = limits
         self.cancellation = cancellation
         deadline = limits.timeout.map { timeout in
-            let nanoseconds = max(0, min(timeout, 1e9)) * 1e9
+            // A host may pass anything: NaN or a negative time means no time at all.
+            let nanoseconds = timeout.isNaN ? 0 : max(0, min(timeout, 1e9)) * 1e9
             return DispatchTime.now().uptimeNanoseconds &+ UInt64(nanoseconds)
         }
     }
@@ -62,9 +63,10 @@ final class EvaluationBudget: @unchecked Sendable {
             throw record(EvaluationError(kind: .cancelled, text: LocalizedText("interrupted", zh: "已中断"), span: span, source: source))
         }
         if let deadline, DispatchTime.now().uptimeNanoseconds > deadline {
-            let seconds = limits.timeout.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? "?"
+            let timeout = limits.timeout ?? 0
+            let seconds = timeout == timeout.rounded() && abs(timeout) < 1e15 ? String(Int(timeout)) : String(timeout)
             throw record(EvaluationError(kind: .deadline,
-                                         text: LocalizedText("the evaluation took longer than \(seconds) seconds (the time limit)",
+                                         text: LocalizedText("the evaluation took longer than \(seconds) second\(seconds == "1" ? "" : "s") (the time limit)",
                                                              zh: "求值超过了 \(seconds) 秒(时间上限)"),
                                          span: span, source: source))
         }

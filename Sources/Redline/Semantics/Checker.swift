@@ -23,6 +23,8 @@ struct Checker {
     /// Whether the definition depth limit was reported (for the whole program, not per
     /// compilation: each definition of a long chain is also checked on its own).
     var definitionDepthReported = false
+    /// Per definition, the longest chain of definitions it calls, itself included.
+    var definitionHeights: [String: Int] = [:]
 
     struct DefinitionEntry {
         let declaration: DefineDecl
@@ -118,10 +120,28 @@ struct Checker {
             return found
         }
 
-        func visit(_ name: String) {
-            state[name] = 1
-            path.append(name)
-            for next in references(of: name) {
+        // Depth-first, with an explicit stack rather than recursion: a chain of definitions may be
+        // any length (a generated file of 100,000 `define`s must get its diagnostics, not overflow
+        // the stack). Each frame is a definition on the path and the index of its next reference.
+        func visit(_ root: String) {
+            var stack: [(name: String, next: [String], index: Int)] = []
+            func enter(_ name: String) {
+                state[name] = 1
+                path.append(name)
+                stack.append((name, references(of: name), 0))
+            }
+            enter(root)
+            while let top = stack.last {
+                guard top.index < top.next.count else {
+                    stack.removeLast()
+                    path.removeLast()
+                    state[top.name] = 2
+                    // Post-order: what it refers to is done (or on a cycle, which is reported).
+                    definitionHeights[top.name] = 1 + (top.next.compactMap { definitionHeights[$0] }.max() ?? 0)
+                    continue
+                }
+                let next = top.next[top.index]
+                stack[stack.count - 1].index += 1
                 if state[next] == 1, let start = path.firstIndex(of: next) {
                     let cycle = Array(path[start...]) + [next]
                     if cycle.allSatisfy({ !inCycle.contains($0) }), let entry = definitions[next] {
@@ -129,11 +149,9 @@ struct Checker {
                     }
                     inCycle.formUnion(cycle)
                 } else if state[next] == nil {
-                    visit(next)
+                    enter(next)
                 }
             }
-            path.removeLast()
-            state[name] = 2
         }
 
         for name in definitions.keys.sorted() where state[name] == nil { visit(name) }
@@ -170,6 +188,9 @@ struct Checker {
     private mutating func checkDefinitions() {
         for name in definitions.keys.sorted() {
             guard let entry = definitions[name], !entry.broken else { continue }
+            // Past the depth limit, which is reported once: binding each of a long chain's
+            // definitions 64 levels deep only to be told again would take minutes.
+            if definitionDepthReported, (definitionHeights[name] ?? 0) > Checker.maxDefinitionDepth { continue }
             beginCompilation()
             var env = Env()
             for parameter in entry.declaration.parameters {

@@ -163,7 +163,7 @@ public final class Session: @unchecked Sendable {
         let result = program.query(text, on: dataset, asOf: asOf, cancellation: cancellation)
         guard result.succeeded else { return .error(DiagnosticRenderer.text(result.diagnostics, language: language)) }
         var out = result.render(format, maxRows: format == .table ? rowLimit : nil)
-        if format == .table { out += say(Catalog.rowCount(result.matchedRows)) + "\n" }
+        if format == .table { out += result.countLine(language) + "\n" }
         return .output(out)
     }
 

@@ -13,7 +13,7 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Skip bad rows (counted in the summary) instead of stopping.")
     var lenient = false
 
-    @Option(help: "Calendar CSV (date,kind: holiday or workday) for working days; default Monday to Friday.")
+    @Option(help: "Holiday calendar for working days: a CSV (date,kind: holiday or workday), or `none` for Monday to Friday; default China's, built in (2004–2026).")
     var calendar: String?
 
     /// Compiles the rule files and loads the data; prints diagnostics and exits 1 on errors.
@@ -31,7 +31,8 @@ struct DataOptions: ParsableArguments {
             Output.error("redline: `\(directory)` is not a folder\n")
             throw ExitCode(2)
         }
-        let options = LoadOptions(lenient: lenient, hashFiles: hashFiles, calendarPath: calendar, columns: columns)
+        let options = LoadOptions(lenient: lenient, hashFiles: hashFiles, calendarPath: calendar == "none" ? nil : calendar,
+                                  calendar: calendar == "none" ? .mondayToFriday : .china, columns: columns)
         let loaded = program.loadData(directory: directory, options: options)
         if !loaded.diagnostics.isEmpty {
             var text = DiagnosticRenderer.text(loaded.diagnostics, language: language)
@@ -53,5 +54,31 @@ struct DataOptions: ParsableArguments {
             throw ExitCode(1)
         }
         return (program, dataset, date)
+    }
+}
+
+/// `--calendar FILE|none` for the commands that take no data folder (`eval`, `repl`, `test`).
+struct CalendarOption: ParsableArguments {
+    @Option(help: "Holiday calendar for working days: a CSV (date,kind: holiday or workday), or `none` for Monday to Friday; default China's, built in (2004–2026).")
+    var calendar: String?
+
+    /// The calendar chosen; a file that cannot be read is reported (exit 1; 2 if it is not a file).
+    func resolve(language: Language) throws -> WorkCalendar {
+        try CalendarOption.resolve(calendar, language: language)
+    }
+
+    static func resolve(_ choice: String?, language: Language) throws -> WorkCalendar {
+        guard let choice else { return .china }
+        if choice == "none" { return .mondayToFriday }
+        guard InputFile.isRegular(choice) else {
+            Output.error("redline: --calendar `\(choice)` is not a regular file; give a calendar CSV, or `none`\n")
+            throw ExitCode(2)
+        }
+        let loaded = WorkCalendar.load(path: choice)
+        guard let calendar = loaded.calendar else {
+            Output.error(DiagnosticRenderer.text(loaded.diagnostics, language: language))
+            throw ExitCode(1)
+        }
+        return calendar
     }
 }

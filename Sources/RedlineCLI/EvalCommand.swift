@@ -18,6 +18,8 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "The date `today` stands for (YYYY-MM-DD; default: the current date).")
     var asOf: String?
 
+    @OptionGroup var calendarOption: CalendarOption
+
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
     @OptionGroup var limitOptions: LimitOptions
@@ -30,7 +32,8 @@ struct EvalCommand: ParsableCommand {
             Output.error(DiagnosticRenderer.text(program.diagnostics, language: language))
             throw ExitCode(1)
         }
-        let result = program.evaluate(expression, asOf: date, limits: limitOptions.limits, cancellation: LimitOptions.interruptFlag())
+        let calendar = try calendarOption.resolve(language: language)
+        let result = program.evaluate(expression, asOf: date, calendar: calendar, limits: limitOptions.limits, cancellation: LimitOptions.interruptFlag())
         guard let literal = result.literal else {
             Output.error(DiagnosticRenderer.text(result.diagnostics, language: language))
             throw ExitCode(1)

@@ -18,12 +18,15 @@ struct ReplCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "The date `today` stands for (YYYY-MM-DD; default: the current date).")
     var asOf: String?
 
+    @OptionGroup var calendarOption: CalendarOption
+
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
     func run() throws {
         let date = try Output.parseDate(asOf, option: "--as-of")
         let session = Session(rules: try Output.readRuleFiles(rules), asOf: date)
         session.language = diagnosticOptions.language
+        session.calendar = try calendarOption.resolve(language: session.language)
         let interactive = isatty(0) != 0
         var failed = !session.startupDiagnostics.filter { $0.severity == .error }.isEmpty
         if !session.startupDiagnostics.isEmpty {

@@ -13,6 +13,8 @@ struct TestCommand: ParsableCommand {
     @Argument(help: "Rule files (.rl); a FILE.test.rl beside one is read with it.")
     var files: [String]
 
+    @OptionGroup var calendarOption: CalendarOption
+
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
     @OptionGroup var limitOptions: LimitOptions
@@ -22,6 +24,7 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         let interrupt = LimitOptions.interruptFlag()
+        let calendar = try calendarOption.resolve(language: diagnosticOptions.language)
         var anyFailed = false
         let policies = files.filter { !$0.hasSuffix(".test.rl") }
         for path in policies {
@@ -37,7 +40,7 @@ struct TestCommand: ParsableCommand {
             }
             Output.write("== \(paths.joined(separator: " + "))\n")
             let report = program.runTests(language: diagnosticOptions.language, limits: limitOptions.limits, cancellation: interrupt,
-                                          allowDataOutside: allowDataOutside)
+                                          allowDataOutside: allowDataOutside, calendar: calendar)
             Output.write(report.text)
             if report.failed > 0 || report.passed == 0 { anyFailed = true }
         }

@@ -70,7 +70,8 @@ struct DifferentialHarness {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let csv = ExpressionGenerator.tableRows
         try csv.write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
-        let loaded = program.loadData(directory: folder.path)
+        // The reference evaluator counts Monday to Friday: so does Redline here.
+        let loaded = program.loadData(directory: folder.path, options: LoadOptions(calendar: .mondayToFriday))
         guard let dataset = loaded.dataset else { throw HarnessError.data(DiagnosticRenderer.text(loaded.diagnostics)) }
         self.dataset = dataset
         let table = program.checked.schema.tables[0]
@@ -129,13 +130,13 @@ struct DifferentialHarness {
         var walker = reference()
         let expected: Result<ReferenceEvaluator.Value, ReferenceEvaluator.Failure>
         do { expected = .success(try walker.evaluate(bound)) } catch { expected = .failure(error) }
-        let actual = program.evaluate(text, asOf: DifferentialHarness.asOf, data: dataset)
+        let actual = program.evaluate(text, asOf: DifferentialHarness.asOf, data: dataset, calendar: .mondayToFriday)
         return difference(actual.value, actual.diagnostics.first { $0.severity == .error }?.message, expected)
     }
 
     /// For tests of the harness: a planted expectation.
     func compareTexts(_ text: String, expected: ReferenceEvaluator.Value) -> String? {
-        let actual = program.evaluate(text, asOf: DifferentialHarness.asOf, data: dataset)
+        let actual = program.evaluate(text, asOf: DifferentialHarness.asOf, data: dataset, calendar: .mondayToFriday)
         return difference(actual.value, actual.diagnostics.first?.message, .success(expected))
     }
 

@@ -5,7 +5,7 @@ import Foundation
 enum EngineSupport {
     static let asOf = CalendarDate(iso: "2024-06-30")!
     static let sample = "Rules/sample"
-    static let calendar = "Rules/calendar/cn-2024.csv"
+    static let calendar = "Rules/calendar/cn.csv"
 
     static func program(_ ruleFile: String) throws -> Program {
         let url = Support.root.appendingPathComponent(ruleFile)

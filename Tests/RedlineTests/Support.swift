@@ -22,8 +22,10 @@ enum Support {
     }
 
     /// Evaluates with an empty program; returns the literal form or the first error's message.
-    static func eval(_ text: String, asOf: String = "2024-06-30") -> String {
-        let result = Program.compile([]).evaluate(text, asOf: CalendarDate(iso: asOf)!)
+    /// Working days are Monday to Friday unless a calendar is given: these tests are about the
+    /// arithmetic (CalendarTests are about the holidays).
+    static func eval(_ text: String, asOf: String = "2024-06-30", calendar: WorkCalendar = .mondayToFriday) -> String {
+        let result = Program.compile([]).evaluate(text, asOf: CalendarDate(iso: asOf)!, calendar: calendar)
         return result.literal ?? ("error: " + (result.diagnostics.first?.message ?? "?"))
     }
 

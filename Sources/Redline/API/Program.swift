@@ -77,7 +77,7 @@ public final class Program: Sendable {
     }
 
     /// Evaluates one standalone expression, with this program's definitions and tables in scope.
-    public func evaluate(_ expression: String, asOf date: CalendarDate, data: Dataset? = nil,
+    public func evaluate(_ expression: String, asOf date: CalendarDate, data: Dataset? = nil, calendar: WorkCalendar? = nil,
                          limits: EvaluationLimits = EvaluationLimits(), cancellation: CancellationFlag? = nil) -> ExpressionResult {
         let source = SourceFile(name: "<expr>", text: expression)
         var parser = Parser(source: source)
@@ -94,7 +94,7 @@ public final class Program: Sendable {
             return ExpressionResult(value: nil, type: .error, diagnostics: checker.bag.items)
         }
         let plan = Planner(schema: checked.schema, dataset: data).plan(bound)
-        let frame = Frame(slotCount: checker.nextSlot, today: date.dayNumber, dataset: data, limits: limits, cancellation: cancellation)
+        let frame = Frame(slotCount: checker.nextSlot, today: date.dayNumber, dataset: data, calendar: calendar, limits: limits, cancellation: cancellation)
         do {
             let value = try plan(frame)
             return ExpressionResult(value: value, type: bound.type, diagnostics: checker.bag.items)

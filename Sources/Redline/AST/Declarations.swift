@@ -88,9 +88,17 @@ struct TestDecl: Sendable {
     let givens: [GivenDecl]
     /// `given data "DIR"`: the tables come from a data folder (relative to the test's file).
     let dataFolder: String?
+    /// `given calendar "FILE"` (relative to the test's file) or `given calendar none`
+    /// (`noCalendar`); nil: the calendar the tests run with.
+    let calendar: String?
     let expects: [ExpectDecl]
     let cases: GivenDecl?
     let span: SourceSpan
+}
+
+extension TestDecl {
+    /// `calendar` for `given calendar none`: Monday to Friday.
+    static let noCalendar = "\u{0}none"
 }
 
 /// Rows for a table (or, for `cases`, values for case variables), by the named columns.

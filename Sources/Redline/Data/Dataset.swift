@@ -8,14 +8,18 @@ public struct LoadOptions: Sendable {
     public var maxErrors: Int
     /// Compute each file's SHA-256 (for reports that must name their inputs exactly).
     public var hashFiles: Bool
-    /// A calendar CSV (`date,kind` with kind `holiday` or `workday`) for `workdays`.
+    /// A calendar CSV (`date,kind` with kind `holiday` or `workday`) for `workdays`; it replaces `calendar`.
     public var calendarPath: String?
+    /// The calendar for `workdays` when no `calendarPath` is given: nil for China's, built in,
+    /// or the one the host chooses (`WorkCalendar.mondayToFriday` for none).
+    public var calendar: WorkCalendar?
     /// Which columns are stored.
     public var columns: ColumnSelection
 
-    /// Strict loading, 100 errors shown, no hashing, Monday-to-Friday working days, every column.
+    /// Strict loading, 100 errors shown, no hashing, China's working days, every column.
     public init(lenient: Bool = false, maxErrors: Int = 100, hashFiles: Bool = false, calendarPath: String? = nil,
-                columns: ColumnSelection = .all) {
+                calendar: WorkCalendar? = nil, columns: ColumnSelection = .all) {
+        self.calendar = calendar
         self.lenient = lenient
         self.maxErrors = maxErrors
         self.hashFiles = hashFiles
@@ -55,7 +59,8 @@ public struct DataFile: Sendable {
 public final class Dataset: @unchecked Sendable {
     let schema: Schema
     let tables: [TableData]
-    let calendar: WorkCalendar?
+    /// The working-day calendar in force.
+    public let calendar: WorkCalendar
     /// The files read, in table order.
     public let files: [DataFile]
     /// Per table: columns left out by `ColumnSelection.readByRules`.
@@ -65,7 +70,7 @@ public final class Dataset: @unchecked Sendable {
     /// Seconds spent loading.
     public let loadSeconds: Double
 
-    init(schema: Schema, tables: [TableData], calendar: WorkCalendar?, files: [DataFile], unreadColumns: [Set<Int>],
+    init(schema: Schema, tables: [TableData], calendar: WorkCalendar, files: [DataFile], unreadColumns: [Set<Int>],
          skippedRows: [String: Int], loadSeconds: Double) {
         self.schema = schema
         self.unreadColumns = unreadColumns
@@ -79,16 +84,6 @@ public final class Dataset: @unchecked Sendable {
     /// Number of rows of a table, by name.
     public func rowCount(of table: String) -> Int? {
         schema.tableIndex[table].map { tables[$0].rowCount }
-    }
-
-    @inline(__always)
-    func isWorkday(_ day: Int32) -> Bool {
-        calendar?.isWorkday(day) ?? CivilDate.isWeekday(day)
-    }
-
-    /// Working days in `after < day <= through`, by the calendar if there is one.
-    func workdays(after: Int32, through: Int32) -> Int64 {
-        calendar?.count(after: after, through: through) ?? WorkCalendar.weekdays(after: after, through: through)
     }
 
     /// The key of a row as text (for reports).
@@ -226,9 +221,17 @@ extension Program {
                 increasing[table] = result.keysIncreasing
             }
         }
-        var calendar: WorkCalendar? = nil
+        var calendar = options.calendar ?? .china
         if let calendarPath = options.calendarPath {
-            calendar = TableLoading.loadCalendar(calendarPath, issues: issues)
+            // A calendar with an error is never used in part, `--lenient` or not: every working
+            // day counted by it would be in doubt.
+            let calendarIssues = IssueList(limit: options.maxErrors)
+            let read = TableLoading.loadCalendar(calendarPath, issues: calendarIssues)
+            guard let read, calendarIssues.total == 0 else {
+                return DataLoadResult(dataset: nil, diagnostics: calendarIssues.kept.map(\.diagnostic),
+                                      errorCount: max(1, calendarIssues.total))
+            }
+            calendar = read
         }
         if loaded.contains(where: { $0 == nil }) {
             return DataLoadResult(dataset: nil, diagnostics: issues.kept.map(\.diagnostic) + fatal, errorCount: issues.total + fatal.count)
@@ -387,12 +390,22 @@ enum TableLoading {
             issues.add(DataIssue(reason: .badValue, table: -1, row: 0, diagnostic: Diagnostic(.error, Catalog.notRegularFile(path, calendar: true), file: path)))
             return nil
         }
+        guard let data = TableLoading.mapped(path) else {
+            issues.add(DataIssue(reason: .badValue, table: -1, row: 0,
+                                 diagnostic: Diagnostic(.error, LocalizedText("cannot read the calendar", zh: "无法读取日历文件"), file: path)))
+            return nil
+        }
+        return loadCalendar(name: path, contents: data, issues: issues)
+    }
+
+    /// A calendar from a CSV's bytes, named `name` in messages and reports.
+    static func loadCalendar(name path: String, contents: Data, issues: IssueList) -> WorkCalendar? {
         let schema = TableSchema(index: -1, name: "calendar", columns: [
             ColumnSchema(name: "date", type: .date, optional: false, target: nil),
             ColumnSchema(name: "kind", type: .text, optional: false, target: nil),
         ], declaration: TableDecl(name: Name(text: "calendar", span: .none), key: nil, columns: [], span: .none),
            source: SourceFile(name: path, text: ""))
-        let loaded = load(schema, path: path, format: "csv", options: LoadOptions(), targets: [:], indexKeys: false, issues: issues)
+        let loaded = load(schema, path: path, format: "csv", contents: contents, options: LoadOptions(), targets: [:], indexKeys: false, issues: issues)
         guard let table = loaded.table, case .date(let days) = table.columns[0], case .text(let kinds, let pool) = table.columns[1] else {
             issues.add(DataIssue(reason: .badValue, table: -1, row: 0,
                                  diagnostic: Diagnostic(.error, LocalizedText("cannot read the calendar", zh: "无法读取日历文件"), file: path)))
@@ -411,6 +424,7 @@ enum TableLoading {
                                                             file: path, line: Int(table.lines[row]))))
             }
         }
-        return WorkCalendar(holidays: holidays, workdays: workdays)
+        let digest = contents.withUnsafeBytes { raw in SHA256.hex(raw.bindMemory(to: UInt8.self)) }
+        return WorkCalendar(holidays: holidays, workdays: workdays, name: path, sha256: digest)
     }
 }

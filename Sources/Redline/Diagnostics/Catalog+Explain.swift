@@ -19,6 +19,7 @@ extension Catalog {
     static let explainAction = LocalizedText("action: ", zh: "处置:")
     static let explainWhyNot = LocalizedText("why not: ", zh: "未触发的原因:")
     static let explainUnknown = LocalizedText("the condition is unknown because data is missing: ", zh: "条件无法判定,因为缺少数据:")
+    static let explainNoCalendar = LocalizedText("the condition is unknown: ", zh: "条件无法判定:")
     static let explainNoCell = LocalizedText("(no cell recorded)", zh: "(未记录缺失的单元格)")
     static func explainMissing(_ cell: String) -> LocalizedText { LocalizedText("\(cell) is missing", zh: "\(cell) 缺失") }
     static let explainFailed = LocalizedText("evaluation failed: ", zh: "求值出错:")

@@ -101,6 +101,11 @@ extension Catalog {
     static func notAList(_ type: LocalizedText) -> LocalizedText {
         LocalizedText("expected a list or a table to go through, but this is \(type.en)", zh: "此处应为列表或表,实际是\(type.zh)")
     }
+    static func noCalendar(_ year: Int, _ calendar: WorkCalendar) -> LocalizedText {
+        let covered = calendar.years.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)–\($0.upperBound)" } ?? ""
+        return LocalizedText("no holiday calendar for \(year) (the calendar `\(calendar.name)` covers \(covered); give one with --calendar, or --calendar none for Monday to Friday)",
+                             zh: "没有 \(year) 年的节假日日历(日历 `\(calendar.name)` 只含 \(covered) 年;请用 --calendar 指定,或用 --calendar none 按周一至周五计算)")
+    }
     static func definitionCycle(_ path: [String]) -> LocalizedText {
         // A long cycle is shown by its ends: the message stays one readable line.
         let quoted = path.map { "`\($0)`" }

@@ -67,6 +67,12 @@ extension Catalog {
     static let addedTablesChanged = LocalizedText("added; the tables changed, so load the data again with :data",
                                                   zh: "已加入;表已改变,请用 :data 重新载入数据")
     static let added = LocalizedText("added", zh: "已加入")
+    static let helpCalendar = LocalizedText("show or choose the holiday calendar for working days (a CSV file, none, or cn: China's, built in)",
+                                            zh: "显示或选择计算工作日的节假日日历(CSV 文件、none 或 cn:内置的中国日历)")
+    static func calendarIs(_ name: String, years: String?) -> LocalizedText {
+        guard let years else { return LocalizedText("calendar: none (Monday to Friday)", zh: "日历:无(周一至周五)") }
+        return LocalizedText("calendar: \(name) (\(years))", zh: "日历:\(name)(\(years) 年)")
+    }
     static func rowCount(_ n: Int) -> LocalizedText { LocalizedText("\(n) row\(n == 1 ? "" : "s")", zh: "\(n) 行") }
     /// The count under a query's answer: the rows shown, and how many matched when `limit` cut them.
     static func rowCount(shown: Int, matched: Int) -> LocalizedText {

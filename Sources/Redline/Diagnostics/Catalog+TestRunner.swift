@@ -29,8 +29,12 @@ extension Catalog {
     static func testDidYouMean(_ name: String) -> LocalizedText {
         LocalizedText("; did you mean `\(name)`?", zh: ";是否想写 `\(name)`?")
     }
-    static func testDataOutside(_ folder: String, base: String) -> LocalizedText {
-        LocalizedText("the test's data folder `\(folder)` is outside `\(base)`, the folder of the test file; keep test data beside the tests (or run `redline test --allow-data-outside`)",
+    static func testDataOutside(_ folder: String, base: String, calendar: Bool = false) -> LocalizedText {
+        if calendar {
+            return LocalizedText("the test's calendar `\(folder)` is outside `\(base)`, the folder of the test file; keep it beside the tests (or run `redline test --allow-data-outside`)",
+                                 zh: "测试的日历文件 `\(folder)` 不在测试文件所在的文件夹 `\(base)` 内;请把它放在测试旁边(或使用 `redline test --allow-data-outside`)")
+        }
+        return LocalizedText("the test's data folder `\(folder)` is outside `\(base)`, the folder of the test file; keep test data beside the tests (or run `redline test --allow-data-outside`)",
                       zh: "测试的数据文件夹 `\(folder)` 不在测试文件所在的文件夹 `\(base)` 内;请把测试数据放在测试旁边(或使用 `redline test --allow-data-outside`)")
     }
     static let testRowsInvalid = LocalizedText("the test's rows are not valid data:", zh: "测试中的数据行不是有效数据:")

@@ -6,7 +6,8 @@ public struct RuleOutcome: Sendable {
         case fired
         /// The condition was false.
         case notFired = "not fired"
-        /// The condition was unknown because of missing data: the rule does not fire.
+        /// The condition was unknown because of missing data, or because working days reached
+        /// a year the calendar does not cover: the rule does not fire.
         case undetermined
         /// Evaluation stopped with an error (overflow, a limit).
         case failed
@@ -26,6 +27,8 @@ public struct RuleOutcome: Sendable {
     public let missing: [MissingField]
     /// For failed rules: what went wrong.
     public let error: String?
+    /// For rules undetermined because working days reached a year the calendar lacks: that year.
+    public var noCalendarFor: Int? = nil
 }
 
 /// A row of a table, named by table and key.

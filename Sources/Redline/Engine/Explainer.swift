@@ -98,6 +98,8 @@ struct Explainer {
             return lines
         case .notFired:
             return [say(Catalog.explainWhyNot) + whyNot(rule.rule.condition, frame).joined(separator: "\n")]
+        case .undetermined where outcome.noCalendarFor != nil:
+            return [say(Catalog.explainNoCalendar) + say(Catalog.noCalendar(outcome.noCalendarFor ?? 0, dataset.calendar))]
         case .undetermined:
             let missing = outcome.missing.map { say(Catalog.explainMissing($0.description)) }
             return [say(Catalog.explainUnknown) + (missing.isEmpty ? say(Catalog.explainNoCell) : missing.joined(separator: say(Catalog.explainListSeparator)))]

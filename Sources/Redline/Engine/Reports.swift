@@ -33,8 +33,12 @@ public struct ReportWriter: Sendable {
         let undetermined = decision.outcomes.filter { $0.kind == .undetermined }
         if !undetermined.isEmpty {
             let missing = undetermined.flatMap(\.missing).map(\.description)
+            let years = Array(Set(undetermined.compactMap(\.noCalendarFor))).sorted()
+            var reasons: [String] = []
+            if !missing.isEmpty { reasons.append("missing data: " + missing.joined(separator: ", ")) }
+            if !years.isEmpty { reasons.append("no holiday calendar for " + years.map(String.init).joined(separator: ", ")) }
             return [decision.subject.key, "undetermined", undetermined.map(\.rule).joined(separator: ";"),
-                    missing.joined(separator: ";"), "missing data: " + missing.joined(separator: ", ")]
+                    (missing + years.map { "calendar \($0)" }).joined(separator: ";"), reasons.joined(separator: "; ")]
         }
         let failed = decision.outcomes.filter { $0.kind == .failed }
         return [decision.subject.key, "failed", failed.map(\.rule).joined(separator: ";"), "",
@@ -151,6 +155,10 @@ public struct ReportWriter: Sendable {
             "{\"path\": \(JSONText.quote(file.path)), \"table\": \(JSONText.quote(file.table)), \"encoding\": \(JSONText.quote(file.encoding)), "
                 + "\"rows\": \(file.rows), \"sha256\": \(file.sha256.map(JSONText.quote) ?? "null")}"
         }.joined(separator: ", ") + "],\n"
+        let calendar = dataset.calendar
+        out += "  \"calendar\": {\"name\": \(JSONText.quote(calendar.name)), \"years\": "
+            + (calendar.years.map { "[\($0.lowerBound), \($0.upperBound)]" } ?? "null")
+            + ", \"sha256\": \(calendar.sha256.map(JSONText.quote) ?? "null")},\n"
         out += "  \"summary\": {\"subjects\": \(result.subjectCount), \"actions\": {"
         out += (program.actions + ["undetermined"]).compactMap { action in
             result.actionCounts[action].map { "\(JSONText.quote(action)): \($0)" }
@@ -213,6 +221,7 @@ public struct ReportWriter: Sendable {
                     out.raw("]")
                 }
                 if let error = outcome.error { out.raw(", \"error\": "); out.quoted(error) }
+                if let year = outcome.noCalendarFor { out.raw(", \"no_calendar_for\": "); out.text(String(year)) }
             }
             out.raw("}")
         }

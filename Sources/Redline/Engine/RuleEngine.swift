@@ -276,6 +276,7 @@ struct RuleEngine {
         var kinds = (RuleOutcome.Kind.notFired, RuleOutcome.Kind.notFired, RuleOutcome.Kind.notFired, RuleOutcome.Kind.notFired)
         var extraKinds: [RuleOutcome.Kind] = []
         var failures: [Int: String] = [:]
+        var calendarGaps: [Int: Int] = [:]
         var strongest: Int? = nil
         var anyOutcome = keepAll
         var anyUndetermined = false
@@ -292,8 +293,14 @@ struct RuleEngine {
                 }
             } catch {
                 if error.isLimit && !limitsFail { throw error }
-                kind = .failed
-                failure = error.text.en
+                if error.kind == .noCalendar, let year = error.missingYear {
+                    // Not a failure of the rule: the holidays of that year are not known.
+                    kind = .undetermined
+                    calendarGaps[index] = year
+                } else {
+                    kind = .failed
+                    failure = error.text.en
+                }
             }
             if kind == .fired, strongest.map({ rule.action > $0 }) ?? true { strongest = rule.action }
             if kind != .notFired {
@@ -346,12 +353,12 @@ struct RuleEngine {
                     }
                     message = renderMessage(rule, evidence: found, frame: frame)
                 }
-            case .undetermined:
+            case .undetermined where calendarGaps[index] == nil:
                 missing = missingFields(rule, frame: frame, names: names)
             default: break
             }
             outcomes.append(RuleOutcome(rule: rule.name, action: rule.actionName, kind: kind, evidence: evidence,
-                                        message: message, missing: missing, error: failures[index]))
+                                        message: message, missing: missing, error: failures[index], noCalendarFor: calendarGaps[index]))
 
         }
         return Decision(subject: names.id(table: table, row: subject), action: strongest.map { program.schema.actions[$0] }, outcomes: outcomes)

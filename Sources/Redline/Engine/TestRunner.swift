@@ -20,9 +20,10 @@ extension Program {
     /// A test's `given data` folder must lie inside the test file's folder unless `allowDataOutside`:
     /// rule code has no file access, and a test file is no way to read `/etc`.
     public func runTests(language: Language = .en, limits: EvaluationLimits = EvaluationLimits(),
-                         cancellation: CancellationFlag? = nil, allowDataOutside: Bool = false) -> TestReport {
+                         cancellation: CancellationFlag? = nil, allowDataOutside: Bool = false,
+                         calendar: WorkCalendar = .china) -> TestReport {
         TestRunner(program: self, language: language, limits: limits, cancellation: cancellation,
-                   allowDataOutside: allowDataOutside).run()
+                   allowDataOutside: allowDataOutside, calendar: calendar).run()
     }
 }
 
@@ -32,6 +33,8 @@ struct TestRunner {
     var limits = EvaluationLimits()
     var cancellation: CancellationFlag? = nil
     var allowDataOutside = false
+    /// The calendar of every test that names none.
+    var calendar: WorkCalendar = .china
 
     private func say(_ text: LocalizedText) -> String { text.in(language) }
 
@@ -123,20 +126,34 @@ struct TestRunner {
             csv[table.name] = text
         }
         if !problems.isEmpty { return problems }
-        let loaded: DataLoadResult
-        if let folder = test.dataFolder {
-            // A data folder is found next to the file that declares the test.
-            let base = (source.name as NSString).deletingLastPathComponent
-            let path = folder.hasPrefix("/") || base.isEmpty ? folder : (base as NSString).appendingPathComponent(folder)
-            // Links and `..` resolved first: the folder must really be inside the test file's.
+        // Data folders and calendars are found next to the file that declares the test, and
+        // (links and `..` resolved first) must really be inside its folder.
+        let base = (source.name as NSString).deletingLastPathComponent
+        func beside(_ name: String) -> (path: String, inside: Bool) {
+            let path = name.hasPrefix("/") || base.isEmpty ? name : (base as NSString).appendingPathComponent(name)
             let real = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
             let home = URL(fileURLWithPath: base.isEmpty ? "." : base).standardizedFileURL.resolvingSymlinksInPath().path
-            guard allowDataOutside || real == home || real.hasPrefix(home.hasSuffix("/") ? home : home + "/") else {
+            return (path, allowDataOutside || real == home || real.hasPrefix(home.hasSuffix("/") ? home : home + "/"))
+        }
+        var options = LoadOptions(calendar: calendar)
+        if let named = test.calendar {
+            if named == TestDecl.noCalendar {
+                options.calendar = .mondayToFriday
+            } else {
+                let found = beside(named)
+                guard found.inside else { return [say(Catalog.testDataOutside(named, base: base.isEmpty ? "." : base, calendar: true))] }
+                options.calendarPath = found.path
+            }
+        }
+        let loaded: DataLoadResult
+        if let folder = test.dataFolder {
+            let found = beside(folder)
+            guard found.inside else {
                 return [say(Catalog.testDataOutside(folder, base: base.isEmpty ? "." : base))]
             }
-            loaded = program.loadData(directory: path)
+            loaded = program.loadData(directory: found.path, options: options)
         } else {
-            loaded = program.loadData(csv: csv, name: "<test \(test.name)>")
+            loaded = program.loadData(csv: csv, name: "<test \(test.name)>", options: options)
         }
         guard let dataset = loaded.dataset else {
             return [say(Catalog.testRowsInvalid) + "\n" + DiagnosticRenderer.text(loaded.diagnostics, language: language)]

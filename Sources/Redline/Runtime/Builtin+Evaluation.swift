@@ -54,8 +54,9 @@ extension Builtin {
             return .int(Int64(to) - Int64(from))
         case (.workdaysBetween, 2):
             guard case .date(let from) = arguments[0], case .date(let to) = arguments[1] else { break }
-            let count = frame.dataset?.workdays(after: Swift.min(from, to), through: Swift.max(from, to))
-                ?? WorkCalendar.weekdays(after: Swift.min(from, to), through: Swift.max(from, to))
+            let calendar = frame.calendar, after = Swift.min(from, to), through = Swift.max(from, to)
+            if let year = calendar.missingYear(after: after, through: through) { throw .noCalendar(year, calendar, span, source) }
+            let count = calendar.count(after: after, through: through)
             return .int(from <= to ? count : -count)
         case (.abs, 1):
             switch arguments[0] {

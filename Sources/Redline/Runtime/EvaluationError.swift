@@ -3,6 +3,9 @@
 struct EvaluationError: Error, Sendable {
     enum Kind: Sendable {
         case overflow, divisionByZero, dateOutOfRange, workdayLimit, stepLimit, deadline, cancelled, invalidOperation
+        /// Working days reached a year the calendar in force does not cover: the answer is not
+        /// known (a rule meeting it is undetermined, not failed).
+        case noCalendar
     }
     let kind: Kind
     let text: LocalizedText
@@ -11,6 +14,8 @@ struct EvaluationError: Error, Sendable {
     var isLimit: Bool { kind == .stepLimit || kind == .deadline || kind == .cancelled }
     let span: SourceSpan
     let source: SourceFile?
+    /// For `noCalendar`: the year without a calendar.
+    var missingYear: Int? = nil
 
     static func overflow(_ operation: String, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
         EvaluationError(kind: .overflow,
@@ -47,12 +52,21 @@ struct EvaluationError: Error, Sendable {
                         span: span, source: source)
     }
 
+    static func noCalendar(_ year: Int, _ calendar: WorkCalendar, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
+        EvaluationError(kind: .noCalendar, text: Catalog.noCalendar(year, calendar), span: span, source: source, missingYear: year)
+    }
+
     static func invalid(_ text: LocalizedText, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
         EvaluationError(kind: .invalidOperation, text: text, span: span, source: source)
     }
 
     /// The error as a diagnostic pointing at the expression that failed.
     var diagnostic: Diagnostic {
+        // Where the clock ran out or Ctrl-C came is chance: the stop is about the whole
+        // evaluation, not the loop it happened to be in.
+        if kind == .deadline || kind == .cancelled {
+            return Diagnostic(.error, text, file: source?.name ?? "<input>")
+        }
         if let source {
             return Diagnostic(.error, text, at: span, in: source)
         }

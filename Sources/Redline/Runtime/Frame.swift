@@ -111,6 +111,8 @@ final class Frame {
     private let stepCounter: UnsafeMutablePointer<Int>
     let today: Int32
     let dataset: Dataset?
+    /// The working-day calendar: the dataset's, else the one the evaluation was given.
+    let calendar: WorkCalendar
     let limits: EvaluationLimits
     /// Shared by every frame of the evaluation.
     let budget: EvaluationBudget
@@ -122,8 +124,9 @@ final class Frame {
     var missingReads: [MissingRead] = []
 
     /// A frame of an evaluation of its own (one thread), or of `budget`'s.
-    init(slotCount: Int, today: Int32, dataset: Dataset?, limits: EvaluationLimits = EvaluationLimits(),
+    init(slotCount: Int, today: Int32, dataset: Dataset?, calendar: WorkCalendar? = nil, limits: EvaluationLimits = EvaluationLimits(),
          cancellation: CancellationFlag? = nil, budget: EvaluationBudget? = nil) {
+        self.calendar = dataset?.calendar ?? calendar ?? .china
         self.slots = Slots(count: max(slotCount, 1))
         self.stepCounter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         self.stepCounter.initialize(to: 0)

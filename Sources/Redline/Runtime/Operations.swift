@@ -119,10 +119,12 @@ enum Operations {
             }
             let direction: Int32 = (duration.workdays > 0) != subtracting ? 1 : -1
             var remaining = duration.workdays.magnitude
+            let calendar = frame.calendar
             while remaining > 0 {
                 guard direction > 0 ? date < CivilDate.maxDay : date > CivilDate.minDay else { throw .dateOutOfRange(span, source) }
                 date += direction
-                if frame.dataset?.isWorkday(date) ?? CivilDate.isWeekday(date) { remaining -= 1 }
+                guard calendar.covers(date) else { throw .noCalendar(CivilDate.components(date).year, calendar, span, source) }
+                if calendar.isWorkday(date) { remaining -= 1 }
             }
         }
         return date

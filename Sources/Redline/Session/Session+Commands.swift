@@ -19,6 +19,7 @@ extension Session {
         Command(name: "explain", arguments: "SUBJECT", help: Catalog.helpExplain),
         Command(name: "why-not", arguments: "SUBJECT RULE", help: Catalog.helpWhyNot),
         Command(name: "as-of", arguments: "[DATE]", help: Catalog.helpAsOf),
+        Command(name: "calendar", arguments: "[FILE|none|cn]", help: Catalog.helpCalendar),
         Command(name: "format", arguments: "table|csv|json", help: Catalog.helpFormat),
         Command(name: "timing", arguments: "on|off", help: Catalog.helpTiming),
         Command(name: "reset", arguments: "", help: Catalog.helpReset),
@@ -46,6 +47,7 @@ extension Session {
             guard let date = CalendarDate(iso: argument) else { return .error(say(Catalog.notADate(argument)) + "\n") }
             asOf = date
             return .output(say(Catalog.asOfIs(asOf.description)) + "\n")
+        case "calendar": return chooseCalendar(argument)
         case "format":
             guard let chosen = ReportFormat(rawValue: argument) else { return .error(say(Catalog.usage(":format table|csv|json")) + "\n") }
             format = chosen
@@ -61,6 +63,28 @@ extension Session {
             let names = Session.commands.map(\.name)
             return .error(say(Catalog.unknownCommand(name, hint: Suggestions.nearest(to: name, in: names))) + "\n")
         }
+    }
+
+    /// `:calendar` shows the calendar in force; `:calendar FILE`, `none` or `cn` changes it (and
+    /// reloads the data, which carries it).
+    private func chooseCalendar(_ argument: String) -> Response {
+        if !argument.isEmpty {
+            let chosen: WorkCalendar
+            switch argument {
+            case "none": chosen = .mondayToFriday
+            case "cn": chosen = .china
+            default:
+                let loaded = WorkCalendar.load(path: argument)
+                guard let read = loaded.calendar else {
+                    return .error(DiagnosticRenderer.text(loaded.diagnostics, language: language))
+                }
+                chosen = read
+            }
+            calendar = chosen
+            if let directory = dataDirectory, case .error(let text) = loadData(directory) { return .error(text) }
+        }
+        let years = calendar.years.map { "\($0.lowerBound)–\($0.upperBound)" }
+        return .output(say(Catalog.calendarIs(calendar.name, years: years)) + "\n")
     }
 
     private func help(_ topic: String) -> String {

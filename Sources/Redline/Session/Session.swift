@@ -31,6 +31,8 @@ public final class Session: @unchecked Sendable {
     var dataset: Dataset?
     var dataDirectory: String?
     var asOf: CalendarDate
+    /// The working-day calendar (`:calendar`): China's unless the host or the user chooses.
+    public var calendar: WorkCalendar = .china
     var format: ReportFormat = .table
     var timing = false
     var pending: [String] = []
@@ -58,7 +60,7 @@ public final class Session: @unchecked Sendable {
     @discardableResult
     public func loadData(_ directory: String) -> Response {
         let started = Date()
-        let loaded = program.loadData(directory: directory)
+        let loaded = program.loadData(directory: directory, options: LoadOptions(calendar: calendar))
         guard let data = loaded.dataset else {
             return .error(DiagnosticRenderer.text(loaded.diagnostics, language: language)
                           + say(Catalog.couldNotLoad(directory, errors: loaded.errorCount)) + "\n")
@@ -170,7 +172,7 @@ public final class Session: @unchecked Sendable {
     private func expression(_ text: String, force: Bool) -> Response {
         if !force, unfinished(text, query: false) { return .needsMore }
         cancellation.reset()
-        let result = program.evaluate(text, asOf: asOf, data: dataset, cancellation: cancellation)
+        let result = program.evaluate(text, asOf: asOf, data: dataset, calendar: calendar, cancellation: cancellation)
         guard let value = result.value else { return .error(DiagnosticRenderer.text(result.diagnostics, language: language)) }
         return .output(render(value, literal: result.literal ?? value.literal) + "\n")
     }

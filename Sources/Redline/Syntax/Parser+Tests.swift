@@ -18,6 +18,7 @@ extension Parser {
         }
         var givens: [GivenDecl] = []
         var dataFolder: String? = nil
+        var calendar: String? = nil
         var expects: [ExpectDecl] = []
         var cases: GivenDecl? = nil
         while let word = current.identifier {
@@ -32,6 +33,25 @@ extension Parser {
                     }.joined()
                     continue
                 }
+                // `given calendar "FILE"` or `given calendar none`; a table named `calendar` is
+                // still `given calendar (columns) …`.
+                if let word = current.identifier, ContextualWord.calendar.contains(word) {
+                    if case .text(let pieces) = peek(1).kind {
+                        _ = advance()
+                        _ = advance()
+                        calendar = pieces.map { piece -> String in
+                            if case .literal(let text) = piece { return text }
+                            return ""
+                        }.joined()
+                        continue
+                    }
+                    if case .keyword(.none) = peek(1).kind {
+                        _ = advance()
+                        _ = advance()
+                        calendar = TestDecl.noCalendar
+                        continue
+                    }
+                }
                 givens.append(try parseRows(table: try expectName(Catalog.tableName)))
             } else if ContextualWord.cases.contains(word) {
                 let start = advance()
@@ -43,7 +63,7 @@ extension Parser {
             }
         }
         if !(atEnd || current.keyword?.startsDeclaration == true) { throw fail(expected: Catalog.testClause) }
-        return TestDecl(name: name, nameSpan: nameToken.span, asOf: asOf, givens: givens, dataFolder: dataFolder, expects: expects, cases: cases,
+        return TestDecl(name: name, nameSpan: nameToken.span, asOf: asOf, givens: givens, dataFolder: dataFolder, calendar: calendar, expects: expects, cases: cases,
                         span: keyword.span.union(previous.span))
     }
 

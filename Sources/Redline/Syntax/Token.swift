@@ -116,6 +116,7 @@ enum ContextualWord {
     static let by: Set<String> = ["by", "由"]
     static let evidence: Set<String> = ["evidence", "证据"]
     static let data: Set<String> = ["data", "数据"]
+    static let calendar: Set<String> = ["calendar", "日历"]
     static let undetermined: Set<String> = ["undetermined", "无法判定"]
 
     /// Duration units after an integer literal, to the unit they mean.

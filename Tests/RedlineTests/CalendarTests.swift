@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+@testable import Redline
+
+/// Working days by China's statutory holidays and make-up working days (调休), 2004–2026, built
+/// in; outside a calendar's years a working-day computation is not silently Monday to Friday.
+@Suite struct CalendarTests {
+    /// The built-in calendar is Rules/calendar/cn.csv, byte for byte (Scripts/embed-calendar.sh).
+    @Test func theBuiltInCalendarIsTheShippedFile() throws {
+        let file = try Data(contentsOf: Support.root.appendingPathComponent("Rules/calendar/cn.csv"))
+        #expect(Data(ChinaHolidays.csv.utf8) == file)
+        let china = WorkCalendar.china
+        #expect(china.name == "cn")
+        #expect(china.years == 2004...2026)
+        #expect(china.sha256 == file.withUnsafeBytes { SHA256.hex($0.bindMemory(to: UInt8.self)) })
+    }
+
+    /// Every year has its Spring Festival and National Day, and a working year of 245 to 252 days
+    /// (a year of the notices has 104–105 weekend days and 11 to 13 statutory holidays).
+    @Test func everyYearIsThere() {
+        let china = WorkCalendar.china
+        for year in 2004...2026 {
+            let first = CivilDate.dayNumber(year: year, month: 1, day: 1)!, last = CivilDate.dayNumber(year: year, month: 12, day: 31)!
+            let working = china.count(after: first - 1, through: last)
+            #expect((245...252).contains(working), "\(year): \(working) working days")
+            let names = Set(ChinaHolidays.csv.split(separator: "\n").filter { $0.hasPrefix("\(year)-") }.map { $0.split(separator: ",").last.map(String.init) ?? "" })
+            #expect(names.contains("春节") && names.contains("国庆节"), "\(year): \(names)")
+        }
+    }
+
+    @Test(arguments: [
+        // The Spring Festival of 2026 (2月15日至23日放假, 2月14日、28日上班).
+        ("2026-02-13 + 5 workdays", "2026-02-27"),
+        // National Day 2026 (10月1日至7日放假, 9月20日、10月10日上班).
+        ("2026-09-30 + 5 workdays", "2026-10-13"),
+        ("2026-09-19 + 1 workday", "2026-09-20"),
+        // New Year's Day 2025 is a holiday.
+        ("2024-12-31 + 1 workday", "2025-01-02"),
+        // 2020's Spring Festival, extended to 2月2日.
+        ("2020-01-23 + 1 workday", "2020-02-03"),
+        // 2015-09-03, Victory Day (抗战胜利70周年纪念日), and the make-up day 09-06.
+        ("workdays_between(2015-09-02, 2015-09-07)", "2"),
+        ("2024-06-28 - 5 workdays", "2024-06-21"),
+        ("workdays_between(2024-01-01, 2024-12-31)", "251"),
+        ("workdays_between(2004-01-01, 2026-12-31) > 0", "true"),
+    ])
+    func holidaysAndMakeUpDaysCount(_ expression: String, _ expected: String) {
+        #expect(Support.eval(expression, calendar: .china) == expected)
+        // Without data, `Program.evaluate` uses the built-in calendar.
+        #expect(Program.compile([]).evaluate(expression, asOf: CalendarDate(iso: "2024-06-30")!).literal == expected)
+    }
+
+    @Test func outsideTheCalendarsYearsIsAnErrorNotMondayToFriday() {
+        let message = "error: no holiday calendar for 2027 (the calendar `cn` covers 2004–2026; give one with --calendar, or --calendar none for Monday to Friday)"
+        #expect(Support.eval("2026-12-31 + 1 workday", calendar: .china) == message)
+        #expect(Support.eval("workdays_between(2026-12-01, 2027-01-05)", calendar: .china) == message)
+        #expect(Support.eval("workdays_between(2003-12-30, 2004-01-05)", calendar: .china).hasPrefix("error: no holiday calendar for 2003 "))
+        // A span that needs no day outside is fine; an operand that decides `and` absorbs it.
+        #expect(Support.eval("workdays_between(2027-01-01, 2027-01-01)", calendar: .china) == "0")
+        #expect(Support.eval("false and 2030-01-01 + 1 workday > today", calendar: .china) == "false")
+        #expect(Support.eval("2026-12-31 + 1 workday", calendar: .mondayToFriday) == "2027-01-01")
+    }
+
+    static let policy = """
+        table hazards key id { id: text, deadline: date, closed_on: date? }
+        actions flag
+        rule late "closed more than 5 working days after the deadline"
+          for h in hazards
+          when h.closed_on > h.deadline + 5 workdays
+          then flag h because "{h.id}"
+        """
+
+    /// A rule whose working days reach a year without a calendar is undetermined, with the year
+    /// named in every report; the others are decided.
+    @Test func aRuleReachingAYearWithoutACalendarIsUndetermined() throws {
+        let program = Program.compile([RuleSource(name: "late.rl", text: CalendarTests.policy)])
+        #expect(!program.hasErrors)
+        let csv = ["hazards": "id,deadline,closed_on\nH1,2026-09-25,2026-10-14\nH2,2026-12-28,2027-01-20\nH3,2026-02-10,2026-02-24\n"]
+        let data = try #require(program.loadData(csv: csv, name: "t").dataset)
+        let result = program.run(on: data, asOf: CalendarDate(iso: "2027-02-01")!)
+        let writer = ReportWriter(program: program, dataset: data)
+        let report = String(decoding: writer.renderData(result, as: .csv), as: UTF8.self)
+        #expect(report == """
+            subject,action,rule,evidence,message
+            H1,flag,late,,H1
+            H2,undetermined,late,calendar 2027,no holiday calendar for 2027
+
+            """)
+        let json = String(decoding: writer.renderData(result, as: .json), as: UTF8.self)
+        #expect(json.contains("\"outcome\": \"undetermined\", \"no_calendar_for\": 2027"))
+        #expect(json.contains("\"calendar\": {\"name\": \"cn\", \"years\": [2004, 2026], \"sha256\": \"\(WorkCalendar.china.sha256 ?? "")\"}"))
+        // With no calendar (Monday to Friday), H2 is decided: 2026-12-28 + 5 = 2027-01-04.
+        let plain = try #require(program.loadData(csv: csv, name: "t", options: LoadOptions(calendar: .mondayToFriday)).dataset)
+        let decided = program.run(on: plain, asOf: CalendarDate(iso: "2027-02-01")!)
+        #expect(decided.decisions.map { "\($0.subject.key) \($0.action ?? "-")" } == ["H1 flag", "H2 flag", "H3 flag"])
+        #expect(String(decoding: ReportWriter(program: program, dataset: plain).renderData(decided, as: .json), as: UTF8.self)
+            .contains("\"calendar\": {\"name\": \"none\", \"years\": null, \"sha256\": null}"))
+    }
+
+    @Test func aTestMayNameItsCalendar() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redline-calendar-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("date,kind\n2026-09-28,holiday\n".utf8).write(to: folder.appendingPathComponent("local.csv"))
+        let text = CalendarTests.policy + """
+
+            test "China's calendar: 2026-09-25 + 5 working days is 10-09" as of 2026-12-01
+              given hazards (id, deadline, closed_on) ("H1", 2026-09-25, 2026-10-09)
+              expect H1 none
+            test "Monday to Friday: it is 10-02" as of 2026-12-01
+              given calendar none
+              given hazards (id, deadline, closed_on) ("H1", 2026-09-25, 2026-10-09)
+              expect H1 flag
+            test "a local calendar with one holiday: it is 10-05" as of 2026-12-01
+              given calendar "local.csv"
+              given hazards (id, deadline, closed_on) ("H1", 2026-09-25, 2026-10-06)
+              expect H1 flag
+            test "outside the calendar's years" as of 2027-12-01
+              given hazards (id, deadline, closed_on) ("H1", 2027-09-25, 2027-10-09)
+              expect H1 undetermined
+            """
+        let program = Program.compile([RuleSource(name: folder.appendingPathComponent("late.rl").path, text: text)])
+        #expect(!program.hasErrors, "\(DiagnosticRenderer.text(program.diagnostics))")
+        let report = program.runTests()
+        #expect(report.failed == 0, "\(report.text)")
+        #expect(report.passed == 4)
+        // The CLI's --calendar replaces the default for tests that name none.
+        #expect(program.runTests(calendar: .mondayToFriday).failed == 2)
+    }
+
+    @Test func theCommandLineChoosesTheCalendar() throws {
+        #expect(try Support.run(["eval", "2026-02-13 + 5 workdays"]).stdout == "2026-02-27\n")
+        #expect(try Support.run(["eval", "--calendar", "none", "2026-02-13 + 5 workdays"]).stdout == "2026-02-20\n")
+        let outside = try Support.run(["eval", "2027-01-04 + 1 workday"])
+        #expect(outside.status == 1)
+        #expect(outside.stderr.hasPrefix("<expr>:1:1: error: no holiday calendar for 2027"))
+        let folderArg = try Support.run(["eval", "--calendar", "Rules", "1"])
+        #expect(folderArg.status == 2)
+        // A calendar with a bad row stops the run, --lenient or not.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redline-calendar-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = folder.appendingPathComponent("bad.csv")
+        try Data("date,kind\n2024-02-30,holiday\n".utf8).write(to: bad)
+        let run = try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30", "--lenient", "--calendar", bad.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("`2024-02-30` in column `date` is not a date"))
+        #expect(run.stdout == "")
+    }
+
+    @Test func theReplShowsAndChangesTheCalendar() {
+        let session = Session()
+        #expect(session.submit(":calendar") == .output("calendar: cn (2004–2026)\n"))
+        #expect(session.submit("2026-02-13 + 5 workdays") == .output("2026-02-27\n"))
+        #expect(session.submit(":calendar none") == .output("calendar: none (Monday to Friday)\n"))
+        #expect(session.submit("2026-02-13 + 5 workdays") == .output("2026-02-20\n"))
+        #expect(session.submit(":calendar cn") == .output("calendar: cn (2004–2026)\n"))
+    }
+}

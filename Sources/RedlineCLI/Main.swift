@@ -33,6 +33,7 @@ struct RedlineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redline",
         abstract: "Redline: work-safety policies as rules over enterprise data.",
+        version: RedlineVersion.description,
         subcommands: [CheckCommand.self, EvalCommand.self, RunCommand.self, ExplainCommand.self, QueryCommand.self, ReplCommand.self, TestCommand.self]
     )
 }

@@ -10,10 +10,13 @@ struct ReadlineShell {
     static let prompt = "redline> "
     static let continuation = "     ..> "
 
-    /// Where history is kept: `$REDLINE_HISTORY`, or `~/.redline_history`.
+    /// Where history is kept: `$REDLINE_HISTORY`, or `.redline_history` in `$HOME` (as shells
+    /// and psql do; the password database's home only when `HOME` is unset).
     static var historyPath: String {
-        if let path = ProcessInfo.processInfo.environment["REDLINE_HISTORY"], !path.isEmpty { return path }
-        return (NSHomeDirectory() as NSString).appendingPathComponent(".redline_history")
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["REDLINE_HISTORY"], !path.isEmpty { return path }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".redline_history")
     }
 
     func run() {

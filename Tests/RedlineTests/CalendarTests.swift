@@ -157,3 +157,41 @@ import Testing
         #expect(session.submit(":calendar cn") == .output("calendar: cn (2004–2026)\n"))
     }
 }
+
+/// Every date of 2024, 2025 and 2026, +1, +5 and +20 working days and `workdays_between`, against
+/// a plain day-by-day walk over the shipped file's rows (a second, obviously right counting).
+@Suite struct CalendarWalkTests {
+    @Test func everyDateOf2024To2026MatchesAWalkOverTheShippedFile() throws {
+        let text = try String(contentsOf: Support.root.appendingPathComponent("Rules/calendar/cn.csv"), encoding: .utf8)
+        var holidays: Set<Int32> = [], workdays: Set<Int32> = []
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",")
+            let day = try #require(CivilDate.parse(String(fields[0])))
+            if fields[1] == "holiday" { holidays.insert(day) } else { workdays.insert(day) }
+        }
+        func working(_ day: Int32) -> Bool { workdays.contains(day) || (!holidays.contains(day) && CivilDate.isWeekday(day)) }
+        func walk(_ from: Int32, _ n: Int) -> Int32 {
+            var day = from, left = n
+            while left > 0 { day += 1; if working(day) { left -= 1 } }
+            return day
+        }
+        let program = Program.compile([])
+        let asOf = CalendarDate(iso: "2024-06-30")!
+        let first = try #require(CivilDate.parse("2024-01-01")), last = try #require(CivilDate.parse("2026-11-30"))
+        let end = try #require(CivilDate.parse("2026-12-31"))
+        var checked = 0
+        for day in first...last {
+            let date = CivilDate.format(day)
+            for n in [1, 5, 20] {
+                let got = program.evaluate("\(date) + \(n) workdays", asOf: asOf).literal
+                if got != CivilDate.format(walk(day, n)) { Issue.record("\(date) + \(n) workdays: \(got ?? "error")"); return }
+                checked += 1
+            }
+            let to = min(day + 40, end)
+            let counted = (day + 1...to).filter(working).count
+            let between = program.evaluate("workdays_between(\(date), \(CivilDate.format(to)))", asOf: asOf).literal
+            if between != String(counted) { Issue.record("workdays_between(\(date), +40 days): \(between ?? "error")"); return }
+        }
+        #expect(checked == 3 * Int(last - first + 1))
+    }
+}

@@ -101,7 +101,7 @@ import Testing
             "enterprises.csv:2:40: `abc` in column `employees` is not a whole number",
             "hazards.csv:12:6: `E099` in column `enterprise_id` is not a key of table `enterprises`",
             "hazards.csv:15:1: duplicate key `H013` in column `id` (first on line 14)",
-            "hazards.csv:3:33: `2024-13-45` in column `deadline` is not a date (expected YYYY-MM-DD, e.g. 2024-06-30)",
+            "hazards.csv:3:33: `2024-13-45` in column `deadline` is not a date (expected YYYY-MM-DD, e.g. 2024-06-30; also 2024/6/30, 2024.6.30, 2024年6月30日, or 2024-06-30 00:00:00)",
         ].sorted())
     }
 
@@ -111,7 +111,7 @@ import Testing
         let (_, loaded) = try run(files)
         let rendered = DiagnosticRenderer.text(loaded.diagnostics)
         #expect(rendered.hasSuffix("""
-        hazards.csv:3:33: error: `2024-13-45` in column `deadline` is not a date (expected YYYY-MM-DD, e.g. 2024-06-30)
+        hazards.csv:3:33: error: `2024-13-45` in column `deadline` is not a date (expected YYYY-MM-DD, e.g. 2024-06-30; also 2024/6/30, 2024.6.30, 2024年6月30日, or 2024-06-30 00:00:00)
          3 | H002,E002,major,顶板管理,2024-04-10,2024-13-45,,云冈区应急管理局
            |                                     ^^^^^^^^^^
 

@@ -243,6 +243,23 @@ struct CSVTableReader {
         if chunk.issues.count < maxIssues { chunk.issues.append(issue) }
     }
 
+    /// For a reference that names no row: the key it matches once leading zeros are put back
+    /// (`123` for `000123`) or taken away, as a spreadsheet that read the column as numbers leaves it.
+    static func lostZeros(_ value: String, target: ColumnBuilder.ReferenceTarget?) -> String? {
+        guard let target, !value.isEmpty, value.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        func exists(_ key: String) -> Bool {
+            var key = key
+            return key.withUTF8 { target.resolve($0, after: -1) != nil }
+        }
+        let stripped = String(value.drop { $0 == "0" })
+        if stripped != value, !stripped.isEmpty, exists(stripped) { return stripped }
+        for width in (value.count + 1)...(value.count + 12) {
+            let padded = String(repeating: "0", count: width - value.count) + value
+            if exists(padded) { return padded }
+        }
+        return nil
+    }
+
     private func badValue(_ chunk: inout Chunk, _ bytes: UnsafeBufferPointer<UInt8>, field: Field, builder: ColumnBuilder,
                           recordStart: Int, line: Int, columnIndex: Int, maxIssues: Int) {
         let reason: DataIssue.Reason = builder.kind == .reference ? .unknownReference : .badValue
@@ -250,9 +267,18 @@ struct CSVTableReader {
         let prefix = String(decoding: UnsafeBufferPointer(rebasing: bytes[recordStart..<field.start]), as: UTF8.self)
         let value = text(bytes, field)
         let column = table.columns[columnIndex]
-        let message = builder.kind == .reference
-            ? Catalog.unknownReference(value, column: column.name, table: builder.target?.table ?? "?")
-            : Catalog.badValue(value, column: column.name, expected: builder.expected)
+        let message: LocalizedText
+        if (builder.kind == .key || builder.kind == .reference),
+           UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]).withMemoryRebound(to: UInt8.self, { FieldParsing.looksLikeRewrittenNumber($0) }) {
+            message = Catalog.rewrittenNumber(value, column: column.name)
+        } else if builder.kind == .reference {
+            message = CSVTableReader.lostZeros(value, target: builder.target).map {
+                Catalog.referenceLostZeros(value, column: column.name, table: builder.target?.table ?? "?", key: $0)
+            } ?? Catalog.unknownReference(value, column: column.name, table: builder.target?.table ?? "?")
+        } else {
+            message = Catalog.badValue(value, column: column.name,
+                                       expected: builder.kind == .date && FieldParsing.isAmbiguousDate(value) ? Catalog.expectedUnambiguousDate : builder.expected)
+        }
         note(&chunk, PendingIssue(reason: reason, row: chunk.lines.count, relativeLine: line, text: message, hint: nil,
                                   lineText: lineText(bytes, lineStart: recordStart), column: prefix.count + 1,
                                   length: max(1, value.count)), maxIssues)

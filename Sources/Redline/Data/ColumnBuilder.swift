@@ -174,6 +174,9 @@ struct ColumnBuilder {
             return true
         case .key:
             if field.isEmpty { ids.append(-1); keysIncreasing = false; return true }
+            // `9.11401001234568E+017`: a spreadsheet rewrote an identifier as a number, and its
+            // digits are gone; as a key it would name a row nobody can find.
+            if FieldParsing.looksLikeRewrittenNumber(field) { ids.append(-1); keysIncreasing = false; return false }
             if keysIncreasing, previousId >= 0 {
                 keysIncreasing = TextInterner.compare(previousBytes, field) < 0
             }
@@ -202,7 +205,7 @@ struct ColumnBuilder {
             if let day = CivilDate.parse(field) { days.append(day); return true }
             let trimmed = FieldParsing.trimmed(field)
             if trimmed.isEmpty { days.append(ColumnData.missingDate); return true }
-            if let day = FieldParsing.date(trimmed) { days.append(day); return true }
+            if let day = FieldParsing.date(trimmed) ?? FieldParsing.dateAsPeopleWriteIt(trimmed) { days.append(day); return true }
             days.append(ColumnData.missingDate)
             return false
         case .int:
@@ -332,6 +335,64 @@ enum FieldParsing {
         }
         guard part == 2, digits > 0 else { return nil }
         return CivilDate.dayNumber(year: year, month: month, day: day)
+    }
+
+    /// The slower forms, tried only when the others fail: `2024年5月1日` (Excel's Chinese long date)
+    /// and a date with a time of exactly midnight, `2024-05-01T00:00:00`, `2024-05-01 00:00:00`,
+    /// `2024-05-01T00:00:00.000` (what pandas writes), optionally with `Z`. A time other than
+    /// midnight is refused: a date column holding times would be cut silently.
+    static func dateAsPeopleWriteIt(_ field: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let bytes = Array(field)
+        let year: [UInt8] = [0xE5, 0xB9, 0xB4], month: [UInt8] = [0xE6, 0x9C, 0x88], dayMark: [UInt8] = [0xE6, 0x97, 0xA5]
+        if let y = bytes.firstRange(of: year), let m = bytes.firstRange(of: month), y.upperBound < m.lowerBound,
+           bytes.count >= 3, Array(bytes.suffix(3)) == dayMark, m.upperBound <= bytes.count - 3 {
+            func number(_ part: ArraySlice<UInt8>, _ widths: ClosedRange<Int>) -> Int? {
+                guard widths.contains(part.count), part.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+                return part.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            }
+            guard let yy = number(bytes[..<y.lowerBound], 4...4), let mm = number(bytes[y.upperBound..<m.lowerBound], 1...2),
+                  let dd = number(bytes[m.upperBound..<(bytes.count - 3)], 1...2) else { return nil }
+            return CivilDate.dayNumber(year: yy, month: mm, day: dd)
+        }
+        guard let cut = bytes.firstIndex(where: { $0 == 0x54 || $0 == 0x20 }) else { return nil }
+        var time = Array(bytes[(cut + 1)...])
+        if time.last == 0x5A { time.removeLast() }
+        let text = String(decoding: time, as: UTF8.self)
+        let midnight = text == "00:00" || text == "00:00:00"
+            || (text.hasPrefix("00:00:00.") && text.dropFirst(9).allSatisfy { $0 == "0" } && text.count > 9)
+        guard midnight else { return nil }
+        return bytes[..<cut].withUnsafeBufferPointer { date($0) }
+    }
+
+    /// Scientific notation (`9.11401001234568E+017`, `1.2E+5`): what Excel and LibreOffice make of a
+    /// long number-like identifier in a column not formatted as text. Most keys start with a
+    /// letter and are dismissed at their first byte.
+    @inline(__always)
+    static func looksLikeRewrittenNumber(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        func isDigit(_ i: Int) -> Bool { field[i] >= 0x30 && field[i] <= 0x39 }
+        let n = field.count
+        var i = 0
+        while i < n, isDigit(i) { i += 1 }
+        guard i > 0, i < n else { return false }
+        if field[i] == 0x2E {
+            i += 1
+            let start = i
+            while i < n, isDigit(i) { i += 1 }
+            guard i > start, i < n else { return false }
+        }
+        guard field[i] == 0x45 || field[i] == 0x65 else { return false }
+        i += 1
+        if i < n, field[i] == 0x2B || field[i] == 0x2D { i += 1 }
+        let start = i
+        while i < n, isDigit(i) { i += 1 }
+        return i == n && i > start
+    }
+
+    /// `5/1/2024` or `1.5.2024`: day and month in an order only the writer knows.
+    static func isAmbiguousDate(_ text: String) -> Bool {
+        let parts = text.split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" })
+        return parts.count == 3 && parts[2].count == 4 && parts[0].count <= 2 && parts[1].count <= 2
+            && parts.allSatisfy { $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
     }
 
     @inline(__always)

@@ -26,7 +26,10 @@ extension Catalog {
     static func badValue(_ value: String, column: String, expected: LocalizedText) -> LocalizedText {
         LocalizedText("`\(value)` in column `\(column)` is not \(expected.en)", zh: "列 `\(column)` 中的 `\(value)` 不是\(expected.zh)")
     }
-    static let expectedDate = LocalizedText("a date (expected YYYY-MM-DD, e.g. 2024-06-30)", zh: "日期(应为 YYYY-MM-DD,例如 2024-06-30)")
+    static let expectedDate = LocalizedText("a date (expected YYYY-MM-DD, e.g. 2024-06-30; also 2024/6/30, 2024.6.30, 2024年6月30日, or 2024-06-30 00:00:00)",
+                                            zh: "日期(应为 YYYY-MM-DD,例如 2024-06-30;也可写 2024/6/30、2024.6.30、2024年6月30日 或 2024-06-30 00:00:00)")
+    static let expectedUnambiguousDate = LocalizedText("a date in an order Redline can know: day and month may be either way round here; write the year first (2024-05-01, 2024/5/1 or 2024年5月1日)",
+                                                       zh: "无歧义的日期:此处日和月的先后无法确定;请把年份写在前面(2024-05-01、2024/5/1 或 2024年5月1日)")
     static let expectedInt = LocalizedText("a whole number", zh: "整数")
     static let expectedDecimal = LocalizedText("a number", zh: "数字")
     static let expectedBool = LocalizedText("true or false (also 是/否, 1/0)", zh: "真假值(true/false、是/否 或 1/0)")
@@ -60,6 +63,14 @@ extension Catalog {
     static func duplicateKey(_ key: String, column: String, firstLine: Int) -> LocalizedText {
         LocalizedText("duplicate key `\(key)` in column `\(column)` (first on line \(firstLine))",
                       zh: "列 `\(column)` 中的主键 `\(key)` 重复(首次出现在第 \(firstLine) 行)")
+    }
+    static func rewrittenNumber(_ value: String, column: String) -> LocalizedText {
+        LocalizedText("`\(value)` in column `\(column)` is an identifier a spreadsheet rewrote as a number (its digits are lost); format the column as text before exporting, and export again",
+                      zh: "列 `\(column)` 中的 `\(value)` 是被电子表格改写成数字的编号(原有数字已丢失);请在导出前把该列设为文本格式,然后重新导出")
+    }
+    static func referenceLostZeros(_ value: String, column: String, table: String, key: String) -> LocalizedText {
+        LocalizedText("`\(value)` in column `\(column)` is not a key of table `\(table)`, but `\(key)` is: leading zeros were probably lost in a spreadsheet; format both columns as text before exporting",
+                      zh: "列 `\(column)` 中的 `\(value)` 不是表 `\(table)` 的主键,但 `\(key)` 是:前导零可能在电子表格中丢失了;请在导出前把两列都设为文本格式")
     }
     static func missingKey(_ column: String) -> LocalizedText {
         LocalizedText("the key column `\(column)` is empty", zh: "主键列 `\(column)` 为空")

@@ -80,7 +80,9 @@ struct JSONTableReader {
                 if !converted {
                     bad.insert(row)
                     issues.add(DataIssue(reason: .badValue, table: table.index, row: row,
-                                         diagnostic: source.diagnostic(Catalog.badValue(text, column: column.name, expected: builders[index].expected),
+                                         diagnostic: source.diagnostic(Catalog.badValue(text, column: column.name,
+                                                                                       expected: builders[index].kind == .date && FieldParsing.isAmbiguousDate(text)
+                                                                                           ? Catalog.expectedUnambiguousDate : builders[index].expected),
                                                                        file: file, line: line, near: column.name)))
                 }
             }

@@ -148,6 +148,7 @@ public struct ReportWriter: Sendable {
     private func jsonParts(_ result: RunResult) -> [[UInt8]] {
         var out = "{\n"
         out += "  \"as_of\": \(JSONText.quote(result.asOf.description)),\n"
+        out += "  \"redline_version\": \(JSONText.quote(RedlineVersion.number)),\n"
         out += "  \"rule_files\": [" + program.ruleFiles.map {
             "{\"path\": \(JSONText.quote($0.name)), \"sha256\": \(JSONText.quote($0.sha256))}"
         }.joined(separator: ", ") + "],\n"

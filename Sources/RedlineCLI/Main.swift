@@ -34,8 +34,15 @@ struct RedlineCommand: ParsableCommand {
         commandName: "redline",
         abstract: "Redline: work-safety policies as rules over enterprise data.",
         version: RedlineVersion.description,
-        subcommands: [CheckCommand.self, EvalCommand.self, RunCommand.self, ExplainCommand.self, QueryCommand.self, ReplCommand.self, TestCommand.self]
+        subcommands: [CheckCommand.self, EvalCommand.self, RunCommand.self, ExplainCommand.self, QueryCommand.self, ReplCommand.self, TestCommand.self,
+                      VersionCommand.self]
     )
+}
+
+/// `redline version`, as `redline --version`.
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version and the built-in calendar's years.")
+    func run() { Output.write(RedlineVersion.description + "\n") }
 }
 
 /// Options shared by commands that print diagnostics.

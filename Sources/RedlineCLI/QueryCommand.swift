@@ -26,11 +26,15 @@ struct QueryCommand: ParsableCommand {
     @Flag(name: .customLong("raw-csv"), help: "Write CSV text cells as they are (by default one starting with = + - @, tab or CR gets a leading ').")
     var rawCSV = false
 
+    @Flag(help: "Begin CSV output with a UTF-8 byte-order mark (for Excel on Chinese Windows).")
+    var bom = false
+
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
     @OptionGroup var limitOptions: LimitOptions
 
     func validate() throws {
+        if bom && format != "csv" { throw ValidationError("--bom is for --format csv") }
         if arguments.count < 2 { throw ValidationError("give the rule files declaring the tables, then the query") }
         if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, csv or json") }
     }
@@ -44,7 +48,7 @@ struct QueryCommand: ParsableCommand {
             Output.error(DiagnosticRenderer.text(result.diagnostics, language: language))
             throw ExitCode(1)
         }
-        Output.write(result.render(ReportFormat(rawValue: format) ?? .table, rawCSV: rawCSV))
+        Output.write((bom ? "\u{FEFF}" : "") + result.render(ReportFormat(rawValue: format) ?? .table, rawCSV: rawCSV))
         Output.error(result.countLine(language)
                      + " (\(String(format: "%.3f", result.seconds)) s)\n")
     }

@@ -23,11 +23,15 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("raw-csv"), help: "Write CSV text cells as they are; by default a cell starting with = + - @, tab or CR gets a leading ' so that spreadsheets do not run it as a formula.")
     var rawCSV = false
 
+    @Flag(help: "Begin a CSV report with a UTF-8 byte-order mark, so that Excel on Chinese Windows reads its Chinese text as UTF-8.")
+    var bom = false
+
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
     @OptionGroup var limitOptions: LimitOptions
 
     func validate() throws {
+        if bom && format != "csv" { throw ValidationError("--bom is for --format csv") }
         if rules.isEmpty { throw ValidationError("give at least one rule file") }
         if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, csv or json") }
     }
@@ -72,6 +76,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(1)
         }
         var report = writer.renderParts(result, as: reportFormat)
+        if bom { report.insert([0xEF, 0xBB, 0xBF], at: 0) }
         phase("render")
         if let output {
             try Output.writeAtomically(parts: &report, to: output, reads: inputs)

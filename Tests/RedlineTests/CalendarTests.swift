@@ -195,3 +195,37 @@ import Testing
         #expect(checked == 3 * Int(last - first + 1))
     }
 }
+
+/// Shell and spreadsheet habits: `--bom`, `redline version`, `:read`.
+@Suite struct HabitTests {
+    @Test func bomCSVStartsWithTheMarkAndOnlyCSVTakesIt() throws {
+        let run = try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30", "--format", "csv", "--bom"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("\u{FEFF}subject,action,rule,evidence,message\n"))
+        #expect(try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/sample", "--bom"]).status == 2)
+        let query = try Support.run(["query", "--data", "Rules/sample", "Rules/three-always.rl", "--format", "csv", "--bom", "from e in enterprises select e.id limit 1"])
+        #expect(query.stdout == "\u{FEFF}e.id\nE001\n")
+    }
+
+    @Test func versionSubcommandMatchesTheFlag() throws {
+        let sub = try Support.run(["version"]), flag = try Support.run(["--version"])
+        #expect(sub.status == 0)
+        #expect(sub.stdout == flag.stdout)
+    }
+
+    @Test func readRunsAScriptAsIfTyped() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redline-read-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("s.rli")
+        try Data("1 + 1\ndefine big(x) =\n  x > 10\n\nbig(11)\n1 / 0\n:as-of 2024-06-30\n".utf8).write(to: script)
+        let session = Session()
+        guard case .error(let out) = session.submit(":read \(script.path)") else { Issue.record("no error from 1 / 0"); return }
+        #expect(out == "2\nadded\ntrue\n<expr>:1:1: error: division by zero\n 1 | 1 / 0\n   | ^^^^^\nas of 2024-06-30\n")
+        let selfReading = folder.appendingPathComponent("loop.rli")
+        try Data(":read \(selfReading.path)\n".utf8).write(to: selfReading)
+        guard case .error(let loop) = session.submit(":read \(selfReading.path)") else { Issue.record("a loop did not stop"); return }
+        #expect(loop.contains("scripts read each other more than 16 deep"))
+        #expect(session.submit(":read /no/such/file") != .output(""))
+    }
+}

@@ -67,6 +67,10 @@ extension Catalog {
     static let addedTablesChanged = LocalizedText("added; the tables changed, so load the data again with :data",
                                                   zh: "已加入;表已改变,请用 :data 重新载入数据")
     static let added = LocalizedText("added", zh: "已加入")
+    static let helpRead = LocalizedText("run the lines of a file as if typed here", zh: "逐行执行文件中的输入,如同在此键入")
+    static func readTooDeep(_ path: String) -> LocalizedText {
+        LocalizedText("`:read \(path)`: scripts read each other more than 16 deep", zh: "`:read \(path)`:脚本相互读取超过 16 层")
+    }
     static let helpCalendar = LocalizedText("show or choose the holiday calendar for working days (a CSV file, none, or cn: China's, built in)",
                                             zh: "显示或选择计算工作日的节假日日历(CSV 文件、none 或 cn:内置的中国日历)")
     static func calendarIs(_ name: String, years: String?) -> LocalizedText {

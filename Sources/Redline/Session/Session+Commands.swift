@@ -22,6 +22,7 @@ extension Session {
         Command(name: "calendar", arguments: "[FILE|none|cn]", help: Catalog.helpCalendar),
         Command(name: "format", arguments: "table|csv|json", help: Catalog.helpFormat),
         Command(name: "timing", arguments: "on|off", help: Catalog.helpTiming),
+        Command(name: "read", arguments: "FILE", help: Catalog.helpRead),
         Command(name: "reset", arguments: "", help: Catalog.helpReset),
         Command(name: "quit", arguments: "", help: Catalog.helpQuit),
     ]
@@ -48,6 +49,7 @@ extension Session {
             asOf = date
             return .output(say(Catalog.asOfIs(asOf.description)) + "\n")
         case "calendar": return chooseCalendar(argument)
+        case "read": return readScript(argument)
         case "format":
             guard let chosen = ReportFormat(rawValue: argument) else { return .error(say(Catalog.usage(":format table|csv|json")) + "\n") }
             format = chosen
@@ -85,6 +87,38 @@ extension Session {
         }
         let years = calendar.years.map { "\($0.lowerBound)–\($0.upperBound)" }
         return .output(say(Catalog.calendarIs(calendar.name, years: years)) + "\n")
+    }
+
+    /// `:read FILE`: the file's lines as if typed, one after another (psql's `\i`, sqlite3's
+    /// `.read`). Output and errors are gathered in order; the script goes on after an error, as
+    /// a session would. A script may read others, at most 16 deep (a file reading itself stops).
+    private func readScript(_ path: String) -> Response {
+        guard !path.isEmpty else { return .error(say(Catalog.usage(":read FILE")) + "\n") }
+        guard readDepth < 16 else { return .error(say(Catalog.readTooDeep(path)) + "\n") }
+        guard InputFile.isRegular(path), let data = FileManager.default.contents(atPath: path) else {
+            return .error(say(Catalog.cannotRead(path)) + "\n")
+        }
+        readDepth += 1
+        defer { readDepth -= 1 }
+        var out = "", failed = false
+        let text = String(decoding: data, as: UTF8.self)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            switch submit(String(line.hasSuffix("\r") ? line.dropLast() : line)) {
+            case .output(let shown): out += shown
+            case .error(let shown): out += shown; failed = true
+            case .needsMore: continue
+            case .quit: return failed ? .error(out) : .output(out)
+            }
+        }
+        // An unfinished construct at the end of the file ends there, as an empty line ends it.
+        if isContinuing {
+            switch submit("") {
+            case .output(let shown): out += shown
+            case .error(let shown): out += shown; failed = true
+            default: break
+            }
+        }
+        return failed ? .error(out) : .output(out)
     }
 
     private func help(_ topic: String) -> String {

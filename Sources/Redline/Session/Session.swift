@@ -36,6 +36,8 @@ public final class Session: @unchecked Sendable {
     var format: ReportFormat = .table
     var timing = false
     var pending: [String] = []
+    /// Scripts being read by `:read`, nested.
+    var readDepth = 0
     private var inputCount = 0
     private let initial: (sources: [RuleSource], data: String?, asOf: CalendarDate)
 

@@ -5,6 +5,7 @@ let package = Package(
     name: "Redline",
     products: [
         .library(name: "Redline", targets: ["Redline"]),
+        .library(name: "RedlineXLSX", targets: ["RedlineXLSX"]),
         .executable(name: "redline", targets: ["RedlineCLI"]),
         .executable(name: "redline-gen", targets: ["RedlineGen"]),
         .executable(name: "redline-bench", targets: ["RedlineBench"]),
@@ -14,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Tests only: exact integers for the reference evaluator's decimals.
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        // Excel workbooks (.xlsx) are zip files: ZIPFoundation reads the container (inflate),
+        // in RedlineXLSX, so the core library stays Foundation-only.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The embeddable interpreter: Swift standard library and Foundation only.
@@ -24,10 +28,16 @@ let package = Package(
             path: "Sources/CReadline",
             providers: [.apt(["libreadline-dev"])]
         ),
+        // Reads .xlsx worksheets for the loader (LoadOptions.spreadsheetReader).
+        .target(
+            name: "RedlineXLSX",
+            dependencies: ["Redline", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .executableTarget(
             name: "RedlineCLI",
             dependencies: [
                 "Redline",
+                "RedlineXLSX",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -45,7 +55,7 @@ let package = Package(
             name: "RedlineTests",
             // The executables are dependencies so that tests can run the built `redline`,
             // `redline-gen` and `redline-fuzz`.
-            dependencies: ["Redline", "RedlineCLI", "RedlineGen", "RedlineFuzz", "RedlineExprGen",
+            dependencies: ["Redline", "RedlineCLI", "RedlineGen", "RedlineFuzz", "RedlineExprGen", "RedlineXLSX",
                            .product(name: "BigInt", package: "BigInt")]
         ),
     ]

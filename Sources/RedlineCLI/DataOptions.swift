@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Redline
+import RedlineXLSX
 
 /// Options of the commands that evaluate rules over data.
 struct DataOptions: ParsableArguments {
@@ -31,8 +32,9 @@ struct DataOptions: ParsableArguments {
             Output.error("redline: `\(directory)` is not a folder\n")
             throw ExitCode(2)
         }
-        let options = LoadOptions(lenient: lenient, hashFiles: hashFiles, calendarPath: calendar == "none" ? nil : calendar,
+        var options = LoadOptions(lenient: lenient, hashFiles: hashFiles, calendarPath: calendar == "none" ? nil : calendar,
                                   calendar: calendar == "none" ? .mondayToFriday : .china, columns: columns)
+        options.spreadsheetReader = WorkbookReader.reader
         let loaded = program.loadData(directory: directory, options: options)
         if !loaded.diagnostics.isEmpty {
             var text = DiagnosticRenderer.text(loaded.diagnostics, language: language)

@@ -18,32 +18,46 @@ struct LimitOptions: ParsableArguments {
     }
 
     /// A flag that Ctrl-C (SIGINT) sets, so that a long run or query stops at its next step and
-    /// says so instead of dying half-way. The handler only stores to memory (all a signal handler
-    /// may safely do); a thread of its own turns that into the flag, since the evaluation keeps
-    /// every dispatch worker busy. A second Ctrl-C leaves at once (exit 130).
+    /// says so instead of dying half-way. The handler only writes a byte to a pipe (write(2) is
+    /// async-signal-safe, and it keeps errno as it found it); a thread of its own waits on the
+    /// pipe and sets the flag, so no memory is shared with the handler. A second Ctrl-C leaves at
+    /// once (exit 130).
     static func interruptFlag() -> CancellationFlag {
         let flag = CancellationFlag()
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return flag }
+        interruptPipe.pointee = fds[1]
+        let readEnd = fds[0]
         // A parent may hand the signal down blocked (test runners do): take it in this thread.
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
-            if interruptPending.pointee != 0 { _exit(130) }
-            interruptPending.pointee = 1
+            let saved = errno
+            var byte: UInt8 = 1
+            _ = write(interruptPipe.pointee, &byte, 1)
+            errno = saved
         }
         let watcher = Thread {
-            while interruptPending.pointee == 0 { usleep(20_000) }
-            flag.cancel()
+            var byte: UInt8 = 0
+            var seen = 0
+            while true {
+                let n = read(readEnd, &byte, 1)
+                if n < 0, errno == EINTR { continue }
+                guard n == 1 else { return }
+                seen += 1
+                if seen == 1 { flag.cancel() } else { _exit(130) }
+            }
         }
         watcher.start()
         return flag
     }
 }
 
-/// Set by the SIGINT handler; read by the watcher thread.
-nonisolated(unsafe) let interruptPending: UnsafeMutablePointer<sig_atomic_t> = {
-    let pointer = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
-    pointer.initialize(to: 0)
+/// The pipe's write end, set before the SIGINT handler is installed and only read by it.
+nonisolated(unsafe) let interruptPipe: UnsafeMutablePointer<Int32> = {
+    let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    pointer.initialize(to: -1)
     return pointer
 }()

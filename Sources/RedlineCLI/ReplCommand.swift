@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Redline
+import RedlineXLSX
 
 /// `redline repl [--data DIR] [--as-of DATE] [RULES...]`: the interactive shell.
 struct ReplCommand: ParsableCommand {
@@ -27,6 +28,7 @@ struct ReplCommand: ParsableCommand {
         let session = Session(rules: try Output.readRuleFiles(rules), asOf: date)
         session.language = diagnosticOptions.language
         session.calendar = try calendarOption.resolve(language: session.language)
+        session.spreadsheetReader = WorkbookReader.reader
         let interactive = isatty(0) != 0
         var failed = !session.startupDiagnostics.filter { $0.severity == .error }.isEmpty
         if !session.startupDiagnostics.isEmpty {

@@ -12,6 +12,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         dayNumber = number
     }
 
+    /// The date this many days after 1970-01-01 (before it when negative); nil outside years 1–9999.
+    public init?(daysSince1970 days: Int) {
+        guard days >= Int(CivilDate.minDay), days <= Int(CivilDate.maxDay) else { return nil }
+        dayNumber = Int32(days)
+    }
+
+    /// Days after 1970-01-01 (negative before it).
+    public var daysSince1970: Int { Int(dayNumber) }
+
     /// Parses `YYYY-MM-DD`; nil if malformed or not a real date.
     public init?(iso text: String) {
         guard let number = CivilDate.parse(text) else { return nil }

@@ -84,8 +84,8 @@ extension Catalog {
                       zh: "文件缺少表 `\(table)` 声明的列 `\(column)`")
     }
     static func noDataFile(_ table: String, directory: String) -> LocalizedText {
-        LocalizedText("no data file for table `\(table)`: expected \(directory)/\(table).csv, .json or .jsonl",
-                      zh: "表 `\(table)` 没有数据文件:应为 \(directory)/\(table).csv、.json 或 .jsonl")
+        LocalizedText("no data file for table `\(table)`: expected \(directory)/\(table).csv, .json, .jsonl or .xlsx",
+                      zh: "表 `\(table)` 没有数据文件:应为 \(directory)/\(table).csv、.json、.jsonl 或 .xlsx")
     }
     static let unreadableEncoding = LocalizedText("the file is neither UTF-8 nor GB18030 text", zh: "文件既不是 UTF-8 也不是 GB18030 文本")
     static func mixedEncoding(line: Int, utf8Lines: Int) -> LocalizedText {

@@ -15,6 +15,8 @@ public struct LoadOptions: Sendable {
     public var calendar: WorkCalendar?
     /// Which columns are stored.
     public var columns: ColumnSelection
+    /// Reads `T.xlsx` workbooks; nil: workbooks are refused with a message.
+    public var spreadsheetReader: SpreadsheetReader?
 
     /// Strict loading, 100 errors shown, no hashing, China's working days, every column.
     public init(lenient: Bool = false, maxErrors: Int = 100, hashFiles: Bool = false, calendarPath: String? = nil,
@@ -104,7 +106,8 @@ public struct DataLoadResult: Sendable {
 }
 
 extension Program {
-    /// Loads `DIR/T.csv` (or `T.json`, `T.jsonl`) for every declared table `T`.
+    /// Loads `DIR/T.csv` (or `T.json`, `T.jsonl`, or `T.xlsx` with `options.spreadsheetReader`)
+    /// for every declared table `T`.
     public func loadData(directory: String, options: LoadOptions = LoadOptions()) -> DataLoadResult {
         let started = Date()
         let schema = checked.schema
@@ -113,11 +116,19 @@ extension Program {
         // Find every file first, so a missing one is reported before any parsing.
         var sources: [(table: TableSchema, path: String, format: String)] = []
         for table in schema.tables {
-            let candidates = ["csv", "json", "jsonl"].map { (format: $0, path: (directory as NSString).appendingPathComponent("\(table.name).\($0)")) }
+            let candidates = ["csv", "json", "jsonl", "xlsx", "xls"].map { (format: $0, path: (directory as NSString).appendingPathComponent("\(table.name).\($0)")) }
             if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
                 // A FIFO or a device would block the load, or never end: refused before any read.
                 guard TableLoading.isRegularFile(found.path) else {
                     fatal.append(Diagnostic(.error, Catalog.notRegularFile(found.path), file: found.path))
+                    continue
+                }
+                if found.format == "xls" {
+                    fatal.append(Diagnostic(.error, Catalog.oldExcel(found.path), file: found.path))
+                    continue
+                }
+                if found.format == "xlsx", options.spreadsheetReader == nil {
+                    fatal.append(Diagnostic(.error, Catalog.noSpreadsheetReader(found.path), file: found.path))
                     continue
                 }
                 sources.append((table, found.path, found.format))
@@ -126,7 +137,30 @@ extension Program {
             }
         }
         if !fatal.isEmpty { return DataLoadResult(dataset: nil, diagnostics: fatal, errorCount: fatal.count) }
-        return load(sources.map { ($0.table, $0.path, $0.format, nil) }, options: options, started: started, issues: issues)
+        // Workbooks are read into CSV text first, then loaded like CSV; their messages are moved
+        // back to the sheet's rows and cells afterwards.
+        var sheets: [SheetAsCSV] = []
+        var prepared: [(table: TableSchema, path: String, format: String, contents: Data?)] = []
+        for source in sources {
+            guard source.format == "xlsx", let reader = options.spreadsheetReader else {
+                prepared.append((source.table, source.path, source.format, nil))
+                continue
+            }
+            do {
+                let sheet = SheetAsCSV(path: source.path, try reader(source.path, source.table.name))
+                sheets.append(sheet)
+                prepared.append((source.table, source.path, "xlsx", sheet.csv))
+            } catch let error as SpreadsheetError {
+                fatal.append(Diagnostic(.error, LocalizedText(error.en, zh: error.zh), file: source.path))
+            } catch {
+                fatal.append(Diagnostic(.error, LocalizedText("cannot read the workbook: \(error)", zh: "无法读取工作簿:\(error)"), file: source.path))
+            }
+        }
+        if !fatal.isEmpty { return DataLoadResult(dataset: nil, diagnostics: fatal, errorCount: fatal.count) }
+        let result = load(prepared, options: options, started: started, issues: issues)
+        guard !sheets.isEmpty else { return result }
+        let moved = result.diagnostics.map { diagnostic in sheets.reduce(diagnostic) { $1.relocate($0) } }
+        return DataLoadResult(dataset: result.dataset, diagnostics: moved, errorCount: result.errorCount)
     }
 
     /// Loads tables given as CSV text (rule tests build their data this way); a missing table is empty.
@@ -180,8 +214,10 @@ extension Program {
         if options.hashFiles {
             for source in sources {
                 let (table, path, contents) = (source.table.index, source.path, source.contents)
+                let workbook = source.format == "xlsx"
                 DispatchQueue.global().async(group: hashing) {
-                    let data = contents ?? TableLoading.mapped(path)
+                    // A workbook is named by its own bytes, not the CSV text made from it.
+                    let data = workbook ? TableLoading.mapped(path) : contents ?? TableLoading.mapped(path)
                     if let data { hashes.set(table, data.withUnsafeBytes { SHA256.hex($0.bindMemory(to: UInt8.self)) }) }
                 }
             }
@@ -332,7 +368,7 @@ enum TableLoading {
                                  diagnostic: Diagnostic(.error, LocalizedText("cannot read the file", zh: "无法读取文件"), file: path)))
             return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
         }
-        if format != "csv" {
+        if format != "csv" && format != "xlsx" {
             let result = JSONTableReader(table: table, file: path, issues: issues).read(data, linesFormat: format == "jsonl", indexKeys: indexKeys)
             return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: "JSON", rows: result?.rowCount ?? 0, sha256: nil),
                           keysIncreasing: false)
@@ -380,7 +416,8 @@ enum TableLoading {
         }
         issues.absorb(issuesFound)
         return Loaded(table: outcome.table,
-                      file: DataFile(path: path, table: table.name, encoding: encoding.rawValue, rows: outcome.table?.rowCount ?? 0, sha256: nil),
+                      file: DataFile(path: path, table: table.name, encoding: format == "xlsx" ? "XLSX" : encoding.rawValue,
+                                     rows: outcome.table?.rowCount ?? 0, sha256: nil),
                       keysIncreasing: outcome.keysIncreasing)
     }
 

@@ -33,6 +33,8 @@ public final class Session: @unchecked Sendable {
     var asOf: CalendarDate
     /// The working-day calendar (`:calendar`): China's unless the host or the user chooses.
     public var calendar: WorkCalendar = .china
+    /// Reads `T.xlsx` in `:data` folders (the `redline` command gives RedlineXLSX's).
+    public var spreadsheetReader: SpreadsheetReader?
     var format: ReportFormat = .table
     var timing = false
     var pending: [String] = []
@@ -62,7 +64,9 @@ public final class Session: @unchecked Sendable {
     @discardableResult
     public func loadData(_ directory: String) -> Response {
         let started = Date()
-        let loaded = program.loadData(directory: directory, options: LoadOptions(calendar: calendar))
+        var options = LoadOptions(calendar: calendar)
+        options.spreadsheetReader = spreadsheetReader
+        let loaded = program.loadData(directory: directory, options: options)
         guard let data = loaded.dataset else {
             return .error(DiagnosticRenderer.text(loaded.diagnostics, language: language)
                           + say(Catalog.couldNotLoad(directory, errors: loaded.errorCount)) + "\n")

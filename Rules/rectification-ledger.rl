@@ -9,7 +9,7 @@
 # Per responsible unit: `redline query --data DIR Rules/rectification-ledger.rl
 #   'from h in hazards where overdue_open(h) group by h.responsible_unit sort by count desc'`.
 
-table enterprises key id {
+table enterprises key id label name {   # reports show `E001 山西晋阳煤业有限公司`
   id: text, name: text, industry: text, county: text, owner: text, status: text, employees: int
 }
 

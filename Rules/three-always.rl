@@ -6,7 +6,7 @@
 #    means referral to the judiciary.
 # `today` is the as-of date of the run.
 
-table enterprises key id {
+table enterprises key id label name {   # reports show `E001 山西晋阳煤业有限公司`
   id: text, name: text, industry: text, county: text, owner: text, status: text, employees: int
 }
 

@@ -1,7 +1,7 @@
 # 三个一律(中文关键字版):与 three-always.rl 的政策完全相同,只是用中文关键字书写。
 # 今天 即评估基准日。
 
-表 enterprises 主键 id {
+表 enterprises 主键 id 标签 name {
   id: 文本, name: 文本, industry: 文本, county: 文本, owner: 文本, status: 文本, employees: 整数
 }
 

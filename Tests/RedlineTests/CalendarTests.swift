@@ -201,7 +201,7 @@ import Testing
     @Test func bomCSVStartsWithTheMarkAndOnlyCSVTakesIt() throws {
         let run = try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30", "--format", "csv", "--bom"])
         #expect(run.status == 0)
-        #expect(run.stdout.hasPrefix("\u{FEFF}subject,action,rule,evidence,message\n"))
+        #expect(run.stdout.hasPrefix("\u{FEFF}subject,label,action,rule,evidence,message\n"))
         #expect(try Support.run(["run", "Rules/three-always.rl", "--data", "Rules/sample", "--bom"]).status == 2)
         let query = try Support.run(["query", "--data", "Rules/sample", "Rules/three-always.rl", "--format", "csv", "--bom", "from e in enterprises select e.id limit 1"])
         #expect(query.stdout == "\u{FEFF}e.id\nE001\n")
@@ -227,5 +227,32 @@ import Testing
         guard case .error(let loop) = session.submit(":read \(selfReading.path)") else { Issue.record("a loop did not stop"); return }
         #expect(loop.contains("scripts read each other more than 16 deep"))
         #expect(session.submit(":read /no/such/file") != .output(""))
+    }
+}
+
+/// `label COLUMN`: reports and explanations name subjects as inspectors know them.
+@Suite struct LabelTests {
+    @Test func anUnknownLabelIsAnErrorWithASuggestion() {
+        let text = Support.check("table enterprises key id label nmae { id: text, name: text }")
+        #expect(text.contains("error: the label `nmae` is not a column of table `enterprises`"))
+        #expect(text.contains("did you mean `name`?"))
+        #expect(Support.check("table enterprises label name key id { id: text, name: text }") == "")
+        #expect(Support.check("表 enterprises 主键 id 标签 name { id: text, name: text }") == "")
+    }
+
+    @Test func everyReportShowsTheLabel() throws {
+        let policy = """
+            table enterprises key id label name { id: text, name: text, employees: int }
+            actions notify
+            rule big "more than 100 employees" for e in enterprises when e.employees > 100 then notify e because "{e.employees}"
+            """
+        let program = Program.compile([RuleSource(name: "p.rl", text: policy)])
+        let data = try #require(program.loadData(csv: ["enterprises": "id,name,employees\nE1,甲煤矿,200\nE2,,300\n"], name: "t").dataset)
+        let result = program.run(on: data, asOf: CalendarDate(iso: "2024-06-30")!)
+        let writer = ReportWriter(program: program, dataset: data)
+        #expect(writer.render(result, as: .csv) == "subject,label,action,rule,evidence,message\nE1,甲煤矿,notify,big,,200\nE2,,notify,big,,300\n")
+        #expect(writer.render(result, as: .table).contains("E1 甲煤矿"))
+        #expect(writer.render(result, as: .json).contains("\"subject\": \"E1\", \"label\": \"甲煤矿\""))
+        #expect(program.explain(subject: "E1", on: data, asOf: CalendarDate(iso: "2024-06-30")!)?.text.hasPrefix("enterprises E1 甲煤矿, as of 2024-06-30") == true)
     }
 }

@@ -137,7 +137,7 @@ import Testing
         // In Chinese for inspectors and policy staff; the values and names stay as written.
         let zh = try Support.run(["explain", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30", "E006", "--lang", "zh"])
         #expect(zh.status == 0)
-        #expect(zh.stdout.hasPrefix("enterprises E006,截至 2024-06-30:close\n"))
+        #expect(zh.stdout.hasPrefix("enterprises E006 忻州五台山非煤矿山有限公司,截至 2024-06-30:close\n"))
         #expect(zh.stdout.contains("规则 refer_illegal_production “凡是冒险违法组织生产的不法业主一律移送司法”:未触发"))
         #expect(zh.stdout.contains("orders O002:`o.issued_on < i.date` 为假:`o.issued_on` 为 2024-06-01,`i.date` 为 2024-06-01"))
         #expect(zh.stdout.contains("证据:hazards H006"))

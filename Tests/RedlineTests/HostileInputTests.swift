@@ -127,7 +127,7 @@ import Testing
         // A good run replaces it, keeping its permissions.
         let good = try HostileInputTests.run(folder, ["--format", "csv", "--output", output.path])
         #expect(good.status == 0)
-        #expect(try String(contentsOf: output, encoding: .utf8).hasPrefix("subject,action,rule,evidence,message\n"))
+        #expect(try String(contentsOf: output, encoding: .utf8).hasPrefix("subject,label,action,rule,evidence,message\n"))
         var status = stat()
         #expect(stat(output.path, &status) == 0 && status.st_mode & 0o777 == 0o640)
     }

@@ -26,6 +26,8 @@ enum Declaration: Sendable {
 struct TableDecl: Sendable {
     let name: Name
     let key: Name?
+    /// `label COLUMN`: shown beside the key in reports and explanations.
+    var label: Name? = nil
     let columns: [ColumnDecl]
     let span: SourceSpan
 }

@@ -194,7 +194,7 @@ extension Program {
         }
         return schema.tables.map { table in
             Set(table.columns.indices.filter { column in
-                column != table.keyColumn && table.columns[column].type == .text && table.columns[column].target == nil
+                column != table.keyColumn && column != table.labelColumn && table.columns[column].type == .text && table.columns[column].target == nil
                     && !read[table.index].contains(column)
             })
         }

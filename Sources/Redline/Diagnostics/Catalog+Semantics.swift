@@ -17,6 +17,9 @@ extension Catalog {
     static func unknownTable(_ name: String) -> LocalizedText {
         LocalizedText("unknown table `\(name)`", zh: "未知的表 `\(name)`")
     }
+    static func unknownLabel(_ name: String, table: String) -> LocalizedText {
+        LocalizedText("the label `\(name)` is not a column of table `\(table)`", zh: "标签 `\(name)` 不是表 `\(table)` 的列")
+    }
     static func unknownKey(_ name: String, table: String) -> LocalizedText {
         LocalizedText("the key `\(name)` is not a column of table `\(table)`", zh: "主键 `\(name)` 不是表 `\(table)` 的列")
     }

@@ -83,6 +83,7 @@ enum Catalog {
     static let anExpression = LocalizedText("an expression", zh: "表达式")
     static let tableName = LocalizedText("a table name", zh: "表名")
     static let keyColumnName = LocalizedText("the key column's name", zh: "主键列名")
+    static let labelColumnName = LocalizedText("the label column's name", zh: "标签列名")
     static let columnName = LocalizedText("a column name", zh: "列名")
     static let navigationName = LocalizedText("a name for following the reference", zh: "引用的导航名")
     static let typeName = LocalizedText("a type (text, int, decimal, bool, date, duration)", zh: "类型(文本、整数、小数、布尔、日期、时长)")

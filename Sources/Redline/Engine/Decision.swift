@@ -37,8 +37,13 @@ public struct RecordID: Sendable, Hashable {
     public let table: String
     /// The row's key, as text.
     public let key: String
+    /// The row's label (`label name` in the table's declaration), if the table has one.
+    public var label: String? = nil
     let tableIndex: Int
     let row: Int32
+
+    /// `E001 甲煤矿` with a label, `E001` without.
+    public var shown: String { label.map { key + " " + $0 } ?? key }
 }
 
 /// A cell without a value.

@@ -29,7 +29,7 @@ public struct Explanation: Sendable {
         func say(_ text: LocalizedText) -> String { text.in(language) }
         let undetermined = rules.contains { $0.outcome.kind == .undetermined }
         let outcome = action ?? say(undetermined ? Catalog.outcomeKind(.undetermined) : Catalog.explainNoAction)
-        var out = say(Catalog.explainHeader("\(subject.table) \(subject.key)", asOf: asOf.description, outcome)) + "\n"
+        var out = say(Catalog.explainHeader("\(subject.table) \(subject.shown)", asOf: asOf.description, outcome)) + "\n"
         for rule in rules {
             out += "\n  " + say(Catalog.explainRule(rule.rule))
             if let policy = rule.policy { out += " \u{201C}\(policy)\u{201D}" }
@@ -91,7 +91,7 @@ struct Explainer {
         case .fired:
             var lines: [String] = []
             if !outcome.evidence.isEmpty {
-                lines.append(say(Catalog.explainEvidence) + outcome.evidence.map { "\($0.table) \($0.key)" }.joined(separator: say(Catalog.explainListSeparator)))
+                lines.append(say(Catalog.explainEvidence) + outcome.evidence.map { "\($0.table) \($0.shown)" }.joined(separator: say(Catalog.explainListSeparator)))
             }
             if let message = outcome.message { lines.append(say(Catalog.explainMessage) + message) }
             lines.append(say(Catalog.explainAction) + outcome.action)

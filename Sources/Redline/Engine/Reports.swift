@@ -71,6 +71,7 @@ public struct ReportWriter: Sendable {
         let chunkCount = max(1, min(64, decisions.count / 4096))
         let parts = ParallelSlots<[UInt8]>(count: chunkCount)
         let writer = self
+        let labelled = hasLabels
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let start = decisions.count * chunk / chunkCount, end = decisions.count * (chunk + 1) / chunkCount
             var bytes: [UInt8] = []
@@ -79,7 +80,9 @@ public struct ReportWriter: Sendable {
                 let decision = decisions[index]
                 guard let outcome = decision.decidingOutcome else {
                     // Undetermined or failed subjects: the general row.
-                    for (column, cell) in writer.row(decision).enumerated() {
+                    var cells = writer.row(decision)
+                    if labelled { cells.insert(decision.subject.label ?? "", at: 1) }
+                    for (column, cell) in cells.enumerated() {
                         if column > 0 { bytes.append(0x2C) }
                         CSVText.appendField(cell, to: &bytes, raw: writer.rawCSV)
                     }
@@ -89,6 +92,10 @@ public struct ReportWriter: Sendable {
                 // The common row, written field by field without building an array of Strings.
                 CSVText.appendField(decision.subject.key, to: &bytes, raw: writer.rawCSV)
                 bytes.append(0x2C)
+                if labelled {
+                    CSVText.appendField(decision.subject.label ?? "", to: &bytes, raw: writer.rawCSV)
+                    bytes.append(0x2C)
+                }
                 CSVText.appendField(outcome.action, to: &bytes, raw: writer.rawCSV)
                 bytes.append(0x2C)
                 CSVText.appendField(outcome.rule, to: &bytes, raw: writer.rawCSV)
@@ -104,14 +111,28 @@ public struct ReportWriter: Sendable {
             }
             parts.set(chunk, bytes)
         }
-        let header = Array((ReportWriter.header.joined(separator: ",") + "\n").utf8)
+        let header = Array((csvHeader.joined(separator: ",") + "\n").utf8)
         return [header] + parts.all
+    }
+
+    /// Whether a table declares a `label`: CSV reports then have a `label` column after `subject`.
+    var hasLabels: Bool { program.checked.schema.tables.contains { $0.labelColumn != nil } }
+
+    var csvHeader: [String] {
+        hasLabels ? ["subject", "label", "action", "rule", "evidence", "message"] : ReportWriter.header
     }
 
     /// The report in a format.
     public func render(_ result: RunResult, as format: ReportFormat) -> String {
         switch format {
-        case .table: return TextTable.render(header: ReportWriter.header, rows: rows(result))
+        case .table:
+            // People read tables: the subject is shown with its label (`E001 甲煤矿`).
+            let shown = result.decisions.map { decision -> [String] in
+                var cells = row(decision)
+                cells[0] = decision.subject.shown
+                return cells
+            }
+            return TextTable.render(header: ReportWriter.header, rows: shown)
         case .csv: return String(decoding: renderData(result, as: .csv), as: UTF8.self)
         case .json: return json(result)
         }
@@ -191,6 +212,7 @@ public struct ReportWriter: Sendable {
     private func appendDecision(_ decision: Decision, rules: [CheckedRule], to out: inout JSONBytes) {
         let action = decision.action ?? (decision.isUndetermined ? "undetermined" : "failed")
         out.raw("    {\"subject\": "); out.quoted(decision.subject.key)
+        if let label = decision.subject.label { out.raw(", \"label\": "); out.quoted(label) }
         out.raw(", \"table\": "); out.quoted(decision.subject.table)
         out.raw(", \"action\": "); out.quoted(action)
         out.raw(", \"rules\": [")

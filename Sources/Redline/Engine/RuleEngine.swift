@@ -65,13 +65,19 @@ final class RecordNamer: @unchecked Sendable {
         }
     }
 
+    private let labels: [KeyTexts?]
+
     init(schema: Schema, dataset: Dataset) {
         tableNames = schema.tables.map { PlannedRule.ownCopy($0.name) }
         keys = schema.tables.indices.map { KeyTexts(dataset.tables[$0].columns[schema.tables[$0].keyColumn]) }
+        labels = schema.tables.indices.map { table in schema.tables[table].labelColumn.map { KeyTexts(dataset.tables[table].columns[$0]) } }
     }
 
     func id(table: Int, row: Int32) -> RecordID {
-        RecordID(table: tableNames[table], key: keys[table].text(row), tableIndex: table, row: row)
+        var id = RecordID(table: tableNames[table], key: keys[table].text(row), tableIndex: table, row: row)
+        // An empty label cell is no label: the key alone names the row.
+        if let label = labels[table], !label.column.value(Int(row)).isMissing { id.label = label.text(row) }
+        return id
     }
 }
 

@@ -53,6 +53,14 @@ extension Checker {
                        hint: Suggestions.hint(Suggestions.nearest(to: key.text, in: schema.tables[table].columns.map(\.name))))
             }
         }
+        if let label = decl.label {
+            if let labelIndex = schema.tables[table].columnIndex[label.text] {
+                schema.tables[table].labelColumn = labelIndex
+            } else {
+                report(.error, Catalog.unknownLabel(label.text, table: decl.name.text), at: label.span, in: source,
+                       hint: Suggestions.hint(Suggestions.nearest(to: label.text, in: schema.tables[table].columns.map(\.name))))
+            }
+        }
     }
 
     /// `enterprise_id: text -> enterprises` gives `h.enterprise` (the column name without `_id`,

@@ -19,6 +19,8 @@ struct TableSchema: Sendable {
     var columnIndex: [String: Int] = [:]
     /// Index of the key column (the first column when no key is declared).
     var keyColumn: Int = 0
+    /// The column reports show beside the key (`label name`), if declared.
+    var labelColumn: Int? = nil
     /// `h.enterprise`: forward navigation name → reference column.
     var forward: [String: Int] = [:]
     /// `e.hazards`: reverse navigation name → (referencing table, its reference column).

@@ -3,10 +3,18 @@ extension Parser {
     mutating func parseTable() throws(Abort) -> TableDecl {
         let keyword = advance()
         let name = try expectName(Catalog.tableName)
-        var key: Name? = nil
-        if let word = current.identifier, ContextualWord.key.contains(word) {
-            _ = advance()
-            key = try expectName(Catalog.keyColumnName)
+        var key: Name? = nil, label: Name? = nil
+        // `key COLUMN` and `label COLUMN`, each at most once, in either order.
+        while let word = current.identifier {
+            if key == nil, ContextualWord.key.contains(word) {
+                _ = advance()
+                key = try expectName(Catalog.keyColumnName)
+            } else if label == nil, ContextualWord.label.contains(word) {
+                _ = advance()
+                label = try expectName(Catalog.labelColumnName)
+            } else {
+                break
+            }
         }
         let open = try expect(.leftBrace, Catalog.punctuation("{"))
         var columns: [ColumnDecl] = []
@@ -36,7 +44,7 @@ extension Parser {
             }
         }
         let close = advance()
-        return TableDecl(name: name, key: key, columns: columns, span: keyword.span.union(close.span))
+        return TableDecl(name: name, key: key, label: label, columns: columns, span: keyword.span.union(close.span))
     }
 
     /// After a bad column: skip past the next `,`, or stop before `}` or the next declaration.

@@ -117,6 +117,8 @@ enum ContextualWord {
     static let evidence: Set<String> = ["evidence", "证据"]
     static let data: Set<String> = ["data", "数据"]
     static let calendar: Set<String> = ["calendar", "日历"]
+    /// `table enterprises key id label name { … }`: the column that names a row for people.
+    static let label: Set<String> = ["label", "标签"]
     static let undetermined: Set<String> = ["undetermined", "无法判定"]
 
     /// Duration units after an integer literal, to the unit they mean.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Redline
+import RedlineXLSX
 
 /// `redline run RULES... --data DIR`: one decision per subject, strongest action first.
 struct RunCommand: ParsableCommand {
@@ -14,7 +15,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: "Output format: table, csv or json.")
+    @Option(help: "Output format: table, csv, json, or xlsx (a workbook with the decisions and a summary; needs --output or a redirected standard output).")
     var format: String = "table"
 
     @Option(help: "Write the report to this file (atomically) instead of standard output. It may not be a file the run reads; an existing one keeps its permissions, and is left as it was when the run fails.")
@@ -33,7 +34,10 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         if bom && format != "csv" { throw ValidationError("--bom is for --format csv") }
         if rules.isEmpty { throw ValidationError("give at least one rule file") }
-        if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, csv or json") }
+        if ReportFormat(rawValue: format) == nil && format != "xlsx" { throw ValidationError("--format must be table, csv, json or xlsx") }
+        if format == "xlsx" && output == nil && isatty(1) != 0 {
+            throw ValidationError("--format xlsx writes a workbook: give --output FILE.xlsx (or redirect standard output)")
+        }
     }
 
     func run() throws {
@@ -45,7 +49,7 @@ struct RunCommand: ParsableCommand {
             if profile { Output.error("  [\(name)] \(String(format: "%.3f", Date().timeIntervalSince(mark))) s\n") }
             mark = Date()
         }
-        let reportFormat = ReportFormat(rawValue: format) ?? .table
+        let reportFormat = ReportFormat(rawValue: format) ?? (format == "xlsx" ? .csv : .table)
         // JSON reports show every column of the evidence records; tables and CSV show keys and
         // messages, so their runs store only the text columns the rules read.
         let (program, dataset, date) = try data.prepare(ruleFiles: rules, language: diagnosticOptions.language,
@@ -75,7 +79,7 @@ struct RunCommand: ParsableCommand {
             Output.error("redline: \(failed) rule outcome\(failed == 1 ? "" : "s") failed; the report was not written to `\(output)`, which is left as it was\n")
             throw ExitCode(1)
         }
-        var report = writer.renderParts(result, as: reportFormat)
+        var report = format == "xlsx" ? [Array(try workbook(writer, result, date: date))] : writer.renderParts(result, as: reportFormat)
         if bom { report.insert([0xEF, 0xBB, 0xBF], at: 0) }
         phase("render")
         if let output {
@@ -91,6 +95,26 @@ struct RunCommand: ParsableCommand {
         if failed > 0 { throw ExitCode(1) }
         // Everything is written: end here rather than free a million rows' tables piece by piece.
         Foundation.exit(0)
+    }
+
+    /// The decisions on one sheet and the summary (counts per action and per rule) on another.
+    func workbook(_ writer: ReportWriter, _ result: RunResult, date: CalendarDate) throws -> Data {
+        let decisions = writer.reportRows(result).map { $0.map(WorkbookWriter.Cell.text) }
+        var summary: [[WorkbookWriter.Cell]] = [[.text("as of"), .text(date.description)],
+                                                [.text("subjects evaluated"), .number(String(result.subjectCount))], [],
+                                                [.text("action"), .text("subjects")]]
+        for (action, count) in result.actionCounts.sorted(by: { $0.key < $1.key }) { summary.append([.text(action), .number(String(count))]) }
+        summary.append([])
+        summary.append([.text("rule"), .text("fired"), .text("undetermined"), .text("failed")])
+        for count in result.ruleCounts {
+            summary.append([.text(count.rule), .number(String(count.fired)), .number(String(count.undetermined)), .number(String(count.failed))])
+        }
+        do {
+            return try WorkbookWriter.data([WorkbookWriter.Sheet(name: "decisions", rows: decisions), WorkbookWriter.Sheet(name: "summary", rows: summary)])
+        } catch {
+            Output.error("redline: the workbook could not be written: \(error)\n")
+            throw ExitCode(1)
+        }
     }
 }
 
@@ -124,4 +148,5 @@ struct ExplainCommand: ParsableCommand {
         }
         Output.write(explanation.text)
     }
+
 }

@@ -251,9 +251,9 @@ enum SheetPart {
                 throw SpreadsheetError("cell \(place) of sheet `\(sheet)` names a shared string the workbook lacks",
                                        zh: "工作表 `\(sheet)` 的单元格 \(place) 引用了工作簿中不存在的共享字符串")
             }
-            return strings[index]
-        case "inlineStr": return inline
-        case "str": return value ?? ""
+            return unescape(strings[index])
+        case "inlineStr": return unescape(inline)
+        case "str": return unescape(value ?? "")
         case "b": return value == "1" ? "true" : "false"
         case "e":
             throw SpreadsheetError("cell \(place) of sheet `\(sheet)` holds the error \(value ?? "?"): correct the formula, or clear the cell",
@@ -263,6 +263,26 @@ enum SheetPart {
             if isDate, let serial = Double(value) { return try date(serial, date1904: date1904, place: place, sheet: sheet) }
             return number(value)
         }
+    }
+
+    /// Text with the format's escapes (`_x0007_` for a character XML cannot hold, `_x005F_` for
+    /// a literal `_`) turned back into characters.
+    static func unescape(_ text: String) -> String {
+        guard text.contains("_x") else { return text }
+        var out = "", scalars = Array(text.unicodeScalars), i = 0
+        func hex(_ s: Unicode.Scalar) -> UInt32? { s.isASCII ? UInt32(String(s), radix: 16) : nil }
+        while i < scalars.count {
+            if scalars[i] == "_", i + 6 < scalars.count, scalars[i + 1] == "x", scalars[i + 6] == "_",
+               let a = hex(scalars[i + 2]), let b = hex(scalars[i + 3]), let c = hex(scalars[i + 4]), let d = hex(scalars[i + 5]),
+               let scalar = Unicode.Scalar(a << 12 | b << 8 | c << 4 | d) {
+                out.unicodeScalars.append(scalar)
+                i += 7
+                continue
+            }
+            out.unicodeScalars.append(scalars[i])
+            i += 1
+        }
+        return out
     }
 
     /// A number as Excel stored it; scientific notation written out when the digits are exact

@@ -59,3 +59,78 @@ import Testing
         #expect(result.stdout.contains("\"table\": \"hazards\", \"encoding\": \"XLSX\", \"rows\": 18, \"sha256\": \"\(digest)\""))
     }
 }
+
+/// `--format xlsx`: the decisions and a summary as a workbook, read back by openpyxl (installed by
+/// Scripts/test) and by Redline's own reader.
+@Suite struct WorkbookReportTests {
+    @Test func aWorkbookReportReadsBackAsTheCSVReport() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redline-xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let workbook = folder.appendingPathComponent("report.xlsx").path
+        let arguments = ["run", "Rules/three-always.rl", "--data", "Rules/sample", "--as-of", "2024-06-30"]
+        let written = try Support.run(arguments + ["--format", "xlsx", "--output", workbook])
+        #expect(written.status == 0, "\(written.stderr)")
+        let csv = try Support.run(arguments + ["--format", "csv", "--raw-csv"]).stdout
+        // Redline's reader: the decisions sheet holds the CSV report's cells.
+        let sheet = try WorkbookReader.read(path: workbook, table: "decisions")
+        let csvRows = csv.split(separator: "\n").map { line in WorkbookReportTests.csvFields(String(line)) }
+        #expect(sheet.rows == csvRows)
+        // openpyxl, written by others: the same cells, and the summary's counts as numbers.
+        let script = """
+            import json, sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            print(json.dumps({"sheets": wb.sheetnames,
+                              "decisions": [[c if c is not None else "" for c in r] for r in wb["decisions"].iter_rows(values_only=True)],
+                              "summary": [list(r) for r in wb["summary"].iter_rows(values_only=True)]}, ensure_ascii=False))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, workbook]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            Issue.record("openpyxl could not read the report (Scripts/test installs openpyxl): \(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+            return
+        }
+        let read = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(read["sheets"] as? [String] == ["decisions", "summary"])
+        #expect(read["decisions"] as? [[String]] == csvRows)
+        let summary = try #require(read["summary"] as? [[Any]])
+        #expect(summary.contains { ($0.first as? String) == "close" && ($0.dropFirst().first as? Int) == 3 })
+        #expect(summary.contains { ($0.first as? String) == "subjects evaluated" && ($0.dropFirst().first as? Int) == 12 })
+    }
+
+    @Test func textThatLooksLikeAFormulaOrHoldsControlsStaysText() throws {
+        let bytes = try WorkbookWriter.data([WorkbookWriter.Sheet(name: "a/b", rows: [[.text("=HYPERLINK(\"x\")"), .text("bell\u{7} _x0041_")]])])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redline-xlsx-\(UUID().uuidString).xlsx")
+        try bytes.write(to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(!text.contains("<f>"))
+        let sheet = try WorkbookReader.read(path: folder.path, table: "a_b")
+        #expect(sheet.sheet == "a_b")
+        #expect(sheet.rows[0][0] == "=HYPERLINK(\"x\")")
+        #expect(sheet.rows[0][1] == "bell\u{7} _x0041_")
+        // The same bytes for the same report: auditors can compare files.
+        #expect(try WorkbookWriter.data([WorkbookWriter.Sheet(name: "a/b", rows: [[.text("=HYPERLINK(\"x\")"), .text("bell\u{7} _x0041_")]])]) == bytes)
+    }
+
+    /// A CSV line's fields (quotes and doubled quotes), for comparing with a sheet.
+    static func csvFields(_ line: String) -> [String] {
+        var fields: [String] = [], field = "", quoted = false, chars = Array(line), i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if quoted {
+                if c == "\"" { if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false } } else { field.append(c) }
+            } else if c == "\"" { quoted = true } else if c == "," { fields.append(field); field = "" } else { field.append(c) }
+            i += 1
+        }
+        fields.append(field)
+        return fields
+    }
+}

@@ -115,6 +115,17 @@ public struct ReportWriter: Sendable {
         return [header] + parts.all
     }
 
+    /// The CSV report as rows of text, its header first: for writers of other formats (a
+    /// workbook). Cells are as they are, with no formula neutralising (that is CSV's concern).
+    public func reportRows(_ result: RunResult) -> [[String]] {
+        let labelled = hasLabels
+        return [csvHeader] + result.decisions.map { decision in
+            var cells = row(decision)
+            if labelled { cells.insert(decision.subject.label ?? "", at: 1) }
+            return cells
+        }
+    }
+
     /// Whether a table declares a `label`: CSV reports then have a `label` column after `subject`.
     var hasLabels: Bool { program.checked.schema.tables.contains { $0.labelColumn != nil } }
 

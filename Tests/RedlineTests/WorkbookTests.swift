@@ -3,18 +3,18 @@ import Testing
 @testable import Redline
 @testable import RedlineXLSX
 
-/// Excel workbooks (`T.xlsx`) read like CSV files: the fixtures (Tests/Fixtures/xlsx, made by
-/// make_workbooks.py with openpyxl) hold Rules/sample with dates as serials and as text,
+/// Excel workbooks (`T.xlsx`) read like CSV files: the fixtures (Tests/Fixtures/xlsx, written by
+/// openpyxl through make_workbooks.py and by LibreOffice) hold Rules/sample with dates as serials and as text,
 /// booleans, numbers, a formula's cached value and a sheet named after its table behind another.
 @Suite struct WorkbookTests {
     static let folder = Support.fixtures.appendingPathComponent("xlsx/openpyxl").path
 
-    @Test(arguments: ["Rules/three-always.rl", "Rules/rectification-ledger.rl", "Rules/三个一律.rl"])
-    func aWorkbookDecidesAsTheCSVFilesDo(policy: String) throws {
+    @Test(arguments: ["Rules/three-always.rl", "Rules/rectification-ledger.rl", "Rules/三个一律.rl"], ["openpyxl", "libreoffice"])
+    func aWorkbookDecidesAsTheCSVFilesDo(policy: String, writer: String) throws {
         let program = try EngineSupport.program(policy)
         var options = LoadOptions(calendarPath: Support.root.appendingPathComponent(EngineSupport.calendar).path)
         options.spreadsheetReader = WorkbookReader.reader
-        let fromWorkbooks = program.loadData(directory: WorkbookTests.folder, options: options)
+        let fromWorkbooks = program.loadData(directory: Support.fixtures.appendingPathComponent("xlsx/\(writer)").path, options: options)
         let workbooks = try #require(fromWorkbooks.dataset, "\(DiagnosticRenderer.text(fromWorkbooks.diagnostics))")
         let csv = try #require(EngineSupport.load(program, EngineSupport.sample).dataset)
         func report(_ data: Dataset) -> String {

@@ -9,6 +9,12 @@ openpyxl/   one workbook per table, as openpyxl writes them: dates as Excel date
             Excel and LibreOffice write it), and hazards on a sheet named after the table behind
             a first sheet of notes (说明).
 bad/        hazards.xlsx with a bad date and an error cell, for the messages.
+
+libreoffice/ is written by LibreOffice 7.4 (Debian's libreoffice-calc-nogui), which turns ISO dates
+into date cells and true/false into booleans:
+
+    cd Rules/sample && soffice --headless --infilter="CSV:44,34,76,1" --convert-to xlsx \
+        --outdir ../../Tests/Fixtures/xlsx/libreoffice *.csv
 """
 import csv, datetime, io, os, re, shutil, sys, zipfile
 from openpyxl import Workbook

@@ -27,6 +27,7 @@ struct ReadlineShell {
         redline_set_word_breaks(ShellState.wordBreaks)
         redline_set_word_break_hook(wordBreakHook)
         using_history()
+        redline_set_multiline_history()
         let history = ReadlineShell.historyPath
         read_history(history)
         signal(SIGINT, interruptHandler)
@@ -42,14 +43,18 @@ struct ReadlineShell {
             }
             let line = String(cString: raw)
             free(raw)
-            if !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                add_history(line)
-                write_history(history)
-            }
+            if !session.isContinuing { ShellState.entry.removeAll() }
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty { ShellState.entry.append(line) }
             session.cancellation.reset()
             ShellState.evaluating = true
             let response = session.submit(line)
             ShellState.evaluating = false
+            // The lines of one input are one history entry: Up brings back a whole definition.
+            if response != .needsMore, !ShellState.entry.isEmpty {
+                add_history(ShellState.entry.joined(separator: "\n"))
+                write_history(history)
+                ShellState.entry.removeAll()
+            }
             switch response {
             case .needsMore: continue
             case .output(let text): Output.write(text)
@@ -69,6 +74,8 @@ enum ShellState {
     nonisolated(unsafe) static var candidates: [String] = []
     nonisolated(unsafe) static var readingLine = false
     nonisolated(unsafe) static var evaluating = false
+    /// The lines of the input being typed, for its history entry.
+    nonisolated(unsafe) static var entry: [String] = []
     /// Completion words break at these: at `.` so that `h.lev` completes `lev`; not at `/` or `-`,
     /// which belong to file names.
     /// (readline keeps the pointer, so the string is made once and never freed.)

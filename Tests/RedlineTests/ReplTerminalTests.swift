@@ -115,6 +115,43 @@ final class Terminal {
         #expect(again.wait { $0.contains("40 + 2\n42") })
     }
 
+    /// History lives in `$HOME/.redline_history` (not the password database's home), and a
+    /// definition typed over several lines comes back with Up as one entry, after a restart too.
+    @Test func historyFollowsHomeAndKeepsMultiLineEntriesWhole() throws {
+        try #require(ReplTerminalTests.available, "tmux is needed for the terminal tests (.ci/run installs it)")
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("redline-home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let command = "cd '\(Support.root.path)' && env -u REDLINE_HISTORY HOME='\(home.path)' TERM=xterm LANG=C.UTF-8 '\(Support.redlineBinary.path)' repl Rules/three-always.rl --data Rules/sample --as-of 2024-06-30"
+        let terminal = Terminal()
+        defer { terminal.close() }
+        terminal.start(command)
+        #expect(terminal.waitFor("redline>"), "no prompt: \(terminal.screen())")
+        terminal.type("define twice(n) =")
+        terminal.press("Enter")
+        #expect(terminal.waitFor("..>"))
+        terminal.type("  n * 2")
+        terminal.press("Enter")
+        #expect(terminal.waitFor("added"), "\(terminal.screen())")
+        terminal.press("C-d")
+        let file = home.appendingPathComponent(".redline_history").path
+        #expect(terminal.wait { _ in (try? String(contentsOfFile: file, encoding: .utf8))?.contains("define twice(n) =\n  n * 2") == true },
+                "\((try? String(contentsOfFile: file, encoding: .utf8)) ?? "no history file")")
+
+        let again = Terminal()
+        defer { again.close() }
+        again.start(command)
+        #expect(again.waitFor("redline>"))
+        // One Up: the whole definition, not its last line.
+        again.press("Up")
+        #expect(again.wait { $0.contains("redline> define twice(n) =") && $0.contains("  n * 2") }, "\(again.screen())")
+        again.press("Enter")
+        #expect(again.waitFor("added"), "\(again.screen())")
+        again.type("twice(21)")
+        again.press("Enter")
+        #expect(again.waitFor("42"), "\(again.screen())")
+    }
+
     /// After `:load`, Tab completes a file path with dots in it (`three-always.te` → the test file),
     /// not just the part after the last dot.
     @Test func tabCompletesFilePathsWithDots() throws {

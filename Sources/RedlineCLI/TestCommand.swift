@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Redline
+import RedlineXLSX
 
 /// `redline test RULES...`: run the `test` cases written in each rule file (and in `NAME.test.rl`
 /// beside it); exit 1 if any case fails.
@@ -40,7 +41,8 @@ struct TestCommand: ParsableCommand {
             }
             Output.write("== \(paths.joined(separator: " + "))\n")
             let report = program.runTests(language: diagnosticOptions.language, limits: limitOptions.limits, cancellation: interrupt,
-                                          allowDataOutside: allowDataOutside, calendar: calendar)
+                                          allowDataOutside: allowDataOutside, calendar: calendar,
+                                          spreadsheetReader: WorkbookReader.reader)
             Output.write(report.text)
             if report.failed > 0 || report.passed == 0 { anyFailed = true }
         }

@@ -207,6 +207,14 @@ import Testing
         #expect(query.stdout == "\u{FEFF}e.id\nE001\n")
     }
 
+    @Test func completionScriptsAreGenerated() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try Support.run(["--generate-completion-script", shell])
+            #expect(script.status == 0)
+            #expect(script.stdout.contains("redline") && script.stdout.contains("query"), "\(shell)")
+        }
+    }
+
     @Test func versionSubcommandMatchesTheFlag() throws {
         let sub = try Support.run(["version"]), flag = try Support.run(["--version"])
         #expect(sub.status == 0)

@@ -51,6 +51,27 @@ import Testing
         #expect(loaded.diagnostics.first?.message.contains("is a workbook, and this program reads none") == true)
     }
 
+    /// A rule test's `given data` folder may hold workbooks, as `run --data` may.
+    @Test func aRuleTestReadsWorkbooksInItsDataFolder() throws {
+        let dir = URL(fileURLWithPath: try EngineSupport.folder([:]))
+        let data = dir.appendingPathComponent("ledger")
+        try FileManager.default.copyItem(atPath: WorkbookTests.folder, toPath: data.path)
+        let policy = try String(contentsOf: Support.root.appendingPathComponent("Rules/three-always.rl"), encoding: .utf8)
+        let tests = """
+        test "the sample as workbooks" as of 2024-06-30
+          given data "ledger"
+          expect E001 suspend by suspend_major_hazard evidence H001
+          expect E002 refer by refer_illegal_production evidence I001
+          expect E007 close by close_overdue_major_hazard evidence H007, H008
+
+        """
+        try (policy + "\n" + tests).write(to: dir.appendingPathComponent("p.rl"), atomically: true, encoding: .utf8)
+        let result = try Support.run(["test", dir.appendingPathComponent("p.rl").path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("the sample as workbooks"))
+        #expect(!result.stdout.contains("FAIL"))
+    }
+
     @Test func jsonReportsNameTheWorkbookByItsOwnBytes() throws {
         let result = try Support.run(["run", "Rules/three-always.rl", "--data", WorkbookTests.folder, "--as-of", "2024-06-30", "--format", "json"])
         #expect(result.status == 0)

@@ -21,9 +21,9 @@ extension Program {
     /// rule code has no file access, and a test file is no way to read `/etc`.
     public func runTests(language: Language = .en, limits: EvaluationLimits = EvaluationLimits(),
                          cancellation: CancellationFlag? = nil, allowDataOutside: Bool = false,
-                         calendar: WorkCalendar = .china) -> TestReport {
+                         calendar: WorkCalendar = .china, spreadsheetReader: SpreadsheetReader? = nil) -> TestReport {
         TestRunner(program: self, language: language, limits: limits, cancellation: cancellation,
-                   allowDataOutside: allowDataOutside, calendar: calendar).run()
+                   allowDataOutside: allowDataOutside, calendar: calendar, spreadsheetReader: spreadsheetReader).run()
     }
 }
 
@@ -35,6 +35,8 @@ struct TestRunner {
     var allowDataOutside = false
     /// The calendar of every test that names none.
     var calendar: WorkCalendar = .china
+    /// Reads workbooks in `given data` folders.
+    var spreadsheetReader: SpreadsheetReader? = nil
 
     private func say(_ text: LocalizedText) -> String { text.in(language) }
 
@@ -136,6 +138,7 @@ struct TestRunner {
             return (path, allowDataOutside || real == home || real.hasPrefix(home.hasSuffix("/") ? home : home + "/"))
         }
         var options = LoadOptions(calendar: calendar)
+        options.spreadsheetReader = spreadsheetReader
         if let named = test.calendar {
             if named == TestDecl.noCalendar {
                 options.calendar = .mondayToFriday

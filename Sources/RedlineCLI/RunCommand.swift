@@ -142,7 +142,7 @@ struct ExplainCommand: ParsableCommand {
         let subject = arguments[arguments.count - 1]
         let (program, dataset, date) = try data.prepare(ruleFiles: Array(arguments.dropLast()), language: diagnosticOptions.language)
         guard let explanation = program.explain(subject: subject, on: dataset, asOf: date, limits: limitOptions.limits,
-                                                   language: diagnosticOptions.language) else {
+                                                   cancellation: LimitOptions.interruptFlag(), language: diagnosticOptions.language) else {
             Output.error("redline: no subject has the key `\(subject)`\n")
             throw ExitCode(1)
         }

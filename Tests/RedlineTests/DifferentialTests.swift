@@ -131,13 +131,13 @@ struct DifferentialHarness {
         let expected: Result<ReferenceEvaluator.Value, ReferenceEvaluator.Failure>
         do { expected = .success(try walker.evaluate(bound)) } catch { expected = .failure(error) }
         let actual = program.evaluate(text, asOf: DifferentialHarness.asOf, data: dataset, calendar: .mondayToFriday)
-        return difference(actual.value, actual.diagnostics.first { $0.severity == .error }?.message, expected)
+        return difference(actual.raw, actual.diagnostics.first { $0.severity == .error }?.message, expected)
     }
 
     /// For tests of the harness: a planted expectation.
     func compareTexts(_ text: String, expected: ReferenceEvaluator.Value) -> String? {
         let actual = program.evaluate(text, asOf: DifferentialHarness.asOf, data: dataset, calendar: .mondayToFriday)
-        return difference(actual.value, actual.diagnostics.first?.message, .success(expected))
+        return difference(actual.raw, actual.diagnostics.first?.message, .success(expected))
     }
 
     private func difference(_ value: Value?, _ error: String?, _ expected: Result<ReferenceEvaluator.Value, ReferenceEvaluator.Failure>) -> String? {

@@ -100,6 +100,9 @@ struct ReferenceEvaluator {
         case .call(let builtin, let arguments):
             guard let values = try strict(arguments) else { return .missing }
             return try call(builtin, values)
+        case .hostCall(let function, _):
+            // The generator never calls host functions.
+            throw Failure.other("host function \(function.name)")
         case .definition(_, let arguments, let body):
             for argument in arguments { slots[argument.slot] = try evaluate(argument.value) }
             return try evaluate(body)

@@ -10,9 +10,12 @@ extension Program {
     }
 
     /// Every rule's outcome for one subject (looked up by key in the rules' subject tables), with
-    /// the reasons in plain sentences (in `language`); nil if no subject has that key.
+    /// the reasons in plain sentences (in `language`); nil if no subject has that key. A limit
+    /// reached (steps, the deadline, `cancellation`) makes the rules it stopped `failed`, with
+    /// the limit as their reason.
     public func explain(subject key: String, on data: Dataset, asOf date: CalendarDate,
-                        limits: EvaluationLimits = EvaluationLimits(), language: Language = .en) -> Explanation? {
-        Explainer(program: checked, dataset: data, limits: limits, language: language).explain(subject: key, asOf: date)
+                        limits: EvaluationLimits = EvaluationLimits(), cancellation: CancellationFlag? = nil,
+                        language: Language = .en) -> Explanation? {
+        Explainer(program: checked, dataset: data, limits: limits, cancellation: cancellation, language: language).explain(subject: key, asOf: date)
     }
 }

@@ -88,6 +88,25 @@ public final class Dataset: @unchecked Sendable {
         schema.tableIndex[table].map { tables[$0].rowCount }
     }
 
+    /// The row of `table` whose key is `key`, nil if there is none (for a host's bindings).
+    public func record(_ table: String, key: String) -> RecordID? {
+        guard let index = schema.tableIndex[table], let row = row(table: index, key: key) else { return nil }
+        return RecordNamer(schema: schema, dataset: self).id(table: index, row: row)
+    }
+
+    /// The row with this key: through the key index when there is one, else by a scan.
+    func row(table: Int, key: String) -> Int32? {
+        let data = tables[table]
+        let keyColumn = schema.tables[table].keyColumn
+        if case .text(_, let pool) = data.columns[keyColumn], pool.storage.isIndexed {
+            guard let id = pool.lookup(key), Int(id) < data.rowByKeyId.count else { return nil }
+            let row = data.rowByKeyId[Int(id)]
+            return row >= 0 ? row : nil
+        }
+        for row in 0..<data.rowCount where data.columns[keyColumn].value(row).display == key { return Int32(row) }
+        return nil
+    }
+
     /// The key of a row as text (for reports).
     func keyText(table: Int, row: Int32) -> String {
         let data = tables[table]
@@ -200,7 +219,7 @@ extension Program {
         }
     }
 
-    private func load(_ sources: [(table: TableSchema, path: String, format: String, contents: Data?)], options: LoadOptions,
+    func load(_ sources: [(table: TableSchema, path: String, format: String, contents: Data?)], options: LoadOptions,
                       started: Date, issues: IssueList) -> DataLoadResult {
         let schema = checked.schema
         let fatal: [Diagnostic] = []
@@ -368,7 +387,7 @@ enum TableLoading {
                                  diagnostic: Diagnostic(.error, LocalizedText("cannot read the file", zh: "无法读取文件"), file: path)))
             return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
         }
-        if format != "csv" && format != "xlsx" {
+        if format != "csv" && format != "xlsx" && format != "host" {
             let result = JSONTableReader(table: table, file: path, issues: issues).read(data, linesFormat: format == "jsonl", indexKeys: indexKeys)
             return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: "JSON", rows: result?.rowCount ?? 0, sha256: nil),
                           keysIncreasing: false)
@@ -416,7 +435,7 @@ enum TableLoading {
         }
         issues.absorb(issuesFound)
         return Loaded(table: outcome.table,
-                      file: DataFile(path: path, table: table.name, encoding: format == "xlsx" ? "XLSX" : encoding.rawValue,
+                      file: DataFile(path: path, table: table.name, encoding: format == "xlsx" ? "XLSX" : (format == "host" ? "host" : encoding.rawValue),
                                      rows: outcome.table?.rowCount ?? 0, sha256: nil),
                       keysIncreasing: outcome.keysIncreasing)
     }

@@ -37,6 +37,8 @@ public typealias SpreadsheetReader = @Sendable (_ path: String, _ table: String)
 struct SheetAsCSV {
     let path: String
     let sheet: String
+    /// Rows a host gave (`HostTable`): places are named by row number and column name, not cell.
+    var hostColumns: [String]? = nil
     let csv: Data
     /// Per CSV line (1-based, index 0 unused): the sheet's row, and where each field starts
     /// (in characters, 1-based) on that line.
@@ -95,10 +97,20 @@ struct SheetAsCSV {
         }
         let starts = fieldStarts[line]
         let field = max(0, (starts.lastIndex { $0 <= d.caretColumn } ?? 0))
-        let cell = "\(SheetAsCSV.columnLetters(field))\(rowNumbers[line])"
-        let text = LocalizedText(d.text.en + " (sheet `\(sheet)`, cell \(cell))", zh: d.text.zh + "(工作表 `\(sheet)`,单元格 \(cell))")
+        let text: LocalizedText
+        if let hostColumns {
+            // The header is row 0; the host's first row is row 1.
+            let row = rowNumbers[line] - 1
+            let column = hostColumns.indices.contains(field) ? hostColumns[field] : "\(field + 1)"
+            text = row == 0 ? LocalizedText(d.text.en + " (table `\(sheet)`, its columns)", zh: d.text.zh + "(表 `\(sheet)` 的列名)")
+                : LocalizedText(d.text.en + " (table `\(sheet)`, row \(row), column `\(column)`)",
+                                zh: d.text.zh + "(表 `\(sheet)`,第 \(row) 行,列 `\(column)`)")
+        } else {
+            let cell = "\(SheetAsCSV.columnLetters(field))\(rowNumbers[line])"
+            text = LocalizedText(d.text.en + " (sheet `\(sheet)`, cell \(cell))", zh: d.text.zh + "(工作表 `\(sheet)`,单元格 \(cell))")
+        }
         return Diagnostic(severity: d.severity, text: text, hint: d.hintText, file: d.file,
-                          location: SourceLocation(line: rowNumbers[line], column: field + 1),
+                          location: SourceLocation(line: hostColumns == nil ? rowNumbers[line] : rowNumbers[line] - 1, column: field + 1),
                           lineText: d.lineText, caretColumn: d.caretColumn, caretLength: d.caretLength, notes: d.notes)
     }
 }

@@ -98,11 +98,16 @@ public struct RunResult: Sendable {
 
 /// Why a run stopped early, and how far it got.
 public struct RunStop: Sendable {
+    /// The step budget, the deadline or the host's cancellation.
     public enum Kind: Sendable { case steps, deadline, cancelled }
+    /// Which limit stopped the run.
     public let kind: Kind
     let text: LocalizedText
     /// Subjects whose rules were all evaluated before the stop.
     public let subjectsEvaluated: Int
+    /// The subjects not decided because of the stop, in key order per subject table: their
+    /// decisions are absent from the result, not "none".
+    public var undecided: [RecordID] = []
     /// The reason, in a language.
     public func message(_ language: Language = .en) -> String { text.in(language) }
 }

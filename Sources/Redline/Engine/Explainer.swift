@@ -47,6 +47,7 @@ struct Explainer {
     let program: CheckedProgram
     let dataset: Dataset
     let limits: EvaluationLimits
+    var cancellation: CancellationFlag? = nil
     var language: Language = .en
 
     private func say(_ text: LocalizedText) -> String { text.in(language) }
@@ -60,7 +61,8 @@ struct Explainer {
         for table in Set(program.rules.map(\.subjectTable)).sorted() {
             guard let row = findRow(table: table, key: key) else { continue }
             let rules = planned.filter { $0.rule.subjectTable == table }
-            let frame = Frame(slotCount: rules.map(\.rule.slotCount).max() ?? 1, today: date.dayNumber, dataset: dataset, limits: limits)
+            let frame = Frame(slotCount: rules.map(\.rule.slotCount).max() ?? 1, today: date.dayNumber, dataset: dataset, limits: limits,
+                              cancellation: cancellation)
             // A limit reached here makes the rules it stops `failed`, with the limit as the reason.
             guard let decision = engine.decideRecordingLimits(rules, table: table, subject: row, frame: frame) else { continue }
             var explained: [RuleExplanation] = []
@@ -74,17 +76,7 @@ struct Explainer {
         return nil
     }
 
-    private func findRow(table: Int, key: String) -> Int32? {
-        let data = dataset.tables[table]
-        let keyColumn = program.schema.tables[table].keyColumn
-        if case .text(_, let pool) = data.columns[keyColumn], pool.storage.isIndexed {
-            guard let id = pool.lookup(key), Int(id) < data.rowByKeyId.count else { return nil }
-            let row = data.rowByKeyId[Int(id)]
-            return row >= 0 ? row : nil
-        }
-        for row in 0..<data.rowCount where data.columns[keyColumn].value(row).display == key { return Int32(row) }
-        return nil
-    }
+    private func findRow(table: Int, key: String) -> Int32? { dataset.row(table: table, key: key) }
 
     private func reasons(_ rule: PlannedRule, _ outcome: RuleOutcome, _ frame: Frame) -> [String] {
         switch outcome.kind {

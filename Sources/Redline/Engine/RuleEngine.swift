@@ -187,16 +187,26 @@ struct RuleEngine {
         var decisions: [Decision] = []
         var counts = OutcomeCounts(actions: program.schema.actions.count, rules: program.rules.count)
         var subjectCount = 0, evaluated = 0
+        var undecided: [(table: Int, rows: ArraySlice<Int32>)] = []
         for table in subjectTables {
             let order = dataset.tables[table].orderedRows()
             subjectCount += order.count
-            guard budget.stopped == nil else { continue }
+            guard budget.stopped == nil else {
+                undecided.append((table, order[...]))
+                continue
+            }
             PhaseTimer.measure("evaluate \(program.schema.tables[table].name)") {
-                evaluated += evaluate(table: table, subjects: order, date: date, budget: budget, into: &decisions, counts: &counts)
+                let (done, left) = evaluate(table: table, subjects: order, date: date, budget: budget, into: &decisions, counts: &counts)
+                evaluated += done
+                undecided += left.map { (table, $0) }
             }
         }
-        let stop = budget.stopped.map { RunStop(kind: $0.kind == .cancelled ? .cancelled : ($0.kind == .deadline ? .deadline : .steps),
-                                                text: $0.text, subjectsEvaluated: evaluated) }
+        let stop = budget.stopped.map { stop in
+            let names = RecordNamer(schema: program.schema, dataset: dataset)
+            return RunStop(kind: stop.kind == .cancelled ? .cancelled : (stop.kind == .deadline ? .deadline : .steps),
+                           text: stop.text, subjectsEvaluated: evaluated,
+                           undecided: undecided.flatMap { part in part.rows.map { names.id(table: part.table, row: $0) } })
+        }
         var actionCounts: [String: Int] = [:]
         for (action, count) in counts.actions.enumerated() where count > 0 { actionCounts[program.schema.actions[action]] = count }
         if counts.undetermined > 0 { actionCounts["undetermined"] = counts.undetermined }
@@ -211,9 +221,10 @@ struct RuleEngine {
     /// own copy of the planned rules. Shared plan objects would have their reference counts
     /// updated from every core in the inner loop, and that cache-line traffic cost more than the
     /// evaluation itself.
-    /// Returns how many subjects were evaluated (all of them unless a limit stopped the run).
+    /// Returns how many subjects were evaluated (all of them unless a limit stopped the run), and
+    /// the subjects left undecided by a stop, in key order.
     private func evaluate(table: Int, subjects: [Int32], date: CalendarDate, budget: EvaluationBudget,
-                          into decisions: inout [Decision], counts: inout OutcomeCounts) -> Int {
+                          into decisions: inout [Decision], counts: inout OutcomeCounts) -> (Int, [ArraySlice<Int32>]) {
         let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
         let results = ParallelSlots<([Decision], OutcomeCounts, Int)>(count: chunkCount)
@@ -250,14 +261,20 @@ struct RuleEngine {
         for chunk in 0..<chunkCount { total += results.get(chunk)?.0.count ?? 0 }
         decisions.reserveCapacity(total)
         var evaluated = 0
+        var undecided: [ArraySlice<Int32>] = []
         for chunk in 0..<chunkCount {
+            let start = chunk * chunkSize, end = min(subjects.count, start + chunkSize)
             // Taken out of its slot, so the chunk's array is released as soon as it is copied.
-            guard let (found, chunkCounts, done) = results.take(chunk) else { continue }
+            guard let (found, chunkCounts, done) = results.take(chunk) else {
+                if start < end { undecided.append(subjects[start..<end]) }
+                continue
+            }
             decisions.append(contentsOf: found)
             counts.add(chunkCounts)
             evaluated += done
+            if start + done < end { undecided.append(subjects[(start + done)..<end]) }
         }
-        return evaluated
+        return (evaluated, undecided)
     }
 
     /// All rules for one subject. Returns nil when every rule came out "not fired" (and `keepAll`
@@ -292,6 +309,9 @@ struct RuleEngine {
             var failure: String? = nil
             let kind: RuleOutcome.Kind
             do {
+                // One subject alone (explanations) looks at the deadline and cancellation before
+                // each rule: its loops may be too short ever to reach the budget's check.
+                if limitsFail { try frame.budget.check(.none, nil) }
                 switch try rule.condition.truth(frame) {
                 case Truth.yes: kind = .fired
                 case Truth.no: kind = .notFired

@@ -19,6 +19,10 @@ public struct QueryResult: Sendable {
     /// Seconds spent evaluating.
     public let seconds: Double
     let describe: @Sendable (Value) -> String
+    var names: RecordNamer? = nil
+
+    /// The rows as typed values (records as `RecordID`s), in the answer's order.
+    public var values: [[HostValue]] { rows.map { $0.map { $0.hostValue(names) } } }
 
     /// Whether the query produced an answer.
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -79,6 +83,7 @@ struct QueryEngine {
         var checker = Checker()
         checker.schema = program.schema
         checker.definitions = program.definitions
+        checker.hostFunctions = program.hostFunctions
         checker.beginCompilation()
         let collection = checker.bind(query.collection, Env(), source)
         guard let elementType = collection.type.element else {
@@ -174,7 +179,7 @@ struct QueryEngine {
             return QueryResult(header: columns.map(\.title), rows: rows, matchedRows: matched, diagnostics: [],
                                seconds: Date().timeIntervalSince(started), describe: { value in
                                    QueryEngine.describe(value, schema: schema, dataset: data)
-                               })
+                               }, names: data.map { RecordNamer(schema: schema, dataset: $0) })
         } catch {
             return failure([error.diagnostic])
         }

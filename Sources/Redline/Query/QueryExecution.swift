@@ -27,6 +27,7 @@ struct QueryExecution: @unchecked Sendable {
 
     func run() throws(EvaluationError) -> ([[Value]], Int) {
         let elements = try matchingElements()
+        if elements.count > limits.maxListSize { throw .listLimit(limits.maxListSize, SourceSpan(start: 0, end: 0), nil) }
         var rows: [[Value]]
         var sortValues: [[Value]] = []
         let frame = frame()

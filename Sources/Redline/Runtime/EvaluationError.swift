@@ -3,6 +3,10 @@
 struct EvaluationError: Error, Sendable {
     enum Kind: Sendable {
         case overflow, divisionByZero, dateOutOfRange, workdayLimit, stepLimit, deadline, cancelled, invalidOperation
+        /// A list grew past `EvaluationLimits.maxListSize`: an error of that evaluation, not a stop.
+        case listLimit
+        /// A host function threw, or returned a value of another type than it declared.
+        case hostFunction
         /// Working days reached a year the calendar in force does not cover: the answer is not
         /// known (a rule meeting it is undetermined, not failed).
         case noCalendar
@@ -39,6 +43,19 @@ struct EvaluationError: Error, Sendable {
 
     static func stepLimit(_ limit: Int, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
         EvaluationError(kind: .stepLimit, text: LocalizedText("the evaluation took more than \(limit) steps", zh: "求值超过了 \(limit) 步"),
+                        span: span, source: source)
+    }
+
+    static func listLimit(_ limit: Int, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
+        EvaluationError(kind: .listLimit,
+                        text: LocalizedText("a list of more than \(limit) elements (the limit on the size of one list)",
+                                            zh: "列表超过 \(limit) 个元素(单个列表的大小上限)"),
+                        span: span, source: source)
+    }
+
+    static func hostFunction(_ name: String, _ reason: String, _ span: SourceSpan, _ source: SourceFile?) -> EvaluationError {
+        EvaluationError(kind: .hostFunction,
+                        text: LocalizedText("host function `\(name)` failed: \(reason)", zh: "宿主函数 `\(name)` 出错:\(reason)"),
                         span: span, source: source)
     }
 

@@ -11,13 +11,17 @@ public struct EvaluationLimits: Sendable {
     public var maxWorkdays: Int
     /// Wall-clock seconds one evaluation may take (nil: no deadline).
     public var timeout: Double?
+    /// The most elements any list made while evaluating may have (a table or backward reference
+    /// taken as a list value, a query's answer): more is an error of that evaluation.
+    public var maxListSize: Int
 
     /// Generous defaults: enough for millions of rows, bounded nonetheless; no deadline
     /// (the command line sets one, `--timeout`).
-    public init(maxSteps: Int = 5_000_000_000, maxWorkdays: Int = 100_000, timeout: Double? = nil) {
+    public init(maxSteps: Int = 5_000_000_000, maxWorkdays: Int = 100_000, timeout: Double? = nil, maxListSize: Int = 50_000_000) {
         self.maxSteps = maxSteps
         self.maxWorkdays = maxWorkdays
         self.timeout = timeout
+        self.maxListSize = maxListSize
     }
 }
 

@@ -50,7 +50,16 @@ struct Planner {
         case .tableRows, .reverse, .list:
             let elements = planCollection(bound)
             return { frame throws(EvaluationError) in
-                switch try elements(frame) {
+                let collection = try elements(frame)
+                let size: Int
+                switch collection {
+                case .values(let values): size = values.count
+                case .rows(_, let rows): size = rows.count
+                case .allRows(_, let count): size = Int(count)
+                case .missing: size = 0
+                }
+                if size > frame.limits.maxListSize { throw .listLimit(frame.limits.maxListSize, span, source) }
+                switch collection {
                 case .values(let values): return .list(values)
                 case .rows(let table, let rows): return .list(rows.map { .record(RecordRef(table: table, row: $0)) })
                 case .allRows(let table, let count): return .list((0..<count).map { .record(RecordRef(table: table, row: $0)) })
@@ -136,6 +145,8 @@ struct Planner {
                 if let failure { throw failure }
                 return try builtin.evaluate(values, frame, span, source)
             }
+        case .hostCall(let function, let arguments):
+            return planHostCall(function, arguments.map(plan), span, source)
         case .definition(_, let arguments, let body):
             let planned = arguments.map { (slot: $0.slot, plan: plan($0.value)) }
             let inner = plan(body)

@@ -31,6 +31,8 @@ indirect enum BoundKind: Sendable {
     case isMissing(Bound, negated: Bool)
     case membership(Bound, Bound, negated: Bool)
     case call(Builtin, [Bound])
+    /// A function the host registered (`Program.compile(_:functions:)`).
+    case hostCall(HostFunction, [Bound])
     /// A definition's arguments evaluated into slots, then its body (which reads the slots).
     case definition(name: String, arguments: [(slot: Int, value: Bound)], body: Bound)
     case quantifier(Quantifier, slot: Int, name: String, collection: Bound, condition: Bound)
@@ -65,7 +67,7 @@ extension Bound {
         case .column(let b, _, _), .forward(let b, _, _, _), .reverse(let b, _, _), .negate(let b), .not(let b),
              .isMissing(let b, _):
             b.visit(body)
-        case .list(let items), .call(_, let items):
+        case .list(let items), .call(_, let items), .hostCall(_, let items):
             for item in items { item.visit(body) }
         case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
              .membership(let a, let b, _):

@@ -188,8 +188,11 @@ extension Checker {
         if definitions[name.text] != nil {
             return instantiate(name.text, arguments: arguments, expr, source)
         }
+        if let host = hostFunctions[name.text] {
+            return bindHostCall(host, arguments, expr, source)
+        }
         guard let builtin = Builtin.byName[name.text] else {
-            let candidates = Array(definitions.keys) + Builtin.allCases.flatMap(\.names)
+            let candidates = Array(definitions.keys) + Builtin.allCases.flatMap(\.names) + Array(hostFunctions.keys)
             report(.error, Catalog.unknownFunction(name.text), at: name.span, in: source,
                    hint: Suggestions.hint(Suggestions.nearest(to: name.text, in: candidates)))
             return .error(expr.span, source)
@@ -207,6 +210,23 @@ extension Checker {
                    at: arguments[index].span, in: source, hint: Catalog.signatureHint(builtin.signature))
         }
         return .error(expr.span, source)
+    }
+
+    /// A call of a host function, checked against its declared signature.
+    private mutating func bindHostCall(_ function: HostFunction, _ arguments: [Bound], _ expr: Expr, _ source: SourceFile) -> Bound {
+        if arguments.contains(where: { $0.type == .error }) { return .error(expr.span, source) }
+        guard arguments.count == function.parameters.count else {
+            report(.error, Catalog.arity(function.name, expected: function.parameters.count, got: arguments.count), at: expr.span, in: source,
+                   hint: Catalog.signatureHint(function.signature))
+            return .error(expr.span, source)
+        }
+        for (index, (argument, parameter)) in zip(arguments, function.parameters).enumerated() where !argument.type.fits(parameter.rtype) {
+            report(.error, Catalog.argumentType(function.name, index: index, expected: parameter.rtype.name(in: schema),
+                                                got: argument.type.name(in: schema)),
+                   at: argument.span, in: source, hint: Catalog.signatureHint(function.signature))
+            return .error(expr.span, source)
+        }
+        return Bound(kind: .hostCall(function, arguments), type: function.result.rtype, span: expr.span, source: source)
     }
 
     /// Expands a definition at a call site: arguments go into fresh slots, and the body is bound

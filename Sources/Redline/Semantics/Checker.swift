@@ -9,6 +9,8 @@ struct Checker {
     var schema = Schema()
     var bag = DiagnosticBag()
     var definitions: [String: DefinitionEntry] = [:]
+    /// Functions the host registered, by name.
+    var hostFunctions: [String: HostFunction] = [:]
     private var seenDiagnostics: Set<Diagnostic> = []
 
     // Per-compilation state (one rule, one definition or one expression).
@@ -65,7 +67,7 @@ struct Checker {
         let rules = checkRules(all)
         warn(about: rules, declarations: all)
         checkTests(all, rules: rules)
-        return CheckedProgram(schema: schema, rules: rules, definitions: definitions, diagnostics: bag.items)
+        return CheckedProgram(schema: schema, rules: rules, definitions: definitions, hostFunctions: hostFunctions, diagnostics: bag.items)
     }
 
     private mutating func declareActions(_ all: [(SourceFile, Declaration)]) {
@@ -234,6 +236,8 @@ struct CheckedProgram: Sendable {
     let schema: Schema
     let rules: [CheckedRule]
     let definitions: [String: Checker.DefinitionEntry]
+    /// Functions the host registered, by name.
+    var hostFunctions: [String: HostFunction] = [:]
     let diagnostics: [Diagnostic]
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

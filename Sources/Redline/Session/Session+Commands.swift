@@ -205,7 +205,8 @@ extension Session {
         guard let subject = parts.first, !onlyRule || parts.count == 2 else {
             return .error(say(Catalog.usage(onlyRule ? ":why-not SUBJECT RULE" : ":explain SUBJECT")) + "\n")
         }
-        guard let explanation = program.explain(subject: subject, on: dataset, asOf: asOf, language: language) else {
+        cancellation.reset()
+        guard let explanation = program.explain(subject: subject, on: dataset, asOf: asOf, cancellation: cancellation, language: language) else {
             return .error(say(Catalog.noSubject(subject)) + "\n")
         }
         guard onlyRule else { return .output(explanation.text) }

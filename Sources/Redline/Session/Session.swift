@@ -179,7 +179,7 @@ public final class Session: @unchecked Sendable {
         if !force, unfinished(text, query: false) { return .needsMore }
         cancellation.reset()
         let result = program.evaluate(text, asOf: asOf, data: dataset, calendar: calendar, cancellation: cancellation)
-        guard let value = result.value else { return .error(DiagnosticRenderer.text(result.diagnostics, language: language)) }
+        guard let value = result.raw else { return .error(DiagnosticRenderer.text(result.diagnostics, language: language)) }
         return .output(render(value, literal: result.literal ?? value.literal) + "\n")
     }
 

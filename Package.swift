@@ -6,6 +6,10 @@ let package = Package(
     products: [
         .library(name: "Redline", targets: ["Redline"]),
         .library(name: "RedlineXLSX", targets: ["RedlineXLSX"]),
+        // The C interface (include/redline.h), for hosts in C, Python, Java, Go: libRedlineC.so,
+        // installed as libredline.so by Scripts/build-libredline (a product named `redline` would
+        // hide the executable of that name).
+        .library(name: "RedlineC", type: .dynamic, targets: ["RedlineC"]),
         .executable(name: "redline", targets: ["RedlineCLI"]),
         .executable(name: "redline-gen", targets: ["RedlineGen"]),
         .executable(name: "redline-bench", targets: ["RedlineBench"]),
@@ -28,6 +32,10 @@ let package = Package(
             path: "Sources/CReadline",
             providers: [.apt(["libreadline-dev"])]
         ),
+        // redline.h's types for the C interface's Swift side.
+        .systemLibrary(name: "CRedline", path: "include"),
+        // The C interface: only Redline's public API behind opaque, registered handles.
+        .target(name: "RedlineC", dependencies: ["Redline", "CRedline"]),
         // Reads .xlsx worksheets for the loader (LoadOptions.spreadsheetReader).
         .target(
             name: "RedlineXLSX",

@@ -182,6 +182,27 @@ extension Program {
         return DataLoadResult(dataset: result.dataset, diagnostics: moved, errorCount: result.errorCount)
     }
 
+    /// Loads every declared table from CSV text in memory (`table name → text`), checked exactly
+    /// as files are; a declared table without text, or text for an undeclared table, is an error.
+    /// Files are named `<memory>/TABLE`.
+    public func loadData(csvTexts: [String: String], options: LoadOptions = LoadOptions()) -> DataLoadResult {
+        let schema = checked.schema
+        var fatal: [Diagnostic] = []
+        for name in csvTexts.keys.sorted() where schema.tableIndex[name] == nil {
+            fatal.append(Diagnostic(.error, LocalizedText("CSV text was given for `\(name)`, which the rules do not declare",
+                                                          zh: "为规则未声明的表 `\(name)` 提供了 CSV 文本"), file: "<memory>/\(name)"))
+        }
+        for table in schema.tables where csvTexts[table.name] == nil {
+            fatal.append(Diagnostic(.error, LocalizedText("no CSV text was given for table `\(table.name)`", zh: "没有提供表 `\(table.name)` 的 CSV 文本"),
+                                    file: "<memory>/\(table.name)"))
+        }
+        if !fatal.isEmpty { return DataLoadResult(dataset: nil, diagnostics: fatal, errorCount: fatal.count) }
+        let sources = schema.tables.map { table -> (TableSchema, String, String, Data?) in
+            (table, "<memory>/\(table.name)", "csv", Data((csvTexts[table.name] ?? "").utf8))
+        }
+        return load(sources, options: options, started: Date(), issues: IssueList(limit: options.maxErrors))
+    }
+
     /// Loads tables given as CSV text (rule tests build their data this way); a missing table is empty.
     func loadData(csv tables: [String: String], name: String, options: LoadOptions = LoadOptions()) -> DataLoadResult {
         let schema = checked.schema

@@ -63,7 +63,7 @@ let package = Package(
             name: "RedlineTests",
             // The executables are dependencies so that tests can run the built `redline`,
             // `redline-gen` and `redline-fuzz`.
-            dependencies: ["Redline", "RedlineCLI", "RedlineGen", "RedlineFuzz", "RedlineExprGen", "RedlineXLSX",
+            dependencies: ["Redline", "RedlineCLI", "RedlineGen", "RedlineFuzz", "RedlineExprGen", "RedlineXLSX", "RedlineC", "CRedline",
                            .product(name: "BigInt", package: "BigInt")]
         ),
     ]

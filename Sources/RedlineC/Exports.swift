@@ -10,17 +10,20 @@ nonisolated(unsafe) private let versionText: UnsafeMutablePointer<CChar>? = strd
 nonisolated(unsafe) private let statusNames: [UnsafeMutablePointer<CChar>?] = (0...6).map { strdup(Status(rawValue: Int32($0))?.name ?? "?") }
 nonisolated(unsafe) private let unknownStatus: UnsafeMutablePointer<CChar>? = strdup("?")
 
+/// `redline_version` of include/redline.h, which documents it.
 @_cdecl("redline_version")
 public func redline_version() -> UnsafePointer<CChar>? {
     UnsafePointer(versionText)
 }
 
+/// `redline_status_name` of include/redline.h, which documents it.
 @_cdecl("redline_status_name")
 public func redline_status_name(_ status: Int32) -> UnsafePointer<CChar>? {
     guard status >= 0, Int(status) < statusNames.count else { return UnsafePointer(unknownStatus) }
     return UnsafePointer(statusNames[Int(status)])
 }
 
+/// `redline_compile` of include/redline.h, which documents it.
 @_cdecl("redline_compile")
 public func redline_compile(_ names: UnsafePointer<UnsafePointer<CChar>?>?, _ texts: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int,
                             _ out: UnsafeMutablePointer<OpaquePointer?>?, _ error: TextOut) -> Int32 {
@@ -41,6 +44,7 @@ public func redline_compile(_ names: UnsafePointer<UnsafePointer<CChar>?>?, _ te
     }
 }
 
+/// `redline_diagnostics` of include/redline.h, which documents it.
 @_cdecl("redline_diagnostics")
 public func redline_diagnostics(_ handle: OpaquePointer?, _ format: UnsafePointer<CChar>?, _ language: UnsafePointer<CChar>?,
                                 _ out: TextOut, _ error: TextOut) -> Int32 {
@@ -57,6 +61,7 @@ public func redline_diagnostics(_ handle: OpaquePointer?, _ format: UnsafePointe
     }
 }
 
+/// `redline_load_directory` of include/redline.h, which documents it.
 @_cdecl("redline_load_directory")
 public func redline_load_directory(_ handle: OpaquePointer?, _ directory: UnsafePointer<CChar>?, _ calendar: UnsafePointer<CChar>?,
                                    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ error: TextOut) -> Int32 {
@@ -75,6 +80,7 @@ public func redline_load_directory(_ handle: OpaquePointer?, _ directory: Unsafe
     }
 }
 
+/// `redline_load_csv` of include/redline.h, which documents it.
 @_cdecl("redline_load_csv")
 public func redline_load_csv(_ handle: OpaquePointer?, _ tables: UnsafePointer<UnsafePointer<CChar>?>?, _ csv: UnsafePointer<UnsafePointer<CChar>?>?,
                              _ count: Int, _ calendar: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ error: TextOut) -> Int32 {
@@ -96,6 +102,7 @@ public func redline_load_csv(_ handle: OpaquePointer?, _ tables: UnsafePointer<U
     }
 }
 
+/// `redline_run` of include/redline.h, which documents it.
 @_cdecl("redline_run")
 public func redline_run(_ programHandle: OpaquePointer?, _ datasetHandle: OpaquePointer?, _ asOf: UnsafePointer<CChar>?,
                         _ format: UnsafePointer<CChar>?, _ limitsPointer: UnsafePointer<redline_limits>?, _ cancel: OpaquePointer?,
@@ -121,6 +128,7 @@ public func redline_run(_ programHandle: OpaquePointer?, _ datasetHandle: Opaque
     }
 }
 
+/// `redline_explain` of include/redline.h, which documents it.
 @_cdecl("redline_explain")
 public func redline_explain(_ programHandle: OpaquePointer?, _ datasetHandle: OpaquePointer?, _ subject: UnsafePointer<CChar>?,
                             _ asOf: UnsafePointer<CChar>?, _ language: UnsafePointer<CChar>?, _ limitsPointer: UnsafePointer<redline_limits>?,
@@ -139,6 +147,7 @@ public func redline_explain(_ programHandle: OpaquePointer?, _ datasetHandle: Op
     }
 }
 
+/// `redline_evaluate` of include/redline.h, which documents it.
 @_cdecl("redline_evaluate")
 public func redline_evaluate(_ programHandle: OpaquePointer?, _ datasetHandle: OpaquePointer?, _ expression: UnsafePointer<CChar>?,
                              _ asOf: UnsafePointer<CChar>?, _ limitsPointer: UnsafePointer<redline_limits>?, _ cancel: OpaquePointer?,
@@ -158,11 +167,13 @@ public func redline_evaluate(_ programHandle: OpaquePointer?, _ datasetHandle: O
     }
 }
 
+/// `redline_cancel_new` of include/redline.h, which documents it.
 @_cdecl("redline_cancel_new")
 public func redline_cancel_new() -> OpaquePointer? {
     Handles.shared.add(CancelHandle())
 }
 
+/// `redline_cancel_request` of include/redline.h, which documents it.
 @_cdecl("redline_cancel_request")
 public func redline_cancel_request(_ handle: OpaquePointer?) -> Int32 {
     guard let box = Handles.shared.get(handle, as: CancelHandle.self) else { return Status.invalidArgument.rawValue }
@@ -170,18 +181,23 @@ public func redline_cancel_request(_ handle: OpaquePointer?) -> Int32 {
     return Status.ok.rawValue
 }
 
+/// `redline_free_program` of include/redline.h, which documents it.
 @_cdecl("redline_free_program")
 public func redline_free_program(_ handle: OpaquePointer?) { Handles.shared.remove(handle, as: ProgramHandle.self) }
 
+/// `redline_free_dataset` of include/redline.h, which documents it.
 @_cdecl("redline_free_dataset")
 public func redline_free_dataset(_ handle: OpaquePointer?) { Handles.shared.remove(handle, as: DatasetHandle.self) }
 
+/// `redline_free_cancel` of include/redline.h, which documents it.
 @_cdecl("redline_free_cancel")
 public func redline_free_cancel(_ handle: OpaquePointer?) { Handles.shared.remove(handle, as: CancelHandle.self) }
 
+/// `redline_free_string` of include/redline.h, which documents it.
 @_cdecl("redline_free_string")
 public func redline_free_string(_ text: UnsafeMutablePointer<CChar>?) { free(text) }
 
+/// `redline_live_handles` of include/redline.h, which documents it.
 @_cdecl("redline_live_handles")
 public func redline_live_handles() -> Int64 { Int64(Handles.shared.count) }
 

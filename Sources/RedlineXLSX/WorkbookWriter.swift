@@ -12,9 +12,13 @@ public enum WorkbookWriter {
         case number(String)
     }
 
+    /// One worksheet: its name (on its tab) and its rows.
     public struct Sheet: Sendable {
+        /// The name on the sheet's tab.
         public let name: String
+        /// The rows, first row first.
         public let rows: [[Cell]]
+        /// A sheet named `name` holding `rows`.
         public init(name: String, rows: [[Cell]]) {
             self.name = name
             self.rows = rows

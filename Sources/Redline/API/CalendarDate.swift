@@ -36,5 +36,6 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// ISO form, `2024-06-30`.
     public var description: String { CivilDate.format(dayNumber) }
 
+    /// Earlier dates first.
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool { a.dayNumber < b.dayNumber }
 }

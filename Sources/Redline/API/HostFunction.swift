@@ -19,6 +19,7 @@ public struct HostFunction: Sendable {
     /// The function itself. Arguments are never `missing`.
     public let body: @Sendable ([HostValue]) throws -> HostValue
 
+    /// A function named `name` taking `parameters` and returning `result`, computed by `body`.
     public init(_ name: String, parameters: [HostType], result: HostType, body: @escaping @Sendable ([HostValue]) throws -> HostValue) {
         self.name = name
         self.parameters = parameters

@@ -72,8 +72,11 @@ public enum HostColumn: Sendable {
 }
 
 extension HostValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
+    /// `"E001"` is `.text("E001")`.
     public init(stringLiteral value: String) { self = .text(value) }
+    /// `120` is `.int(120)`.
     public init(integerLiteral value: Int64) { self = .int(value) }
+    /// `true` is `.bool(true)`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     /// `nil` is `missing`.
     public init(nilLiteral: ()) { self = .missing }

@@ -57,10 +57,14 @@ public enum HostValue: Sendable, Hashable, CustomStringConvertible {
 
 /// A length of time: calendar months, days and working days, as Redline adds them to dates.
 public struct HostDuration: Sendable, Hashable, CustomStringConvertible {
+    /// Calendar months (a year is 12).
     public var months: Int64
+    /// Days (a week is 7).
     public var days: Int64
+    /// Working days, counted by the calendar in force.
     public var workdays: Int64
 
+    /// A duration of so many months, days and working days.
     public init(months: Int64 = 0, days: Int64 = 0, workdays: Int64 = 0) {
         self.months = months
         self.days = days

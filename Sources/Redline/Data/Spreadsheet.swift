@@ -10,8 +10,10 @@ public struct Spreadsheet: Sendable {
     public let sheet: String
     /// Rows of cells; row `i` is the sheet's row `rowNumbers[i]` (rows with no cells are left out).
     public let rows: [[String]]
+    /// The sheet's row number (1-based) of each of `rows`, for messages.
     public let rowNumbers: [Int]
 
+    /// A sheet's cells as text, with the row number of each row.
     public init(sheet: String, rows: [[String]], rowNumbers: [Int]) {
         self.sheet = sheet
         self.rows = rows
@@ -21,8 +23,11 @@ public struct Spreadsheet: Sendable {
 
 /// A workbook that cannot be read, with the reason in both languages.
 public struct SpreadsheetError: Error, Sendable {
+    /// The reason in English.
     public let en: String
+    /// The reason in Chinese.
     public let zh: String
+    /// A reason in both languages.
     public init(_ en: String, zh: String) {
         self.en = en
         self.zh = zh

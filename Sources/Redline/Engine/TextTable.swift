@@ -1,9 +1,9 @@
 import Foundation
 
 /// Tables for a terminal, aligned by display width (Chinese characters are two columns wide).
-public enum TextTable {
+enum TextTable {
     /// Renders rows under a header, columns separated by two spaces, a rule under the header.
-    public static func render(header: [String], rows: [[String]], maxRows: Int? = nil) -> String {
+    static func render(header: [String], rows: [[String]], maxRows: Int? = nil) -> String {
         let shown = maxRows.map { Array(rows.prefix($0)) } ?? rows
         // Line breaks inside a cell would break the table: they are shown as spaces; other
         // control characters as escapes.
@@ -58,9 +58,9 @@ public enum TextTable {
 /// unless asked for raw values, a text cell that starts with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return is written with a leading `'` (OWASP's rule for CSV injection), which the
 /// spreadsheet shows as text. Numbers stay numbers: `-5` and `+1.5` are left as they are.
-public enum CSVText {
+enum CSVText {
     /// Renders a header and rows as CSV with LF line ends; `raw` leaves formula-like cells as they are.
-    public static func render(header: [String], rows: [[String]], raw: Bool = false) -> String {
+    static func render(header: [String], rows: [[String]], raw: Bool = false) -> String {
         var bytes: [UInt8] = []
         for (index, title) in header.enumerated() {
             if index > 0 { bytes.append(0x2C) }
@@ -130,8 +130,8 @@ public enum CSVText {
 /// Text from data shown on a terminal (tables, explanations): control characters (ESC, BEL,
 /// CR and the rest, DEL, the C1 range) are written as `\u{…}` escapes, so data cannot move the
 /// cursor, clear the screen or retitle the window. Line breaks are kept where asked.
-public enum TerminalText {
-    public static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
+enum TerminalText {
+    static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
         func isControl(_ value: UInt32) -> Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
         // Most text has none: one pass over the bytes (C1 characters are 0xC2 0x80–0x9F).
         var suspicious = false

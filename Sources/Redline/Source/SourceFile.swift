@@ -2,7 +2,7 @@
 ///
 /// Offsets everywhere in the interpreter are scalar offsets into `scalars`; line and column are
 /// computed on demand, with columns counted in Characters as people see them.
-public final class SourceFile: Sendable {
+final class SourceFile: Sendable {
     /// The name used in diagnostics (usually the path as the user typed it).
     public let name: String
     let scalars: [Unicode.Scalar]
@@ -98,6 +98,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public let line: Int
     /// 1-based column, counted in Characters.
     public let column: Int
+    /// `12:5`.
     public var description: String { "\(line):\(column)" }
 }
 

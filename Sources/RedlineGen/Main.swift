@@ -1,17 +1,24 @@
 import Foundation
 
-/// `redline-gen --enterprises N --seed S --out DIR`: enterprises, hazards (about 5 per enterprise,
-/// about 15% major), orders and inspections in the columns the policies declare, with Chinese
-/// names, deterministic for a seed.
+/// `redline-gen --enterprises N --seed S --out DIR [--order register|grouped]`: enterprises,
+/// hazards (about 5 per enterprise, about 15% major), orders and inspections in the columns the
+/// policies declare, with Chinese names, deterministic for a seed.
+///
+/// By default the ledgers are in register order, as agencies keep them: a hazard ledger is appended
+/// as hazards are found, so its rows (and ids) run in found-on order and each names an arbitrary
+/// enterprise; inspections run in date order and orders in issue order. `--order grouped` writes
+/// each enterprise's records together instead (the order of earlier benchmarks). Both orders hold
+/// the same records, drawn from the same random sequence; only the row order and the ids differ.
 @main
 enum Main {
     static func main() {
         var enterprises = 1000
         var seed: UInt64 = 1
         var out = "data"
+        var grouped = false
         var arguments = CommandLine.arguments.dropFirst()
         func usage(_ message: String) -> Never {
-            writeToStandardError("redline-gen: \(message)\nusage: redline-gen --enterprises N --seed S --out DIR\n")
+            writeToStandardError("redline-gen: \(message)\nusage: redline-gen --enterprises N --seed S --out DIR [--order register|grouped]\n")
             exit(2)
         }
         while let argument = arguments.popFirst() {
@@ -22,6 +29,12 @@ enum Main {
                 guard let number = UInt64(value) else { usage("--seed needs a whole number from 0 to \(UInt64.max)") }
                 seed = number
             case "--out": out = value
+            case "--order":
+                switch value {
+                case "register": grouped = false
+                case "grouped": grouped = true
+                default: usage("--order is `register` (rows as events happen, the default) or `grouped` (by enterprise)")
+                }
             default: usage("unknown option \(argument)")
             }
         }
@@ -29,7 +42,7 @@ enum Main {
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             var generator = Generator(seed: seed)
-            try generator.write(enterprises: enterprises, to: out)
+            try generator.write(enterprises: enterprises, to: out, grouped: grouped)
         } catch {
             writeToStandardError("redline-gen: cannot write to `\(out)`: \(error.localizedDescription)\n")
             exit(1)
@@ -135,55 +148,96 @@ struct Generator {
         return (Generator.industries[0].0, Generator.industries[0].1)
     }
 
-    mutating func write(enterprises count: Int, to directory: String) throws {
+    /// One ledger row before it is written: dates as day numbers, texts as table indexes, so that
+    /// 15 million hazards fit in memory for sorting.
+    struct HazardRow { var enterprise: Int32, found: Int32, deadline: Int32, rectified: Int32, major: Bool, category: UInt8, county: UInt8 }
+    struct OrderRow { var enterprise: Int32, issued: Int32, suspend: Bool }
+    struct InspectionRow { var enterprise: Int32, day: Int32, producing: Bool }
+
+    mutating func write(enterprises count: Int, to directory: String, grouped: Bool) throws {
         let enterprises = try Sink(directory + "/enterprises.csv")
-        let hazards = try Sink(directory + "/hazards.csv")
-        let orders = try Sink(directory + "/orders.csv")
-        let inspections = try Sink(directory + "/inspections.csv")
         enterprises.write("id,name,industry,county,owner,status,employees\n")
-        hazards.write("id,enterprise_id,level,category,found_on,deadline,rectified_on,responsible_unit\n")
-        orders.write("id,enterprise_id,kind,issued_on\n")
-        inspections.write("id,enterprise_id,date,producing\n")
         let width = max(7, String(count).count)
-        var hazardCount = 0, orderCount = 0, inspectionCount = 0
+        var hazardRows: [HazardRow] = [], orderRows: [OrderRow] = [], inspectionRows: [InspectionRow] = []
+        hazardRows.reserveCapacity(count * 5)
+        inspectionRows.reserveCapacity(count * 3)
         for n in 1...max(count, 1) where count > 0 {
             let enterprise = Generator.id("E", n, width: width)
             let (industry, suffix) = pickIndustry()
-            let county = Generator.counties[random.below(Generator.counties.count)]
+            let countyIndex = random.below(Generator.counties.count)
+            let county = Generator.counties[countyIndex]
             let name = Generator.cities[random.below(Generator.cities.count)] + Generator.words[random.below(Generator.words.count)] + suffix
             let owner = String(Generator.surnames[random.below(Generator.surnames.count)]) + Generator.givenNames[random.below(Generator.givenNames.count)]
             let status = random.chance(0.9) ? "operating" : "suspended"
             enterprises.write("\(enterprise),\(name),\(industry),\(county),\(owner),\(status),\(10 + random.below(2000))\n")
             // About 5 hazards: 0 to 10, uniformly.
             for _ in 0..<random.below(11) {
-                hazardCount += 1
                 let found = Generator.firstDay + random.below(Generator.span)
                 let deadline = found + 7 + random.below(90)
-                var rectified = ""
+                var rectified = -1
                 let roll = random.below(100)
-                if roll < 55 { rectified = Generator.date(found + random.below(max(1, deadline - found + 1))) } // on time, or on the deadline
-                else if roll < 75 { rectified = Generator.date(deadline + 1 + random.below(60)) } // late
-                let level = random.chance(0.15) ? "major" : "general"
-                let category = Generator.categories[random.below(Generator.categories.count)]
-                hazards.write("\(Generator.id("H", hazardCount, width: width + 1)),\(enterprise),\(level),\(category),\(Generator.date(found)),\(Generator.date(deadline)),\(rectified),\(county)应急管理局\n")
+                if roll < 55 { rectified = found + random.below(max(1, deadline - found + 1)) } // on time, or on the deadline
+                else if roll < 75 { rectified = deadline + 1 + random.below(60) } // late
+                let major = random.chance(0.15)
+                let category = random.below(Generator.categories.count)
+                hazardRows.append(HazardRow(enterprise: Int32(n), found: Int32(found), deadline: Int32(deadline), rectified: Int32(rectified),
+                                            major: major, category: UInt8(category), county: UInt8(countyIndex)))
             }
             // About one enterprise in ten has an order; inspections about 3 each.
-            var orderDays: [Int] = []
+            var hasOrder = false
             if random.chance(0.1) {
-                orderCount += 1
+                hasOrder = true
                 let issued = Generator.firstDay + random.below(Generator.span)
-                orderDays.append(issued)
-                let kind = random.chance(0.7) ? "suspend" : "close"
-                orders.write("\(Generator.id("O", orderCount, width: width)),\(enterprise),\(kind),\(Generator.date(issued))\n")
+                orderRows.append(OrderRow(enterprise: Int32(n), issued: Int32(issued), suspend: random.chance(0.7)))
             }
             for _ in 0..<random.below(7) {
-                inspectionCount += 1
                 let day = Generator.firstDay + random.below(Generator.span)
-                let producing = random.chance(orderDays.isEmpty ? 0.9 : 0.3)
-                inspections.write("\(Generator.id("I", inspectionCount, width: width + 1)),\(enterprise),\(Generator.date(day)),\(producing)\n")
+                inspectionRows.append(InspectionRow(enterprise: Int32(n), day: Int32(day), producing: random.chance(hasOrder ? 0.3 : 0.9)))
             }
         }
-        for sink in [enterprises, hazards, orders, inspections] { try sink.close() }
+        try enterprises.close()
+        if !grouped {
+            // Register order: by date, ties kept in the order the records were drawn (a stable sort
+            // on the index), so the files are the same for a seed on every platform.
+            hazardRows = Generator.stableSorted(hazardRows) { $0.found }
+            orderRows = Generator.stableSorted(orderRows) { $0.issued }
+            inspectionRows = Generator.stableSorted(inspectionRows) { $0.day }
+        }
+        func name(_ n: Int32) -> String { Generator.id("E", Int(n), width: width) }
+
+        let hazards = try Sink(directory + "/hazards.csv")
+        hazards.write("id,enterprise_id,level,category,found_on,deadline,rectified_on,responsible_unit\n")
+        for (index, row) in hazardRows.enumerated() {
+            let rectified = row.rectified < 0 ? "" : Generator.date(Int(row.rectified))
+            hazards.write("\(Generator.id("H", index + 1, width: width + 1)),\(name(row.enterprise)),\(row.major ? "major" : "general"),"
+                + "\(Generator.categories[Int(row.category)]),\(Generator.date(Int(row.found))),\(Generator.date(Int(row.deadline))),"
+                + "\(rectified),\(Generator.counties[Int(row.county)])应急管理局\n")
+        }
+        try hazards.close()
+
+        let orders = try Sink(directory + "/orders.csv")
+        orders.write("id,enterprise_id,kind,issued_on\n")
+        for (index, row) in orderRows.enumerated() {
+            orders.write("\(Generator.id("O", index + 1, width: width)),\(name(row.enterprise)),\(row.suspend ? "suspend" : "close"),\(Generator.date(Int(row.issued)))\n")
+        }
+        try orders.close()
+
+        let inspections = try Sink(directory + "/inspections.csv")
+        inspections.write("id,enterprise_id,date,producing\n")
+        for (index, row) in inspectionRows.enumerated() {
+            inspections.write("\(Generator.id("I", index + 1, width: width + 1)),\(name(row.enterprise)),\(Generator.date(Int(row.day))),\(row.producing)\n")
+        }
+        try inspections.close()
+    }
+
+    /// `rows` ordered by `day`, rows of the same day in their original order.
+    static func stableSorted<Row>(_ rows: [Row], by day: (Row) -> Int32) -> [Row] {
+        var order = Array(rows.indices)
+        order.sort { a, b in
+            let dayA = day(rows[a]), dayB = day(rows[b])
+            return dayA != dayB ? dayA < dayB : a < b
+        }
+        return order.map { rows[$0] }
     }
 }
 

@@ -248,5 +248,8 @@ import Testing
         let nowhere = try generate(["--enterprises", "10", "--out", "/proc/redline-nowhere"])
         #expect(nowhere.0 == 1)
         #expect(nowhere.1.hasPrefix("redline-gen: cannot write to `/proc/redline-nowhere`"))
+        let order = try generate(["--enterprises", "10", "--order", "random", "--out", "/tmp/redline-gen-unused"])
+        #expect(order.0 == 2)
+        #expect(order.1.hasPrefix("redline-gen: --order is `register`"))
     }
 }

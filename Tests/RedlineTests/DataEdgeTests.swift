@@ -76,6 +76,74 @@ import Testing
         }
     }
 
+    /// GB18030 files are decoded with iconv; it must read every character as Foundation does:
+    /// all two-byte sequences (GBK and the rest), four-byte ones across the BMP and beyond, and
+    /// refuse what is not GB18030 (a lead byte cut off at the end, a bad trail byte).
+    @Test func iconvDecodesGB18030AsFoundationDoes() throws {
+        func foundation(_ bytes: [UInt8]) -> [UInt8]? {
+            String(data: Data(bytes), encoding: TextEncoding.gb18030Foundation).map { Array($0.utf8) }
+        }
+        func iconv(_ bytes: [UInt8]) -> [UInt8]? {
+            switch TextEncoding.iconvToUTF8(Data(bytes), from: "GB18030") {
+            case .converted(let utf8): return utf8
+            case .invalid: return nil
+            case .unsupported: Issue.record("this iconv lacks GB18030"); return nil
+            }
+        }
+        // Every two-byte sequence, one per line, so that a disagreement names its character.
+        var differences: [String] = []
+        for lead in UInt8(0x81)...0xFE {
+            var line: [UInt8] = []
+            for trail in Array(UInt8(0x40)...0x7E) + Array(UInt8(0x80)...0xFE) { line += [lead, trail, 0x2C] }
+            if iconv(line) != foundation(line) {
+                for trail in Array(UInt8(0x40)...0x7E) + Array(UInt8(0x80)...0xFE) where iconv([lead, trail]) != foundation([lead, trail]) {
+                    differences.append(String(format: "%02X%02X", lead, trail))
+                }
+            }
+        }
+        // Seven codes differ, each where iconv follows the standard (TextEncoding.gb18030ToUTF8):
+        // the six GB18030-2022 gave their CJK extension B characters, and A3A0.
+        #expect(differences == ["A3A0", "FE51", "FE52", "FE53", "FE6C", "FE76", "FE91"])
+        let standard: [[UInt8]: UInt32] = [[0xFE, 0x51]: 0x20087, [0xFE, 0x52]: 0x20089, [0xFE, 0x53]: 0x200CC,
+                                           [0xFE, 0x6C]: 0x215D7, [0xFE, 0x76]: 0x2298F, [0xFE, 0x91]: 0x241FE, [0xA3, 0xA0]: 0xE5E5]
+        for (code, scalar) in standard {
+            #expect(iconv(code) == Array(String(Character(Unicode.Scalar(scalar)!)).utf8), "\(code)")
+        }
+        // Four-byte sequences: every 7th from 81 30 81 30 to 84 31 A4 39 (U+FFFF, the last in the
+        // BMP), and from 90 30 81 30 (U+10000) into the supplementary planes.
+        var fourByte: [UInt8] = []
+        var count = 0
+        for b1 in Array(UInt8(0x81)...0x84) + Array(UInt8(0x90)...0x93) {
+            for b2 in UInt8(0x30)...0x39 { for b3 in UInt8(0x81)...0xFE { for b4 in UInt8(0x30)...0x39 {
+                if b1 == 0x84, (b2, b3, b4) > (0x31, 0xA4, 0x39) { continue }
+                count += 1
+                if count % 7 == 0 { fourByte += [b1, b2, b3, b4] }
+            } } }
+        }
+        // iconv refuses the 18 codes GB18030-2022 retired (82 35 90 37 to 82 35 91 34, 84 31 82 36
+        // to 84 31 83 35); the decoder then reads the file with Foundation, as it does the euro
+        // sign of code page 936 (0x80), which Excel writes.
+        #expect(iconv(fourByte) == nil)
+        #expect(TextEncoding.gb18030ToUTF8(Data(fourByte)) == foundation(fourByte))
+        var current: [UInt8] = []
+        for index in stride(from: 0, to: fourByte.count, by: 4) {
+            let code = Array(fourByte[index..<(index + 4)])
+            let retired = (code[0] == 0x82 && code[1] == 0x35 && [0x90, 0x91].contains(code[2]))
+                || (code[0] == 0x84 && code[1] == 0x31 && [0x82, 0x83].contains(code[2]))
+            if !retired { current += code }
+        }
+        #expect(iconv(current) != nil && iconv(current) == foundation(current))
+        #expect(TextEncoding.gb18030ToUTF8(Data([0x41, 0x80, 0x42])) == Array("A€B".utf8))
+        let text = "安全生产监管 三个一律,限期整改 ABC 123 \u{20000}𠀀 ①②"
+        let encoded = try #require(text.data(using: TextEncoding.gb18030Foundation))
+        #expect(iconv([UInt8](encoded)) == Array(text.utf8))
+        for bad: [UInt8] in [[0xD6], [0x41, 0xD6], [0xD6, 0x20], [0x81, 0x30], [0x81, 0x30, 0x81], [0xFF], [0x84, 0x31, 0xA5, 0x30]] {
+            #expect(iconv(bad) == nil && foundation(bad) == nil, "\(bad)")
+        }
+        #expect(iconv([]) == [])
+        #expect(TextEncoding.gb18030ToUTF8(encoded) == Array(text.utf8))
+    }
+
     func errors(columns: ColumnSelection = .all, _ replace: (inout [String: String]) -> Void) throws -> [String] {
         var files = try EngineSupport.sampleFiles()
         replace(&files)
@@ -283,9 +351,11 @@ import Testing
         #expect(result.actionCounts == actions)
     }
 
-    /// SHA-256 against the standard's test vectors, also fed in pieces that cross block edges.
-    @Test func sha256MatchesTheStandardVectors() {
-        func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { SHA256.hex($0) } }
+    /// SHA-256 against the standard's test vectors, through libcrypto and the portable code, also
+    /// fed in pieces that cross block edges.
+    @Test(arguments: [SHA256.Implementation.system, .portable])
+    func sha256MatchesTheStandardVectors(implementation: SHA256.Implementation) {
+        func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { SHA256.hex($0, using: implementation) } }
         #expect(hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let twoBlocks = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
@@ -301,6 +371,44 @@ import Testing
             size = size * 3 % 997 + 1
         }
         #expect(pieces.finish() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    /// Where the system has libcrypto it is used, and both implementations give `sha256sum`'s
+    /// digests on data of every length around the block size and on a few megabytes.
+    @Test func sha256AgreesWithSha256sum() throws {
+        if FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/libcrypto.so.3") {
+            #expect(SHA256.systemAvailable)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redline-sha-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sizes = Array(0...130) + [1_000, 65_537, 3_000_001]
+        var paths: [String] = []
+        var expected: [String: [String]] = [:]
+        for size in sizes {
+            let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let path = folder.appendingPathComponent("f\(size)").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+            expected[path] = [SHA256.Implementation.system, .portable].map { way in bytes.withUnsafeBufferPointer { SHA256.hex($0, using: way) } }
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum"] + paths
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == sizes.count)
+        for line in lines {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            let digest = String(parts[0]), path = String(parts[1].drop(while: { $0 == " " || $0 == "*" }))
+            #expect(expected[path] == [digest, digest], "\(path)")
+        }
     }
 
     /// A row with no key, in a strict load and a lenient one: reported (or skipped), never a crash.

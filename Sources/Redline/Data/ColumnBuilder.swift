@@ -86,38 +86,34 @@ struct ColumnBuilder {
     /// A text value was not valid UTF-8: the file is in another encoding. Only new distinct
     /// values and keys are checked, so a file is validated at the cost of its distinct texts.
     private(set) var sawInvalidUTF8 = false
-    /// The key id the last reference resolved to.
-    private var previousKeyId: Int32 = -1
+    /// The row the last reference resolved to, and whether the row after it has lately been the
+    /// next one named (positive: try it before the index).
+    private var previousRow: Int32 = -1
+    private var guessScore = 4
 
     struct ReferenceTarget: @unchecked Sendable {
         /// The referenced table's name (for messages).
         let table: String
-        let keys: TextPool
-        let rowByKeyId: [Int32]
+        let index: KeyIndex
         let keyColumn: ColumnData
         let skippedKeys: Set<String>
-        /// The keys were read in increasing order, so each is unique and key id `k + 1` is the
-        /// next key: referencing files are often sorted the same way, and checking the next key
+        /// The keys were read in increasing order, so each is unique and row `r + 1` holds the
+        /// next key: referencing files are often sorted the same way, and checking the next row
         /// first saves a hash probe into a table too large for the cache.
         var increasingKeys = false
 
-        /// The key id and row these bytes name, trying the key after `previous` first; the row is
-        /// -2 for a key whose row was skipped for its own error (reported once, at that row), and
-        /// nil means no such key. (One method, so the lookup tables are read in place, not copied
-        /// out of the shared target for every field.)
+        /// The row these bytes name: -2 for a key whose row was skipped for its own error
+        /// (reported once, at that row), nil for no such key. With `guess`, the row after
+        /// `previous` is tried first; `guessed` says whether the answer is that row.
+        ///
+        /// The guess pays only on files sorted like the referenced table: on a register in date
+        /// order the next row is as random as any, and checking it costs two more cache misses
+        /// before the index is probed anyway, so the caller guesses only while guesses succeed.
         @inline(__always)
-        func resolve(_ field: UnsafeBufferPointer<UInt8>, after previous: Int32) -> (keyId: Int32, row: Int32)? {
-            var keyId: Int32? = nil
-            if increasingKeys, previous >= 0, Int(previous) + 1 < keys.storage.count, keys.storage.equals(Int(previous) + 1, field) {
-                keyId = previous + 1
-            } else {
-                keyId = keys.storage.lookup(field)
-            }
-            if let keyId, Int(keyId) < rowByKeyId.count {
-                let row = rowByKeyId[Int(keyId)]
-                return (keyId, row >= 0 ? row : -2)
-            }
-            if !skippedKeys.isEmpty, skippedKeys.contains(String(decoding: field, as: UTF8.self)) { return (-1, -2) }
+        func resolve(_ field: UnsafeBufferPointer<UInt8>, after previous: Int32, guess: Bool = false) -> Int32? {
+            if guess, increasingKeys, previous >= 0, index.rowHasKey(Int(previous) + 1, field) { return previous + 1 }
+            if let row = index.row(field) { return row }
+            if !skippedKeys.isEmpty, skippedKeys.contains(String(decoding: field, as: UTF8.self)) { return -2 }
             return nil
         }
     }
@@ -193,9 +189,13 @@ struct ColumnBuilder {
                 return previousId >= 0
             }
             var row: Int32 = -1
-            if let found = target?.resolve(field, after: previousKeyId) {
-                row = found.row
-                if found.keyId >= 0 { previousKeyId = found.keyId }
+            if let found = target?.resolve(field, after: previousRow, guess: guessScore > 0) {
+                row = found
+                // A found row after the previous one, guessed or not, is a vote for guessing.
+                if found >= 0 {
+                    guessScore = found == previousRow + 1 ? min(guessScore + 1, 16) : max(guessScore - 2, -16)
+                    previousRow = found
+                }
             }
             remember(field, row)
             ids.append(max(row, -1))

@@ -282,7 +282,8 @@ extension Program {
                     if referenceTargets[target] == nil {
                         var rowByKeyId = [Int32](repeating: -1, count: pool.count)
                         for (row, id) in ids.enumerated() where id >= 0 { rowByKeyId[Int(id)] = Int32(row) }
-                        referenceTargets[target] = ColumnBuilder.ReferenceTarget(table: data.name, keys: pool, rowByKeyId: rowByKeyId,
+                        let index = KeyIndex(keys: pool, rowByKeyId: rowByKeyId, keyIdByRow: ids)
+                        referenceTargets[target] = ColumnBuilder.ReferenceTarget(table: data.name, index: index,
                                                                                  keyColumn: data.columns[schema.tables[target].keyColumn],
                                                                                  skippedKeys: data.skippedKeys, increasingKeys: increasing[target])
                     }
@@ -441,7 +442,7 @@ enum TableLoading {
                                                             lineText: mixed.text, caretColumn: mixed.column, caretLength: 1)))
                 return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
             }
-            guard let text = String(data: data, encoding: TextEncoding.gb18030Foundation) else {
+            guard let utf8 = TextEncoding.gb18030ToUTF8(data) else {
                 issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                      diagnostic: Diagnostic(.error, Catalog.unreadableEncoding, file: path, line: 1)))
                 return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
@@ -449,7 +450,6 @@ enum TableLoading {
             encoding = .gb18030
             let retry = IssueList(limit: options.maxErrors)
             issuesFound = retry
-            let utf8 = Array(text.utf8)
             outcome = utf8.withUnsafeBufferPointer { buffer in
                 CSVLoading.read(buffer, reader: reader, options: options, indexKeys: indexKeys, issues: retry)
             }

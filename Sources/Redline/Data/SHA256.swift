@@ -1,5 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// SHA-256 (FIPS 180-4), so reports can name exactly which rule and data files they were made
-/// from without depending on a crypto package.
+/// from. `hex` uses OpenSSL's libcrypto when the system has it (about 1.6 GB/s with the CPU's SHA
+/// instructions, against about 290 MB/s here); this portable implementation is the fallback and
+/// the incremental hasher. libcrypto is opened at run time rather than linked, so that building
+/// or embedding the library needs nothing beyond Swift and Foundation.
 struct SHA256 {
     private var state: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     private var buffer: [UInt8] = []
@@ -80,11 +87,51 @@ struct SHA256 {
         state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
     }
 
-    /// The hex digest of some bytes.
-    static func hex(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    enum Implementation: Sendable { case system, portable }
+
+    /// The hex digest of some bytes: libcrypto's if it was found (or `using: .portable`).
+    static func hex(_ bytes: UnsafeBufferPointer<UInt8>, using implementation: Implementation = .system) -> String {
+        if implementation == .system, let digest = SystemSHA256.digest(bytes) { return digest }
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finish()
+    }
+
+    /// Whether `hex` finds libcrypto on this system.
+    static var systemAvailable: Bool { SystemSHA256.oneShot != nil }
+}
+
+/// libcrypto's one-shot `SHA256(data, count, digest)`, looked up once.
+private enum SystemSHA256 {
+    typealias OneShot = @convention(c) (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> UnsafeMutablePointer<UInt8>?
+
+    nonisolated(unsafe) static let oneShot: OneShot? = {
+        #if os(Linux)
+        for name in ["libcrypto.so.3", "libcrypto.so"] {
+            guard let library = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
+            if let symbol = dlsym(library, "SHA256") { return unsafeBitCast(symbol, to: OneShot.self) }
+            dlclose(library)
+        }
+        #endif
+        return nil
+    }()
+
+    static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let oneShot else { return nil }
+        var digest = [UInt8](repeating: 0, count: 32)
+        let empty: UInt8 = 0
+        let done = digest.withUnsafeMutableBufferPointer { out -> Bool in
+            if let base = bytes.baseAddress {
+                return oneShot(base, bytes.count, out.baseAddress) != nil
+            }
+            return withUnsafePointer(to: empty) { oneShot($0, 0, out.baseAddress) } != nil
+        }
+        guard done else { return nil }
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(64)
+        for byte in digest { text.append(hex[Int(byte >> 4)]); text.append(hex[Int(byte & 0xF)]) }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

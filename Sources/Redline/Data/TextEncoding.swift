@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Text encodings of data files: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"),
 /// or GB18030/GBK (what Excel and WPS write on Chinese Windows), told apart by validating UTF-8.
@@ -18,8 +21,71 @@ enum TextEncoding: String, Sendable {
             return isValidUTF8(rest) ? (rest, .utf8WithBOM) : nil
         }
         if isValidUTF8(data) { return (data, .utf8) }
+        guard let utf8 = gb18030ToUTF8(data) else { return nil }
+        return (Data(utf8), .gb18030)
+    }
+
+    /// GB18030 bytes as UTF-8, nil if they are not GB18030. glibc's iconv converts about nine
+    /// times as fast as Foundation's `String(data:encoding:)` here (590 against 65 MB/s);
+    /// Foundation reads what iconv refuses (it is also the judge of what is not GB18030): the euro
+    /// sign at 0x80 of Windows code page 936, and the 18 four-byte codes GB18030-2022 retired
+    /// when it gave their characters two-byte codes (82 35 90 37 and others). The two differ on seven
+    /// two-byte codes: the six that GB18030-2022 moved from private-use code points to the CJK
+    /// extension B characters they stand for (FE51 is U+20087 in iconv, U+E816 in Foundation),
+    /// and A3A0, which GB18030 maps to U+E5E5 and Foundation to U+3000; iconv follows the
+    /// standard, so text typed on a current system reads the same from either encoding.
+    static func gb18030ToUTF8(_ data: Data) -> [UInt8]? {
+        if case .converted(let bytes) = iconvToUTF8(data, from: "GB18030") { return bytes }
         guard let text = String(data: data, encoding: gb18030Foundation) else { return nil }
-        return (Data(text.utf8), .gb18030)
+        return Array(text.utf8)
+    }
+
+    enum Conversion: Equatable {
+        case converted([UInt8])
+        /// A byte sequence the encoding does not define, or one cut off at the end.
+        case invalid
+        /// This system's iconv does not know the encoding.
+        case unsupported
+    }
+
+    /// Converts to UTF-8 with iconv.
+    static func iconvToUTF8(_ data: Data, from encoding: String) -> Conversion {
+        #if canImport(Glibc)
+        let converter = iconv_open("UTF-8", encoding)
+        guard let converter, converter != iconv_t(bitPattern: -1) else { return .unsupported }
+        defer { iconv_close(converter) }
+        // Every GB18030 sequence of n bytes becomes at most 3n/2 + 1 bytes of UTF-8 (two bytes
+        // give at most three, four give four); the buffer still grows if ever too small.
+        var output = [UInt8](repeating: 0, count: data.count + data.count / 2 + 16)
+        var written = 0
+        let valid = data.withUnsafeBytes { raw -> Bool in
+            guard let inputBase = raw.baseAddress else { return true }
+            var input = UnsafeMutablePointer(mutating: inputBase.assumingMemoryBound(to: CChar.self))
+            var inputLeft = raw.count
+            while inputLeft > 0 {
+                let (result, code, produced) = output.withUnsafeMutableBufferPointer { out -> (Int, Int32, Int) in
+                    guard let outBase = out.baseAddress else { return (-1, E2BIG, 0) }
+                    var cursor: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBase + written).assumingMemoryBound(to: CChar.self)
+                    var outputLeft = out.count - written
+                    var inputCursor: UnsafeMutablePointer<CChar>? = input
+                    let result = iconv(converter, &inputCursor, &inputLeft, &cursor, &outputLeft)
+                    let code = errno
+                    if let inputCursor { input = inputCursor }
+                    return (result, code, out.count - written - outputLeft)
+                }
+                written += produced
+                if result != -1 { break }
+                guard code == E2BIG else { return false }
+                output.append(contentsOf: repeatElement(0, count: output.count / 2 + 16))
+            }
+            return true
+        }
+        guard valid else { return .invalid }
+        output.removeSubrange(written...)
+        return .converted(output)
+        #else
+        return .unsupported
+        #endif
     }
 
     /// UTF-8 validation of large inputs on all cores: pieces start at the first byte that

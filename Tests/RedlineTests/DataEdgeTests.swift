@@ -393,15 +393,8 @@ import Testing
             paths.append(path)
             expected[path] = [SHA256.Implementation.system, .portable].map { way in bytes.withUnsafeBufferPointer { SHA256.hex($0, using: way) } }
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum"] + paths
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, output, _) = try Support.run(["sha256sum"] + paths, executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(status == 0)
         let lines = output.split(separator: "\n")
         #expect(lines.count == sizes.count)
         for line in lines {

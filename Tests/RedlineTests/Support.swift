@@ -74,11 +74,11 @@ enum Support {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
-    /// Runs `redline` with arguments; returns exit status, stdout and stderr.
+    /// Runs `redline` (or another program) with arguments; returns exit status, stdout and stderr.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+                    directory: URL? = nil, executable: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = redlineBinary
+        process.executableURL = executable ?? redlineBinary
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? root
         var env = ProcessInfo.processInfo.environment

@@ -104,7 +104,7 @@ struct ColumnBuilder {
 
         /// The row these bytes name: -2 for a key whose row was skipped for its own error
         /// (reported once, at that row), nil for no such key. With `guess`, the row after
-        /// `previous` is tried first; `guessed` says whether the answer is that row.
+        /// `previous` is tried first.
         ///
         /// The guess pays only on files sorted like the referenced table: on a register in date
         /// order the next row is as random as any, and checking it costs two more cache misses

@@ -280,10 +280,7 @@ extension Program {
                     guard let target = column.target, target != table, let data = loaded[target],
                           case .text(let ids, let pool) = data.columns[schema.tables[target].keyColumn], pool.storage.isIndexed else { continue }
                     if referenceTargets[target] == nil {
-                        var rowByKeyId = [Int32](repeating: -1, count: pool.count)
-                        for (row, id) in ids.enumerated() where id >= 0 { rowByKeyId[Int(id)] = Int32(row) }
-                        let index = KeyIndex(keys: pool, rowByKeyId: rowByKeyId, keyIdByRow: ids)
-                        referenceTargets[target] = ColumnBuilder.ReferenceTarget(table: data.name, index: index,
+                        referenceTargets[target] = ColumnBuilder.ReferenceTarget(table: data.name, index: KeyIndex(keys: pool, keyIdByRow: ids),
                                                                                  keyColumn: data.columns[schema.tables[target].keyColumn],
                                                                                  skippedKeys: data.skippedKeys, increasingKeys: increasing[target])
                     }

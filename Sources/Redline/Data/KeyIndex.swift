@@ -23,12 +23,14 @@ final class KeyIndex: @unchecked Sendable {
     private let keys: TextPool
     private let keyIdByRow: [Int32]
 
-    /// `rowByKeyId[k]` is key `k`'s row, or negative if the row was skipped; `keyIdByRow` is the
-    /// key column. Keys are inserted in id order, so a duplicated key finds its first row, as the
-    /// pool's own lookup does.
-    init(keys: TextPool, rowByKeyId: [Int32], keyIdByRow: [Int32]) {
+    /// `keyIdByRow` is the key column (a key id per row, negative where the row has none); keys
+    /// the pool holds without a row were on rows skipped for their own errors. Keys are inserted
+    /// in id order, so a duplicated key finds its first row, as the pool's own lookup does.
+    init(keys: TextPool, keyIdByRow: [Int32]) {
         self.keys = keys
         self.keyIdByRow = keyIdByRow
+        var rowByKeyId = [Int32](repeating: -1, count: keys.count)
+        for (row, id) in keyIdByRow.enumerated() where id >= 0 && Int(id) < rowByKeyId.count { rowByKeyId[Int(id)] = Int32(row) }
         var bits: UInt64 = 4
         while (1 << bits) < max(16, keys.count * 2) { bits += 1 }
         let shift = 64 - bits
@@ -36,7 +38,7 @@ final class KeyIndex: @unchecked Sendable {
         var slots = [Slot](repeating: Slot(prefix: 0, tag: 0, value: KeyIndex.empty), count: 1 << Int(bits))
         let mask = slots.count - 1
         for keyId in 0..<keys.count {
-            let row = keyId < rowByKeyId.count && rowByKeyId[keyId] >= 0 ? rowByKeyId[keyId] : ~Int32(keyId)
+            let row = rowByKeyId[keyId] >= 0 ? rowByKeyId[keyId] : ~Int32(keyId)
             keys.storage.withBytes(Int32(keyId)) { key in
                 let (prefix, tag, hash) = KeyIndex.signature(key)
                 var slot = Int(truncatingIfNeeded: hash >> shift)
@@ -101,6 +103,4 @@ final class KeyIndex: @unchecked Sendable {
         let keyId = keyIdByRow[row]
         return keyId >= 0 && keys.storage.equals(Int(keyId), key)
     }
-
-    var rowCount: Int { keyIdByRow.count }
 }

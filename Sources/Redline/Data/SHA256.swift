@@ -50,12 +50,16 @@ struct SHA256 {
         let savedLength = length
         update(padding)
         length = savedLength
-        let hex: [Character] = Array("0123456789abcdef")
-        var out = ""
-        for word in state {
-            for shift in stride(from: 28, through: 0, by: -4) { out.append(hex[Int((word >> UInt32(shift)) & 0xF)]) }
-        }
-        return out
+        return SHA256.hexText(state.flatMap { word in stride(from: 24, through: 0, by: -8).map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } })
+    }
+
+    /// A digest's bytes as lowercase hex.
+    static func hexText(_ digest: [UInt8]) -> String {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(digest.count * 2)
+        for byte in digest { text.append(hex[Int(byte >> 4)]); text.append(hex[Int(byte & 0xF)]) }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// One 64-byte block. The message schedule lives on the stack and the round constants are
@@ -105,7 +109,7 @@ struct SHA256 {
 private enum SystemSHA256 {
     typealias OneShot = @convention(c) (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> UnsafeMutablePointer<UInt8>?
 
-    nonisolated(unsafe) static let oneShot: OneShot? = {
+    static let oneShot: OneShot? = {
         #if os(Linux)
         for name in ["libcrypto.so.3", "libcrypto.so"] {
             guard let library = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
@@ -119,19 +123,9 @@ private enum SystemSHA256 {
     static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard let oneShot else { return nil }
         var digest = [UInt8](repeating: 0, count: 32)
-        let empty: UInt8 = 0
-        let done = digest.withUnsafeMutableBufferPointer { out -> Bool in
-            if let base = bytes.baseAddress {
-                return oneShot(base, bytes.count, out.baseAddress) != nil
-            }
-            return withUnsafePointer(to: empty) { oneShot($0, 0, out.baseAddress) } != nil
-        }
-        guard done else { return nil }
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(64)
-        for byte in digest { text.append(hex[Int(byte >> 4)]); text.append(hex[Int(byte & 0xF)]) }
-        return String(decoding: text, as: UTF8.self)
+        // No bytes may come with no address: libcrypto reads nothing when the count is 0.
+        let done = digest.withUnsafeMutableBufferPointer { oneShot(bytes.baseAddress, bytes.count, $0.baseAddress) != nil }
+        return done ? SHA256.hexText(digest) : nil
     }
 }
 

@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Redline", targets: ["Redline"]),
         .library(name: "RedlineXLSX", targets: ["RedlineXLSX"]),
+        .library(name: "RedlinePostgres", targets: ["RedlinePostgres"]),
         // The C interface (include/redline.h), for hosts in C, Python, Java, Go: libRedlineC.so,
         // installed as libredline.so by Scripts/build-libredline (a product named `redline` would
         // hide the executable of that name).
@@ -41,11 +42,15 @@ let package = Package(
             name: "RedlineXLSX",
             dependencies: ["Redline", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        // Reads tables from PostgreSQL for the loader (LoadOptions.databaseReader), through
+        // libpq opened at run time (Debian's libpq5): nothing to install to build.
+        .target(name: "RedlinePostgres", dependencies: ["Redline"]),
         .executableTarget(
             name: "RedlineCLI",
             dependencies: [
                 "Redline",
                 "RedlineXLSX",
+                "RedlinePostgres",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -63,7 +68,7 @@ let package = Package(
             name: "RedlineTests",
             // The executables are dependencies so that tests can run the built `redline`,
             // `redline-gen` and `redline-fuzz`.
-            dependencies: ["Redline", "RedlineCLI", "RedlineGen", "RedlineFuzz", "RedlineExprGen", "RedlineXLSX", "RedlineC", "CRedline",
+            dependencies: ["Redline", "RedlineCLI", "RedlineGen", "RedlineFuzz", "RedlineExprGen", "RedlineXLSX", "RedlinePostgres", "RedlineC", "CRedline",
                            .product(name: "BigInt", package: "BigInt")]
         ),
     ]

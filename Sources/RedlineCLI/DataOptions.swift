@@ -1,12 +1,16 @@
 import ArgumentParser
 import Foundation
 import Redline
+import RedlinePostgres
 import RedlineXLSX
 
 /// Options of the commands that evaluate rules over data.
 struct DataOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: "Folder with one file per table: T.csv, T.json or T.jsonl.")
+    @Option(name: .customLong("data"), help: "Folder with one file per table (T.csv, T.json, T.jsonl or T.xlsx), or a PostgreSQL database: postgresql://USER@HOST:PORT/DB.")
     var directory: String
+
+    @Option(help: "The PostgreSQL schema whose tables --data postgresql://… reads.")
+    var schema: String = "public"
 
     @Option(name: .customLong("as-of"), help: "The date `today` stands for (YYYY-MM-DD; default: the current date).")
     var asOf: String?
@@ -28,13 +32,15 @@ struct DataOptions: ParsableArguments {
         }
         if program.hasErrors { throw ExitCode(1) }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard DatabaseURL.isDatabase(directory)
+                || (FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) else {
             Output.error("redline: `\(directory)` is not a folder\n")
             throw ExitCode(2)
         }
         var options = LoadOptions(lenient: lenient, hashFiles: hashFiles, calendarPath: calendar == "none" ? nil : calendar,
                                   calendar: calendar == "none" ? .mondayToFriday : .china, columns: columns)
         options.spreadsheetReader = WorkbookReader.reader
+        options.databaseReader = PostgresReader.reader(schema: schema)
         let loaded = program.loadData(directory: directory, options: options)
         if !loaded.diagnostics.isEmpty {
             var text = DiagnosticRenderer.text(loaded.diagnostics, language: language)
@@ -50,6 +56,7 @@ struct DataOptions: ParsableArguments {
             Output.error(text)
         }
         guard let dataset = loaded.dataset else {
+            if loaded.sourceUnreadable { throw ExitCode(1) }
             Output.error(language == .zh
                 ? "redline: 数据有 \(loaded.errorCount) 个错误;请修正,或加 --lenient 跳过有错的行\n"
                 : "redline: the data has \(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s"); fix them, or pass --lenient to skip bad rows\n")

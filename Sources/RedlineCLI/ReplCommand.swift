@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Redline
+import RedlinePostgres
 import RedlineXLSX
 
 /// `redline repl [--data DIR] [--as-of DATE] [RULES...]`: the interactive shell.
@@ -13,8 +14,11 @@ struct ReplCommand: ParsableCommand {
     @Argument(help: "Rule files declaring the tables and definitions to start with.")
     var rules: [String] = []
 
-    @Option(name: .customLong("data"), help: "Folder with the data to load at start.")
+    @Option(name: .customLong("data"), help: "Folder with the data to load at start, or a PostgreSQL database: postgresql://USER@HOST:PORT/DB.")
     var directory: String?
+
+    @Option(help: "The PostgreSQL schema whose tables a postgresql:// data source reads.")
+    var schema: String = "public"
 
     @Option(name: .customLong("as-of"), help: "The date `today` stands for (YYYY-MM-DD; default: the current date).")
     var asOf: String?
@@ -29,6 +33,7 @@ struct ReplCommand: ParsableCommand {
         session.language = diagnosticOptions.language
         session.calendar = try calendarOption.resolve(language: session.language)
         session.spreadsheetReader = WorkbookReader.reader
+        session.databaseReader = PostgresReader.reader(schema: schema)
         let interactive = isatty(0) != 0
         var failed = !session.startupDiagnostics.filter { $0.severity == .error }.isEmpty
         if !session.startupDiagnostics.isEmpty {

@@ -17,6 +17,9 @@ public struct LoadOptions: Sendable {
     public var columns: ColumnSelection
     /// Reads `T.xlsx` workbooks; nil: workbooks are refused with a message.
     public var spreadsheetReader: SpreadsheetReader?
+    /// Reads the tables of a database URL given instead of a folder (`postgresql://…`); nil:
+    /// such a URL is refused with a message.
+    public var databaseReader: DatabaseReader?
 
     /// Strict loading, 100 errors shown, no hashing, China's working days, every column.
     public init(lenient: Bool = false, maxErrors: Int = 100, hashFiles: Bool = false, calendarPath: String? = nil,
@@ -122,12 +125,17 @@ public struct DataLoadResult: Sendable {
     public let diagnostics: [Diagnostic]
     /// How many data errors there were in all.
     public let errorCount: Int
+    /// Nothing could be read at all (no connection to the database, no such table): the
+    /// diagnostics say why, and no row was checked.
+    public var sourceUnreadable = false
 }
 
 extension Program {
     /// Loads `DIR/T.csv` (or `T.json`, `T.jsonl`, or `T.xlsx` with `options.spreadsheetReader`)
-    /// for every declared table `T`.
+    /// for every declared table `T`; or, when `directory` is a database URL (`postgresql://…`),
+    /// every declared table from that database through `options.databaseReader`.
     public func loadData(directory: String, options: LoadOptions = LoadOptions()) -> DataLoadResult {
+        if DatabaseURL.isDatabase(directory) { return loadData(database: directory, options: options) }
         let started = Date()
         let schema = checked.schema
         let issues = IssueList(limit: options.maxErrors)
@@ -406,7 +414,7 @@ enum TableLoading {
                                  diagnostic: Diagnostic(.error, LocalizedText("cannot read the file", zh: "无法读取文件"), file: path)))
             return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
         }
-        if format != "csv" && format != "xlsx" && format != "host" {
+        if format != "csv" && format != "xlsx" && format != "host" && format != "database" {
             let result = JSONTableReader(table: table, file: path, issues: issues).read(data, linesFormat: format == "jsonl", indexKeys: indexKeys)
             return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: "JSON", rows: result?.rowCount ?? 0, sha256: nil),
                           keysIncreasing: false)
@@ -453,7 +461,7 @@ enum TableLoading {
         }
         issues.absorb(issuesFound)
         return Loaded(table: outcome.table,
-                      file: DataFile(path: path, table: table.name, encoding: format == "xlsx" ? "XLSX" : (format == "host" ? "host" : encoding.rawValue),
+                      file: DataFile(path: path, table: table.name, encoding: ["xlsx": "XLSX", "host": "host", "database": "database"][format] ?? encoding.rawValue,
                                      rows: outcome.table?.rowCount ?? 0, sha256: nil),
                       keysIncreasing: outcome.keysIncreasing)
     }

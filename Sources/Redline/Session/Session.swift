@@ -35,6 +35,8 @@ public final class Session: @unchecked Sendable {
     public var calendar: WorkCalendar = .china
     /// Reads `T.xlsx` in `:data` folders (the `redline` command gives RedlineXLSX's).
     public var spreadsheetReader: SpreadsheetReader?
+    /// Reads `:data postgresql://…` (the `redline` command gives RedlinePostgres's).
+    public var databaseReader: DatabaseReader?
     var format: ReportFormat = .table
     var timing = false
     var pending: [String] = []
@@ -66,10 +68,11 @@ public final class Session: @unchecked Sendable {
         let started = Date()
         var options = LoadOptions(calendar: calendar)
         options.spreadsheetReader = spreadsheetReader
+        options.databaseReader = databaseReader
         let loaded = program.loadData(directory: directory, options: options)
         guard let data = loaded.dataset else {
             return .error(DiagnosticRenderer.text(loaded.diagnostics, language: language)
-                          + say(Catalog.couldNotLoad(directory, errors: loaded.errorCount)) + "\n")
+                          + say(Catalog.couldNotLoad(DatabaseURL.redacted(directory), errors: loaded.errorCount)) + "\n")
         }
         dataset = data
         dataDirectory = directory

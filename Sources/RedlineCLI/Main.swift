@@ -34,7 +34,7 @@ struct RedlineCommand: ParsableCommand {
         commandName: "redline",
         abstract: "Redline: work-safety policies as rules over enterprise data.",
         version: RedlineVersion.description,
-        subcommands: [CheckCommand.self, EvalCommand.self, RunCommand.self, ExplainCommand.self, QueryCommand.self, ReplCommand.self, TestCommand.self,
+        subcommands: [CheckCommand.self, EvalCommand.self, RunCommand.self, ExplainCommand.self, QueryCommand.self, ReplCommand.self, TestCommand.self, SQLCommand.self,
                       VersionCommand.self]
     )
 }

@@ -4,7 +4,7 @@ import Testing
 @testable import RedlinePostgres
 
 /// The PostgreSQL server the tests use: Scripts/postgres-start starts it (Scripts/test does, and
-/// sets REDLINE_REQUIRE_PG=1 so that a missing server fails the run instead of skipping).
+/// sets REDLINE_REQUIRE_SYSTEMS=1 so that a missing server fails the run instead of skipping).
 enum PostgresSupport {
     static let environment = ProcessInfo.processInfo.environment
     /// Over the local socket, trusted.
@@ -65,6 +65,19 @@ enum PostgresSupport {
         return schema
     }
 
+    /// An index on each reference column, as a register keeps for its foreign keys: the compiled
+    /// SQL looks up each subject's referencing rows.
+    static func indexReferences(_ program: Program, schema: String) throws {
+        let connection = try connection()
+        defer { connection.close() }
+        for table in program.checked.schema.tables {
+            for column in table.columns where column.target != nil {
+                try connection.execute("CREATE INDEX ON \(schema).\(try connection.identifier(table.name)) (\(try connection.identifier(column.name)))")
+            }
+            try connection.execute("ANALYZE \(schema).\(try connection.identifier(table.name))")
+        }
+    }
+
     static func drop(_ schema: String) {
         guard let connection = try? connection() else { return }
         try? connection.execute("DROP SCHEMA \(schema) CASCADE")
@@ -83,10 +96,12 @@ enum PostgresSupport {
 }
 
 @Suite struct PostgresTests {
-    /// Scripts/test promises these tests run: without a server they fail there, not skip.
-    @Test func theServerIsThereWhenTheTestScriptPromisesIt() {
-        if PostgresSupport.environment["REDLINE_REQUIRE_PG"] == "1" {
+    /// Scripts/test promises these tests run: without a server (or DuckDB, for SQLTests) they
+    /// fail there, not skip.
+    @Test func theSystemsAreThereWhenTheTestScriptPromisesThem() {
+        if PostgresSupport.environment["REDLINE_REQUIRE_SYSTEMS"] == "1" {
             #expect(PostgresSupport.available, "REDLINE_TEST_PG is not set or libpq is missing: run Scripts/postgres-start")
+            #expect(SQLSupport.duckdbAvailable, "Python's duckdb is missing: pip install duckdb")
         }
     }
 

@@ -65,12 +65,14 @@ enum PostgresSupport {
         return schema
     }
 
-    /// An index on each reference column, as a register keeps for its foreign keys: the compiled
-    /// SQL looks up each subject's referencing rows.
+    /// A unique index on each key and an index on each reference column, as a register keeps for
+    /// its primary and foreign keys: the compiled SQL looks up each subject's referencing rows and
+    /// the record a reference names.
     static func indexReferences(_ program: Program, schema: String) throws {
         let connection = try connection()
         defer { connection.close() }
         for table in program.checked.schema.tables {
+            try connection.execute("CREATE UNIQUE INDEX ON \(schema).\(try connection.identifier(table.name)) (\(try connection.identifier(table.columns[table.keyColumn].name)))")
             for column in table.columns where column.target != nil {
                 try connection.execute("CREATE INDEX ON \(schema).\(try connection.identifier(table.name)) (\(try connection.identifier(column.name)))")
             }

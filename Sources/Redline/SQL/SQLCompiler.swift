@@ -66,6 +66,8 @@ struct SQLCompiler {
     /// What a variable's slot stands for: a row of a table under an alias, or a value.
     enum Binding {
         case row(alias: String, table: Int)
+        /// A record reached through a reference (`large(h.enterprise)`): looked up by its key.
+        case record(Record)
         case value(String)
     }
     typealias Scope = [Int: Binding]
@@ -76,6 +78,13 @@ struct SQLCompiler {
         let alias: String
         let from: String
         let condition: String?
+        /// The key of the record whose referencing rows these are, when it may be missing (a
+        /// reference followed): over a missing record a quantifier is unknown, a count missing.
+        var ofMissing: String? = nil
+        func unlessMissing(_ value: String) -> String {
+            guard let ofMissing else { return value }
+            return "(CASE WHEN \(ofMissing) IS NULL THEN NULL ELSE \(value) END)"
+        }
         func clause(_ extra: String? = nil) -> String {
             let conditions = [condition, extra].compactMap { $0 }
             return from + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
@@ -302,7 +311,10 @@ struct SQLCompiler {
             }
             return Piece(value: value, reads: nil)
         case .column(let target, let table, let column):
-            return try columnRead(rowAlias(target, scope), table: table, column: column)
+            return try columnRead(record(target, scope), table: table, column: column)
+        case .forward:
+            // As a value (`h.enterprise is missing`): its key, NULL when the reference is empty.
+            return Piece(value: try record(bound, scope).key, reads: nil)
         case .not(let operand):
             let inner = try expression(operand, scope)
             return Piece(value: "(NOT \(inner.value))", reads: inner.reads)
@@ -348,6 +360,11 @@ struct SQLCompiler {
                     inner[argument.slot] = binding
                     continue
                 }
+                if case .record = argument.value.type {
+                    // A record argument reads nothing until the body reads its columns.
+                    inner[argument.slot] = .record(try record(argument.value, scope))
+                    continue
+                }
                 let value = try expression(argument.value, scope)
                 reads.append(value.reads)
                 inner[argument.slot] = .value(value.value)
@@ -359,14 +376,15 @@ struct SQLCompiler {
             return try self.quantifier(quantifier, slot: slot, collection, condition, scope)
         case .aggregate(.count, let slot, _, let collection, nil, let filter):
             return try count(slot: slot, collection, filter, scope)
+        case .aggregate(let aggregate, let slot, _, let collection, let value?, let filter)
+            where aggregate != .count && (bound.type == .int || (aggregate != .sum && [RType.date, .text].contains(bound.type))):
+            return try total(aggregate, slot: slot, collection, value, filter, bound, scope)
         case .aggregate(let aggregate, _, _, _, _, _):
-            throw unsupported("the aggregate `\(aggregate.rawValue)` (only `count` is compiled yet)", "聚合 `\(aggregate.rawValue)`(目前只编译 `count`)", bound)
+            throw unsupported("the aggregate `\(aggregate.rawValue)` of \(bound.type) values (not compiled yet)", "\(bound.type) 值的聚合 `\(aggregate.rawValue)`(尚未编译)", bound)
         case .hostCall(let function, _):
             throw unsupported("the host function `\(function.name)`, which only the host can run", "宿主函数 `\(function.name)`,只有宿主程序能运行", bound)
-        case .call(let builtin, _):
-            throw unsupported("the function `\(builtin.rawValue)` (not compiled yet)", "函数 `\(builtin.rawValue)`(尚未编译)", bound)
-        case .forward:
-            throw unsupported("navigation through a reference (`x.enterprise`; not compiled yet)", "经引用导航(`x.enterprise`;尚未编译)", bound)
+        case .call(let builtin, let arguments):
+            return try call(builtin, arguments, bound, scope)
         default:
             throw unsupported("`\(bound.source?.text(of: bound.span) ?? "this expression")` (not compiled yet)",
                               "`\(bound.source?.text(of: bound.span) ?? "此表达式")`(尚未编译)", bound)
@@ -444,19 +462,82 @@ struct SQLCompiler {
             value = "(SELECT CASE WHEN count(*) FILTER (WHERE (\(c)) IS TRUE) > 0 THEN FALSE WHEN count(*) FILTER (WHERE (\(c)) IS NULL) > 0 THEN NULL ELSE TRUE END \(rows.clause()))"
         }
         let decides = quantifier == .all ? "(\(c)) IS FALSE" : "(\(c)) IS TRUE"
-        return Piece(value: value, reads: element.reads.map { readsUpTo(decides, $0, rows) })
+        return Piece(value: rows.unlessMissing(value), reads: element.reads.map { readsUpTo(decides, $0, rows) })
     }
 
     /// `count x in … where f`: missing if `f` is unknown for an element (the count stops there).
     mutating func count(slot: Int, _ collection: Bound, _ filter: Bound?, _ scope: Scope) throws(Unsupported) -> Piece {
         let rows = try self.rows(collection, scope)
-        guard let filter else { return Piece(value: "(SELECT count(*) \(rows.clause()))", reads: nil) }
+        guard let filter else { return Piece(value: rows.unlessMissing("(SELECT count(*) \(rows.clause()))"), reads: nil) }
         var inner = scope
         inner[slot] = .row(alias: rows.alias, table: rows.table)
         let element = try expression(filter, inner)
         let f = element.value
         let value = "(SELECT CASE WHEN count(*) FILTER (WHERE (\(f)) IS NULL) > 0 THEN NULL ELSE count(*) FILTER (WHERE (\(f)) IS TRUE) END \(rows.clause()))"
-        return Piece(value: value, reads: element.reads.map { readsUpTo("(\(f)) IS NULL", $0, rows) })
+        return Piece(value: rows.unlessMissing(value), reads: element.reads.map { readsUpTo("(\(f)) IS NULL", $0, rows) })
+    }
+
+    /// `sum`/`min`/`max x in … where f of v`: missing if `f` is unknown or `v` missing for an
+    /// element (the loop stops there); a sum over nothing is 0, a minimum or maximum missing.
+    mutating func total(_ aggregate: Aggregate, slot: Int, _ collection: Bound, _ value: Bound, _ filter: Bound?,
+                        _ bound: Bound, _ scope: Scope) throws(Unsupported) -> Piece {
+        let rows = try self.rows(collection, scope)
+        var inner = scope
+        inner[slot] = .row(alias: rows.alias, table: rows.table)
+        let f = try filter.map { (b: Bound) throws(Unsupported) in try expression(b, inner) }
+        let v = try expression(value, inner)
+        let holds = f.map { "(\($0.value)) IS TRUE" } ?? "TRUE"
+        let stops = (f.map { "(\($0.value)) IS NULL OR " } ?? "") + "((\(holds)) AND (\(v.value)) IS NULL)"
+        let operand = bound.type == .text ? dialect.byteOrder(v.value) : v.value
+        let result: String
+        switch aggregate {
+        case .sum: result = "coalesce(sum(\(operand)) FILTER (WHERE \(holds)), 0)"
+        case .min: result = "min(\(operand)) FILTER (WHERE \(holds))"
+        default: result = "max(\(operand)) FILTER (WHERE \(holds))"
+        }
+        let sql = "(SELECT CASE WHEN count(*) FILTER (WHERE \(stops)) > 0 THEN NULL ELSE \(result) END \(rows.clause()))"
+        let reads = SQLCompiler.join([f?.reads, SQLCompiler.when(holds, v.reads)])
+        return Piece(value: rows.unlessMissing(sql), reads: reads.map { readsUpTo(stops, $0, rows) })
+    }
+
+    /// The functions whose meaning both systems share exactly. Arguments are read in order, up
+    /// to the first missing one (which makes the result missing); `coalesce` reads its fallback
+    /// only when the value is missing.
+    mutating func call(_ builtin: Builtin, _ arguments: [Bound], _ bound: Bound, _ scope: Scope) throws(Unsupported) -> Piece {
+        var pieces: [Piece] = []
+        for argument in arguments { pieces.append(try expression(argument, scope)) }
+        var reads: [String?] = []
+        for (index, piece) in pieces.enumerated() {
+            let earlier = pieces[..<index].map { "(\($0.value)) IS NOT NULL" }
+            reads.append(earlier.isEmpty ? piece.reads : SQLCompiler.when(earlier.joined(separator: " AND "), piece.reads))
+        }
+        let v = pieces.map(\.value)
+        let value: String
+        switch (builtin, arguments.count) {
+        case (.coalesce, 2) where arguments[0].type == arguments[1].type && [RType.text, .int, .date, .bool].contains(arguments[0].type):
+            return Piece(value: "coalesce(\(v[0]), \(v[1]))",
+                         reads: SQLCompiler.join([pieces[0].reads, SQLCompiler.when("(\(v[0])) IS NULL", pieces[1].reads)]))
+        case (.contains, 2):
+            value = dialect == .postgres ? "(strpos(\(v[0]), \(v[1])) > 0)" : "contains(\(v[0]), \(v[1]))"
+        case (.startsWith, 2):
+            value = "starts_with(\(v[0]), \(v[1]))"
+        case (.endsWith, 2):
+            value = dialect == .postgres ? "(right(\(v[0]), char_length(\(v[1]))) = \(v[1]))" : "ends_with(\(v[0]), \(v[1]))"
+        case (.length, 1) where arguments[0].type == .text:
+            // Code points, as the interpreter counts.
+            value = dialect == .postgres ? "CAST(char_length(\(v[0])) AS BIGINT)" : "CAST(length(\(v[0])) AS BIGINT)"
+        case (.year, 1), (.month, 1), (.day, 1), (.weekday, 1):
+            let field = [Builtin.year: "year", .month: "month", .day: "day", .weekday: "isodow"][builtin] ?? "year"
+            value = "CAST(extract(\(field) FROM \(v[0])) AS BIGINT)"
+        case (.daysBetween, 2):
+            value = dialect.daysBetween(v[1], v[0])
+        case (.abs, 1) where arguments[0].type == .int:
+            value = "abs(\(v[0]))"
+        default:
+            throw unsupported("the function `\(builtin.rawValue)` here (not compiled yet)", "此处的函数 `\(builtin.rawValue)`(尚未编译)", bound)
+        }
+        // A missing argument makes the result missing: every function above is strict in SQL too.
+        return Piece(value: value, reads: SQLCompiler.join(reads))
     }
 
     /// The missing cells of each element in key order, up to and including the first element
@@ -476,24 +557,40 @@ struct SQLCompiler {
             let alias = self.alias()
             return Rows(table: table, alias: alias, from: "FROM \(dialect.identifier(program.schema.tables[table].name)) \(alias)", condition: nil)
         case .reverse(let target, let table, let column):
-            let outer = try rowAlias(target, scope)
-            guard let targetTable = program.schema.tables[table].columns[column].target else {
-                throw unsupported("this collection", "此集合", collection)
-            }
+            let outer = try record(target, scope)
             let alias = self.alias()
             let schema = program.schema.tables[table]
             return Rows(table: table, alias: alias, from: "FROM \(dialect.identifier(schema.name)) \(alias)",
-                        condition: "\(alias).\(dialect.identifier(schema.columns[column].name)) = \(keyColumn(outer, targetTable))")
+                        condition: "\(alias).\(dialect.identifier(schema.columns[column].name)) = \(outer.key)",
+                        ofMissing: outer.alias == nil ? outer.key : nil)
         default:
             throw unsupported("a quantifier or aggregate over `\(collection.source?.text(of: collection.span) ?? "a list")` (only tables and `x.referencing` rows are compiled yet)",
                               "对 `\(collection.source?.text(of: collection.span) ?? "列表")` 的量词或聚合(目前只编译表和反向引用)", collection)
         }
     }
 
-    func rowAlias(_ bound: Bound, _ scope: Scope) throws(Unsupported) -> String {
-        if case .local(let slot, _) = bound.kind, case .row(let alias, _)? = scope[slot] { return alias }
-        if case .forward = bound.kind {
-            throw unsupported("navigation through a reference (`x.enterprise`; not compiled yet)", "经引用导航(`x.enterprise`;尚未编译)", bound)
+    /// A record in SQL: a row under an alias, or the key of a row reached through a reference
+    /// (NULL when the reference is empty), whose columns are looked up.
+    struct Record {
+        let table: Int
+        let alias: String?
+        let key: String
+    }
+
+    func record(_ bound: Bound, _ scope: Scope) throws(Unsupported) -> Record {
+        switch bound.kind {
+        case .local(let slot, _):
+            switch scope[slot] {
+            case .row(let alias, let table)?: return Record(table: table, alias: alias, key: keyColumn(alias, table))
+            case .record(let record)?: return record
+            default: break
+            }
+        case .forward(let target, let table, let column, let targetTable):
+            // The reference column holds the target's key; an empty one is no record (and is
+            // not a missing cell of its own: the interpreter records only the columns read).
+            let parent = try record(target, scope)
+            return Record(table: targetTable, alias: nil, key: columnValue(parent, table: table, column: column))
+        default: break
         }
         throw unsupported("`\(bound.source?.text(of: bound.span) ?? "this record")` as a record", "把 `\(bound.source?.text(of: bound.span) ?? "此记录")` 当作记录", bound)
     }
@@ -503,19 +600,33 @@ struct SQLCompiler {
         return "\(alias).\(dialect.identifier(schema.columns[schema.keyColumn].name))"
     }
 
+    /// A column of a record: straight from its row, or looked up by its key.
+    func columnValue(_ record: Record, table: Int, column: Int) -> String {
+        let schema = program.schema.tables[table]
+        if let alias = record.alias { return "\(alias).\(dialect.identifier(schema.columns[column].name))" }
+        if column == schema.keyColumn { return record.key }
+        return "(SELECT z.\(dialect.identifier(schema.columns[column].name)) FROM \(dialect.identifier(schema.name)) z "
+            + "WHERE z.\(dialect.identifier(schema.columns[schema.keyColumn].name)) = \(record.key))"
+    }
+
     /// A row's key as reports show it.
     func keyText(alias: String, table: Int) -> String {
+        keyText(keyColumn(alias, table), table: table)
+    }
+
+    func keyText(_ key: String, table: Int) -> String {
         let schema = program.schema.tables[table]
-        return (try? display(keyColumn(alias, table), schema.columns[schema.keyColumn].type, null: "''")) ?? keyColumn(alias, table)
+        return (try? display(key, schema.columns[schema.keyColumn].type, null: "''")) ?? key
     }
 
     /// A column read: its value, and the cell named (`hazards H010.deadline`) when it is missing.
-    func columnRead(_ alias: String, table: Int, column: Int) -> Piece {
+    func columnRead(_ record: Record, table: Int, column: Int) -> Piece {
         let schema = program.schema.tables[table]
-        let value = "\(alias).\(dialect.identifier(schema.columns[column].name))"
+        let value = columnValue(record, table: table, column: column)
         guard column != schema.keyColumn else { return Piece(value: value, reads: nil) }
-        let item = "\(dialect.text(schema.name + " ")) || \(keyText(alias: alias, table: table)) || \(dialect.text("." + schema.columns[column].name)) || chr(30)"
-        return Piece(value: value, reads: "CASE WHEN \(value) IS NULL THEN \(item) END")
+        let item = "\(dialect.text(schema.name + " ")) || \(keyText(record.key, table: table)) || \(dialect.text("." + schema.columns[column].name)) || chr(30)"
+        let present = record.alias == nil ? "\(record.key) IS NOT NULL AND " : ""
+        return Piece(value: value, reads: "CASE WHEN \(present)\(value) IS NULL THEN \(item) END")
     }
 
     /// A value as the interpreter displays it in a message (`missing` for a missing one).

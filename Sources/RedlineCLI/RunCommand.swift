@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Redline
+import RedlinePostgres
 import RedlineXLSX
 
 /// `redline run RULES... --data DIR`: one decision per subject, strongest action first.
@@ -27,11 +28,21 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Begin a CSV report with a UTF-8 byte-order mark, so that Excel on Chinese Windows reads its Chinese text as UTF-8.")
     var bom = false
 
+    @Option(help: "Where the rules are evaluated: `interpreter` (default; the data is loaded here), or `postgres`: the policy is compiled to SQL and run inside the database --data postgresql://… names, which sends back only the decisions.")
+    var engine: String = "interpreter"
+
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
     @OptionGroup var limitOptions: LimitOptions
 
     func validate() throws {
+        if engine != "interpreter" && engine != "postgres" { throw ValidationError("--engine must be interpreter or postgres") }
+        if engine == "postgres" && !DatabaseURL.isDatabase(data.directory) {
+            throw ValidationError("--engine postgres runs the policy inside a database: give --data postgresql://USER@HOST:PORT/DB")
+        }
+        if engine == "postgres" && data.lenient {
+            throw ValidationError("--lenient skips bad rows as a load reads them; --engine postgres reads none (the data is checked in the database, and a bad row stops the run)")
+        }
         if bom && format != "csv" { throw ValidationError("--bom is for --format csv") }
         if rules.isEmpty { throw ValidationError("give at least one rule file") }
         if ReportFormat(rawValue: format) == nil && format != "xlsx" { throw ValidationError("--format must be table, csv, json or xlsx") }
@@ -50,6 +61,7 @@ struct RunCommand: ParsableCommand {
             mark = Date()
         }
         let reportFormat = ReportFormat(rawValue: format) ?? (format == "xlsx" ? .csv : .table)
+        if engine == "postgres" { return try runInDatabase(reportFormat) }
         // JSON reports show every column of the evidence records; tables and CSV show keys and
         // messages, so their runs store only the text columns the rules read.
         let (program, dataset, date) = try data.prepare(ruleFiles: rules, language: diagnosticOptions.language,
@@ -79,9 +91,18 @@ struct RunCommand: ParsableCommand {
             Output.error("redline: \(failed) rule outcome\(failed == 1 ? "" : "s") failed; the report was not written to `\(output)`, which is left as it was\n")
             throw ExitCode(1)
         }
+        try write(writer, result, date: date, format: reportFormat, inputs: inputs)
+        phase("render and write")
+        Output.error(writer.summary(result, language: diagnosticOptions.language))
+        if failed > 0 { throw ExitCode(1) }
+        // Everything is written: end here rather than free a million rows' tables piece by piece.
+        Foundation.exit(0)
+    }
+
+    /// The report, to --output (atomically) or standard output.
+    func write(_ writer: ReportWriter, _ result: RunResult, date: CalendarDate, format reportFormat: ReportFormat, inputs: [String]) throws {
         var report = format == "xlsx" ? [Array(try workbook(writer, result, date: date))] : writer.renderParts(result, as: reportFormat)
         if bom { report.insert([0xEF, 0xBB, 0xBF], at: 0) }
-        phase("render")
         if let output {
             try Output.writeAtomically(parts: &report, to: output, reads: inputs)
         } else {
@@ -90,11 +111,40 @@ struct RunCommand: ParsableCommand {
                 report[index] = []
             }
         }
-        phase("write")
-        Output.error(writer.summary(result, language: diagnosticOptions.language))
-        if failed > 0 { throw ExitCode(1) }
-        // Everything is written: end here rather than free a million rows' tables piece by piece.
-        Foundation.exit(0)
+    }
+
+    /// `--engine postgres`: the policy compiled to SQL runs inside the database, which checks
+    /// its tables (types, keys, references) and sends back the decisions, and for JSON the
+    /// evidence records; the report is rendered as the interpreter's is.
+    func runInDatabase(_ reportFormat: ReportFormat) throws {
+        let language = diagnosticOptions.language
+        let date = try Output.parseDate(data.asOf, option: "--as-of")
+        let program = Program.compile(try Output.readRuleFiles(rules))
+        if !program.diagnostics.isEmpty { Output.error(DiagnosticRenderer.text(program.diagnostics, language: language)) }
+        if program.hasErrors { throw ExitCode(1) }
+        let calendar = try CalendarOption.resolve(data.calendar, language: language)
+        let inputs = rules + (data.calendar.map { [$0] } ?? [])
+        if let output { _ = try Output.checkOutputTarget(output, reads: inputs) }
+        let run: DatabaseRun
+        do {
+            let database = try PostgresDatabase(url: data.directory, schema: data.schema)
+            run = try program.run(in: database, asOf: date, calendar: calendar, evidenceValues: reportFormat == .json)
+        } catch let error as DatabaseError {
+            Output.error("redline: \(language == .zh ? error.zh : error.en)\n")
+            throw ExitCode(1)
+        } catch DatabaseRunError.notCompiled(let diagnostics) {
+            Output.error(DiagnosticRenderer.text(diagnostics, language: language))
+            Output.error(language == .zh ? "redline: 该策略无法在数据库中运行;不加 --engine 时由解释器运行\n"
+                                         : "redline: the policy cannot run inside the database; without --engine the interpreter runs it\n")
+            throw ExitCode(1)
+        } catch DatabaseRunError.database(let error) {
+            Output.error("redline: \(language == .zh ? error.zh : error.en)\n")
+            throw ExitCode(1)
+        }
+        var writer = ReportWriter(program: program, databaseRun: run)
+        writer.rawCSV = rawCSV
+        try write(writer, run.result, date: date, format: reportFormat, inputs: inputs)
+        Output.error(writer.summary(run.result, language: language))
     }
 
     /// The decisions on one sheet and the summary (counts per action and per rule) on another.

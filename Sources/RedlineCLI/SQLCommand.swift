@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Redline
 
-/// `redline sql RULES... --dialect duckdb|postgres [--as-of DATE]`: the policy as one SQL script
+/// `redline sql RULES... --dialect duckdb|postgres|spark [--as-of DATE]`: the policy as one SQL script
 /// whose rows are the CSV report `redline run` prints.
 struct SQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +13,7 @@ struct SQLCommand: ParsableCommand {
         date) and gives subject, label, action, rule, evidence and message, in the report's order.
         `today` is the --as-of date, folded into the query with the working days counted from it.
         A construct that cannot be compiled is an error naming the rule and the construct.
+        Spark: Scripts/redline-spark.py SCRIPT --data DIR runs the script over CSV or Parquet tables.
         Example: redline sql Rules/three-always.rl --dialect duckdb --as-of 2024-06-30 > decisions.sql
         """
     )
@@ -20,7 +21,7 @@ struct SQLCommand: ParsableCommand {
     @Argument(help: "The rule files.")
     var rules: [String]
 
-    @Option(help: "The SQL system: duckdb or postgres.")
+    @Option(help: "The SQL system: duckdb, postgres or spark.")
     var dialect: String
 
     @Option(name: .customLong("as-of"), help: "The date `today` stands for (YYYY-MM-DD; default: the current date).")
@@ -34,8 +35,7 @@ struct SQLCommand: ParsableCommand {
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
     func validate() throws {
-        if dialect == "spark" { throw ValidationError("--dialect spark is not built yet: use duckdb or postgres") }
-        if SQLDialect(rawValue: dialect) == nil { throw ValidationError("--dialect must be duckdb or postgres") }
+        if SQLDialect(rawValue: dialect) == nil { throw ValidationError("--dialect must be duckdb, postgres or spark") }
         if rules.isEmpty { throw ValidationError("give the rule files to compile") }
     }
 

@@ -20,6 +20,8 @@ final class LibPQ: @unchecked Sendable {
     let clear: @convention(c) (Result?) -> Void
     let tupleCount: @convention(c) (Result?) -> Int32
     let value: @convention(c) (Result?, Int32, Int32) -> UnsafeMutablePointer<CChar>?
+    let isNull: @convention(c) (Result?, Int32, Int32) -> Int32
+    let fieldCount: @convention(c) (Result?) -> Int32
     let copyData: @convention(c) (Connection?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, Int32) -> Int32
     let nextResult: @convention(c) (Connection?) -> Result?
     let freeMemory: @convention(c) (UnsafeMutableRawPointer?) -> Void
@@ -51,6 +53,8 @@ final class LibPQ: @unchecked Sendable {
               let clear = symbol("PQclear", as: (@convention(c) (Result?) -> Void).self),
               let tupleCount = symbol("PQntuples", as: (@convention(c) (Result?) -> Int32).self),
               let value = symbol("PQgetvalue", as: (@convention(c) (Result?, Int32, Int32) -> UnsafeMutablePointer<CChar>?).self),
+              let isNull = symbol("PQgetisnull", as: (@convention(c) (Result?, Int32, Int32) -> Int32).self),
+              let fieldCount = symbol("PQnfields", as: (@convention(c) (Result?) -> Int32).self),
               let copyData = symbol("PQgetCopyData", as: (@convention(c) (Connection?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, Int32) -> Int32).self),
               let nextResult = symbol("PQgetResult", as: (@convention(c) (Connection?) -> Result?).self),
               let freeMemory = symbol("PQfreemem", as: (@convention(c) (UnsafeMutableRawPointer?) -> Void).self),
@@ -67,6 +71,8 @@ final class LibPQ: @unchecked Sendable {
         self.clear = clear
         self.tupleCount = tupleCount
         self.value = value
+        self.isNull = isNull
+        self.fieldCount = fieldCount
         self.copyData = copyData
         self.nextResult = nextResult
         self.freeMemory = freeMemory

@@ -140,6 +140,19 @@ final class PostgresConnection {
         }
     }
 
+    /// Rows of a query, every column, NULL as nil.
+    func values(_ sql: String) throws -> [[String?]] {
+        let result = sql.withCString { pq.exec(connection, $0) }
+        defer { pq.clear(result) }
+        guard pq.resultStatus(result) == LibPQ.tuplesOK else { throw failure(result, doing: "the query") }
+        let columns = pq.fieldCount(result)
+        return (0..<pq.tupleCount(result)).map { row in
+            (0..<columns).map { column in
+                pq.isNull(result, row, column) != 0 ? nil : pq.value(result, row, column).map { String(cString: $0) } ?? ""
+            }
+        }
+    }
+
     /// An identifier quoted for SQL (`"hazards"`, `"隐患"`).
     func identifier(_ name: String) throws -> String {
         try escaped(name, with: pq.escapeIdentifier)

@@ -104,6 +104,7 @@ enum PostgresSupport {
         if PostgresSupport.environment["REDLINE_REQUIRE_SYSTEMS"] == "1" {
             #expect(PostgresSupport.available, "REDLINE_TEST_PG is not set or libpq is missing: run Scripts/postgres-start")
             #expect(SQLSupport.duckdbAvailable, "Python's duckdb is missing: pip install duckdb")
+            #expect(SQLSupport.sparkAvailable, "pyspark or Java is missing: pip install pyspark, apt-get install openjdk-17-jre-headless")
         }
     }
 

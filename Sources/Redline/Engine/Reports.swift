@@ -8,14 +8,27 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 /// Writes run results; one writer for the CLI, the REPL and embedding hosts.
 public struct ReportWriter: Sendable {
     let program: Program
-    let dataset: Dataset
+    /// Where the decisions' data came from: a loaded dataset, or a database that ran the policy.
+    enum Source: Sendable {
+        case dataset(Dataset)
+        case database(DatabaseRun)
+    }
+    let source: Source
     /// CSV cells as they are, formula-like ones included (see `CSVText`); off by default.
     public var rawCSV = false
 
     /// A writer for results of `program` over `dataset`.
     public init(program: Program, dataset: Dataset) {
         self.program = program
-        self.dataset = dataset
+        self.source = .dataset(dataset)
+    }
+
+    /// A writer for the decisions a database computed (`Program.run(in:asOf:)`): the same
+    /// reports, with the database in place of data files and no line numbers (a database row
+    /// has none).
+    public init(program: Program, databaseRun: DatabaseRun) {
+        self.program = program
+        self.source = .database(databaseRun)
     }
 
     /// One row per subject with a decision: the strongest action, the rule that gave it, its
@@ -160,10 +173,15 @@ public struct ReportWriter: Sendable {
         for count in result.ruleCounts {
             out += say(Catalog.summaryRule(count.rule, fired: count.fired, undetermined: count.undetermined, failed: count.failed)) + "\n"
         }
-        let skipped = dataset.skippedRows.values.reduce(0, +)
-        let reasons = dataset.skippedRows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let skippedRows: [String: Int], loadSeconds: Double
+        switch source {
+        case .dataset(let dataset): (skippedRows, loadSeconds) = (dataset.skippedRows, dataset.loadSeconds)
+        case .database(let run): (skippedRows, loadSeconds) = ([:], run.checkSeconds)
+        }
+        let skipped = skippedRows.values.reduce(0, +)
+        let reasons = skippedRows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         out += say(Catalog.summarySkipped(skipped, reasons: reasons)) + "\n"
-        out += say(Catalog.summaryTime(load: Self.seconds(dataset.loadSeconds), evaluation: Self.seconds(result.evaluationSeconds))) + "\n"
+        out += say(Catalog.summaryTime(load: Self.seconds(loadSeconds), evaluation: Self.seconds(result.evaluationSeconds))) + "\n"
         return out
     }
 
@@ -184,11 +202,19 @@ public struct ReportWriter: Sendable {
         out += "  \"rule_files\": [" + program.ruleFiles.map {
             "{\"path\": \(JSONText.quote($0.name)), \"sha256\": \(JSONText.quote($0.sha256))}"
         }.joined(separator: ", ") + "],\n"
-        out += "  \"data_files\": [" + dataset.files.map { file in
-            "{\"path\": \(JSONText.quote(file.path)), \"table\": \(JSONText.quote(file.table)), \"encoding\": \(JSONText.quote(file.encoding)), "
-                + "\"rows\": \(file.rows), \"sha256\": \(file.sha256.map(JSONText.quote) ?? "null")}"
-        }.joined(separator: ", ") + "],\n"
-        let calendar = dataset.calendar
+        let calendar: WorkCalendar
+        switch source {
+        case .dataset(let dataset):
+            out += "  \"data_files\": [" + dataset.files.map { file in
+                "{\"path\": \(JSONText.quote(file.path)), \"table\": \(JSONText.quote(file.table)), \"encoding\": \(JSONText.quote(file.encoding)), "
+                    + "\"rows\": \(file.rows), \"sha256\": \(file.sha256.map(JSONText.quote) ?? "null")}"
+            }.joined(separator: ", ") + "],\n"
+            calendar = dataset.calendar
+        case .database(let run):
+            // The decisions were computed where the data is: no file was read, nothing to hash.
+            out += "  \"database\": {\"source\": \(JSONText.quote(run.source)), \"engine\": \(JSONText.quote("sql"))},\n"
+            calendar = run.calendar
+        }
         out += "  \"calendar\": {\"name\": \(JSONText.quote(calendar.name)), \"years\": "
             + (calendar.years.map { "[\($0.lowerBound), \($0.upperBound)]" } ?? "null")
             + ", \"sha256\": \(calendar.sha256.map(JSONText.quote) ?? "null")},\n"
@@ -264,6 +290,10 @@ public struct ReportWriter: Sendable {
 
     /// An evidence record with every value of its row: the values that decided the rule.
     private func appendRecord(_ record: RecordID, to out: inout JSONBytes) {
+        guard case .dataset(let dataset) = source else {
+            appendDatabaseRecord(record, to: &out)
+            return
+        }
         let table = dataset.tables[record.tableIndex]
         let schema = program.checked.schema.tables[record.tableIndex]
         // Columns left out of the load (`ColumnSelection.readByRules`) are left out here too,
@@ -280,6 +310,23 @@ public struct ReportWriter: Sendable {
             out.quoted(column.name)
             out.raw(": ")
             out.text(jsonValue(table.columns[index].value(Int(record.row))))
+        }
+        out.raw("}}")
+    }
+
+    /// An evidence record of a database run: its values as the database holds them, read by key.
+    private func appendDatabaseRecord(_ record: RecordID, to out: inout JSONBytes) {
+        guard case .database(let run) = source else { return }
+        let schema = program.checked.schema.tables[record.tableIndex]
+        out.raw("{\"table\": "); out.quoted(record.table)
+        out.raw(", \"key\": "); out.quoted(record.key)
+        out.raw(", \"values\": {")
+        let values = run.records.indices.contains(record.tableIndex) ? run.records[record.tableIndex][record.key] : nil
+        for (index, column) in schema.columns.enumerated() {
+            if index > 0 { out.raw(", ") }
+            out.quoted(column.name)
+            out.raw(": ")
+            out.text(jsonValue(values.map { $0.indices.contains(index) ? $0[index] : .missing } ?? .missing))
         }
         out.raw("}}")
     }

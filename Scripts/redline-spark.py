@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Runs a policy compiled by `redline sql --dialect spark` in Spark, over CSV or Parquet tables.
+
+usage: redline-spark.py SCRIPT --data DIR [--format auto|csv|parquet] [--master URL]
+                        [--output DIR] [--shuffle-partitions N]
+   or: spark-submit [spark options] redline-spark.py SCRIPT --data DIR …
+
+  SCRIPT  the compiled script (`redline sql RULES --dialect spark --as-of DATE --output SCRIPT`)
+  --data  where the tables are: DIR/T.csv, DIR/T.parquet or a folder DIR/T/ of part files for
+          each table T the policy declares (the script's `-- reads T (...)` lines name them and
+          their columns). DIR may be any URI Spark reads (hdfs://, s3a://).
+  --format  csv or parquet (auto: by the file names; a folder of .parquet parts is Parquet)
+  --master  Spark's master (local[2], yarn, spark://host:7077); by default spark-submit's, or
+          local[*] when run directly
+  --output  write the decisions with Spark's CSV writer into this folder, part files in the
+          report's order, as the cluster computes them. Without it the decisions are printed on
+          standard output exactly as `redline run --format csv` prints them.
+
+Columns are read by name (other columns are ignored) and converted to the declared types with
+ANSI casts: a value that is not of its column's type stops the run with Spark's error, as a bad
+cell stops `redline run`; nothing is read as missing that was not empty. CSV is read as
+`redline sql` expects it: a header line, UTF-8, RFC 4180 quotes, ISO dates, true/false.
+"""
+import argparse
+import os
+import re
+import sys
+
+READS = re.compile(r"^-- reads (\S+) \((.*)\)$")
+
+
+def tables(script):
+    """The tables a script reads: [(name, [(column, type)])], from its `-- reads` lines."""
+    found = []
+    for line in script.splitlines():
+        match = READS.match(line)
+        if match:
+            columns = [tuple(part.rsplit(" ", 1)) for part in match.group(2).split(", ")]
+            found.append((match.group(1), columns))
+    return found
+
+
+def statements(script):
+    """The script's settings (`SET …;` lines) and its query (the rest, without comments)."""
+    settings, query = [], []
+    for line in script.splitlines():
+        if line.startswith("--"):
+            continue
+        if not query and line.startswith("SET ") and line.endswith(";"):
+            settings.append(line[:-1])
+        else:
+            query.append(line)
+    text = "\n".join(query).rstrip()
+    return settings, text[:-1] if text.endswith(";") else text
+
+
+def quote(name):
+    return "`" + name.replace("`", "``") + "`"
+
+
+def source(spark, data, table, kind):
+    """Where a table's data is, and its format: DATA/T.csv, DATA/T.parquet or a folder DATA/T/
+    (Parquet if it holds .parquet part files), on any file system Spark reads."""
+    jvm, conf = spark._jvm, spark._jsc.hadoopConfiguration()
+
+    def status(location):
+        path = jvm.org.apache.hadoop.fs.Path(location)
+        files = path.getFileSystem(conf)
+        return (files, path) if files.exists(path) else None
+
+    base = data.rstrip("/") + "/" + table
+    for candidate, found in ((base + ".csv", "csv"), (base + ".parquet", "parquet")):
+        if kind in ("auto", found) and status(candidate):
+            return candidate, found
+    folder = status(base)
+    if folder and folder[0].getFileStatus(folder[1]).isDirectory():
+        if kind != "auto":
+            return base, kind
+        names = [entry.getPath().getName() for entry in folder[0].listStatus(folder[1])]
+        return base, "parquet" if any(name.endswith(".parquet") for name in names) else "csv"
+    raise SystemExit("redline-spark: no data for table %s in %s (expected %s.csv, %s.parquet or a folder %s/)"
+                     % (table, data, table, table, table))
+
+
+def register(spark, data, script, kind="auto"):
+    """Each table the script reads, as a temporary view of its declared columns and types."""
+    for table, columns in tables(script):
+        path, found = source(spark, data, table, kind)
+        if found == "csv":
+            frame = (spark.read.option("header", True).option("multiLine", True).option("quote", '"')
+                     .option("escape", '"').option("mode", "FAILFAST").option("encoding", "UTF-8").csv(path))
+        else:
+            frame = spark.read.parquet(path)
+        present = set(frame.columns)
+        missing = [name for name, _ in columns if name not in present]
+        if missing:
+            raise SystemExit("redline-spark: table %s (%s) has no column %s" % (table, path, ", ".join(missing)))
+        frame = frame.selectExpr(*["CAST(%s AS %s) AS %s" % (quote(name), kind_, quote(name)) for name, kind_ in columns])
+        frame.createOrReplaceTempView(quote(table))
+
+
+def looks_like_formula(text):
+    """As Redline's CSV report: starts with =, +, -, @, tab or CR, and is not a plain number."""
+    if not text or text[0] not in "=+-@\t\r":
+        return False
+    if text[0] in "=@\t\r":
+        return True
+    rest = text[1:]
+    digits = sum(c.isascii() and c.isdigit() for c in rest)
+    points = rest.count(".")
+    return any(not (c.isascii() and c.isdigit()) and c != "." for c in rest) or digits == 0 or points > 1
+
+
+def field(value):
+    """One CSV field as `redline run --format csv` writes it."""
+    text = "" if value is None else str(value)
+    guard = "'" if looks_like_formula(text) else ""
+    if any(c in text for c in ',"\n\r'):
+        return '"' + guard + text.replace('"', '""') + '"'
+    return guard + text
+
+
+def run(spark, script, data, kind="auto", output=None, out=sys.stdout):
+    """Registers the tables, runs the settings and the query; prints or writes the decisions."""
+    settings, query = statements(script)
+    for setting in settings:
+        spark.sql(setting)
+    register(spark, data, script, kind)
+    frame = spark.sql(query)
+    if output:
+        # Spark's writer trims spaces unless told not to; quotes are doubled as RFC 4180 says.
+        (frame.write.mode("errorifexists").option("header", True).option("quote", '"').option("escape", '"')
+         .option("ignoreLeadingWhiteSpace", False).option("ignoreTrailingWhiteSpace", False).csv(output))
+        return
+    out.write(",".join(frame.columns) + "\n")
+    for row in frame.toLocalIterator():
+        out.write(",".join(field(v) for v in row) + "\n")
+
+
+def session(master=None, shuffle_partitions=None):
+    from pyspark.sql import SparkSession
+    import logging
+    logging.getLogger("pyspark").setLevel(logging.CRITICAL)
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+    builder = (SparkSession.builder.appName("redline").config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false"))
+    if master:
+        builder = builder.master(master)
+    elif "SPARK_ENV_LOADED" not in os.environ and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        builder = builder.master("local[*]")
+    if shuffle_partitions:
+        builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("OFF")
+    return spark
+
+
+def message(error):
+    """The line of a Spark error that says what went wrong (`[CAST_INVALID_INPUT] The value …`)."""
+    text = str(error)
+    for line in text.splitlines():
+        match = re.search(r"\[([A-Z][A-Z_.]+)\] .*", line)
+        if match and "MULTIPLE_FAILURES" not in match.group(1):
+            return match.group(0).strip()
+    return text.strip().split("\n")[0]
+
+
+def main(argv=None, spark=None, out=sys.stdout):
+    parser = argparse.ArgumentParser(prog="redline-spark.py", description=__doc__.split("\n")[0])
+    parser.add_argument("script")
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--format", default="auto", choices=["auto", "csv", "parquet"])
+    parser.add_argument("--master")
+    parser.add_argument("--output")
+    parser.add_argument("--shuffle-partitions", type=int)
+    args = parser.parse_args(argv)
+    with open(args.script, encoding="utf-8") as f:
+        script = f.read()
+    if "compiled for spark" not in script.split("\n", 1)[0]:
+        raise SystemExit("redline-spark: %s is not a script from `redline sql --dialect spark`" % args.script)
+    spark = spark or session(args.master, args.shuffle_partitions)
+    run(spark, script, args.data, args.format, args.output, out)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as error:  # Spark's own errors: one line, exit 1
+        sys.stderr.write("redline-spark: %s\n" % message(error))
+        sys.exit(1)

@@ -130,7 +130,8 @@ struct RunCommand: ParsableCommand {
             let database = try PostgresDatabase(url: data.directory, schema: data.schema)
             run = try program.run(in: database, asOf: date, calendar: calendar, evidenceValues: reportFormat == .json)
         } catch let error as DatabaseError {
-            Output.error("redline: \(language == .zh ? error.zh : error.en)\n")
+            // As a load from the database says it: the URL (no password) in the file's place.
+            Output.error("\(DatabaseURL.redacted(data.directory)): \(language == .zh ? "错误" : "error"): \(language == .zh ? error.zh : error.en)\n")
             throw ExitCode(1)
         } catch DatabaseRunError.notCompiled(let diagnostics) {
             Output.error(DiagnosticRenderer.text(diagnostics, language: language))
@@ -138,7 +139,7 @@ struct RunCommand: ParsableCommand {
                                          : "redline: the policy cannot run inside the database; without --engine the interpreter runs it\n")
             throw ExitCode(1)
         } catch DatabaseRunError.database(let error) {
-            Output.error("redline: \(language == .zh ? error.zh : error.en)\n")
+            Output.error("\(DatabaseURL.redacted(data.directory)): \(language == .zh ? "错误" : "error"): \(language == .zh ? error.zh : error.en)\n")
             throw ExitCode(1)
         }
         var writer = ReportWriter(program: program, databaseRun: run)

@@ -212,7 +212,7 @@ public struct ReportWriter: Sendable {
             calendar = dataset.calendar
         case .database(let run):
             // The decisions were computed where the data is: no file was read, nothing to hash.
-            out += "  \"database\": {\"source\": \(JSONText.quote(run.source)), \"engine\": \(JSONText.quote("sql"))},\n"
+            out += "  \"database\": {\"source\": \(JSONText.quote(run.source)), \"engine\": \(JSONText.quote(run.dialect.rawValue))},\n"
             calendar = run.calendar
         }
         out += "  \"calendar\": {\"name\": \(JSONText.quote(calendar.name)), \"years\": "

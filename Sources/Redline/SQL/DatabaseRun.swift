@@ -35,6 +35,8 @@ public struct DatabaseRun: Sendable {
     public let source: String
     /// The calendar working days were counted with.
     public let calendar: WorkCalendar
+    /// The SQL system that computed the decisions.
+    public let dialect: SQLDialect
     /// Per table, the evidence records' values by key, in declared column order.
     let records: [[String: [Value]]]
     /// Seconds spent checking the data.
@@ -81,7 +83,7 @@ extension Program {
             let result = RunResult(asOf: asOf, decisions: decisions, subjectCount: subjects, actionCounts: actionCounts,
                                    ruleCounts: names.map { ($0, fired[$0] ?? 0, undetermined[$0] ?? 0, 0) },
                                    evaluationSeconds: Date().timeIntervalSince(checked), rules: names)
-            return DatabaseRun(result: result, source: database.name, calendar: calendar, records: records,
+            return DatabaseRun(result: result, source: database.name, calendar: calendar, dialect: database.dialect, records: records,
                                checkSeconds: checked.timeIntervalSince(started))
         } catch let error as DatabaseError {
             throw .database(error)

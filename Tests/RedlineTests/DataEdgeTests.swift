@@ -445,3 +445,44 @@ import Testing
         #expect(mixed.lineText.hasPrefix(String(decoding: try #require(rows.last), as: UTF8.self)))
     }
 }
+
+/// The UTF-8 validator against the standard library's decoder: every short sequence of the bytes
+/// that matter (boundaries of each lead's ranges), and random runs of mixed text.
+@Suite struct UTF8ValidationTests {
+    static func standard(_ bytes: [UInt8]) -> Bool { String(validating: bytes, as: UTF8.self) != nil }
+
+    @Test func everyShortSequenceIsJudgedAsTheStandardLibraryJudgesIt() {
+        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1,
+                                    0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+        var checked = 0
+        for a in interesting {
+            for b in interesting {
+                for c in interesting {
+                    for d in [0x80, 0xBF, 0x41] as [UInt8] {
+                        for sequence in [[a], [a, b], [a, b, c], [a, b, c, d]] {
+                            let mine = sequence.withUnsafeBufferPointer { TextEncoding.isValidUTF8($0) }
+                            #expect(mine == UTF8ValidationTests.standard(sequence), "\(sequence.map { String($0, radix: 16) })")
+                            checked += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked > 60_000)
+    }
+
+    @Test func randomTextIsJudgedAsTheStandardLibraryJudgesIt() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = [Array("重大隐患".utf8), Array("abcdefghijklmnopqrstu".utf8), Array("€".utf8), Array("😀".utf8),
+                                 Array("é".utf8), [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC0, 0xAF], [0xFF]]
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                bytes += pieces[Int.random(in: 0..<(Bool.random(using: &generator) ? 5 : pieces.count), using: &generator)]
+            }
+            if !bytes.isEmpty, Bool.random(using: &generator) { bytes.removeLast(Int.random(in: 0...min(2, bytes.count), using: &generator)) }
+            let mine = bytes.withUnsafeBufferPointer { TextEncoding.isValidUTF8($0) }
+            #expect(mine == UTF8ValidationTests.standard(bytes), "\(bytes)")
+        }
+    }
+}

@@ -150,8 +150,20 @@ struct CSVTableReader {
         }
     }
 
-    /// Parses the records of one chunk.
+    /// Parses the records of one chunk. References are resolved after the chunk is parsed, in
+    /// batches whose cache misses overlap (`ColumnBuilder.resolveDeferred`); if one names no
+    /// row, the chunk is read again resolving each reference as it comes, which reports it
+    /// where it is, in order with the chunk's other messages.
     func readChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, maxIssues: Int) -> Chunk {
+        var chunk = readChunk(bytes, range, layout: layout, maxIssues: maxIssues, deferReferences: true)
+        var resolved = true
+        for index in chunk.builders.indices where !chunk.builders[index].resolveDeferred() { resolved = false }
+        if !resolved { chunk = readChunk(bytes, range, layout: layout, maxIssues: maxIssues, deferReferences: false) }
+        return chunk
+    }
+
+    private func readChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, maxIssues: Int,
+                           deferReferences: Bool) -> Chunk {
         // Rows expected, from the line density of the chunk's first 64 KB (so arrays grow once).
         let sampleEnd = min(range.upperBound, range.lowerBound + 65536)
         var sampleLines = 1
@@ -159,6 +171,7 @@ struct CSVTableReader {
         let estimate = max(16, range.count * sampleLines / max(1, sampleEnd - range.lowerBound) + 64)
         var chunk = Chunk(builders: [])
         var builders = newBuilders(capacity: estimate)
+        if deferReferences { for index in builders.indices { builders[index].defersReferences = true } }
         chunk.lines.reserveCapacity(estimate)
         let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
         var position = range.lowerBound

@@ -34,6 +34,12 @@ final class ColumnBuffer<Element>: @unchecked Sendable {
         capacity = bigger
     }
 
+    /// Empties the buffer, keeping its room.
+    func removeAll() {
+        base.deinitialize(count: count)
+        count = 0
+    }
+
     var first: Element? { count > 0 ? base[0] : nil }
     var last: Element? { count > 0 ? base[count - 1] : nil }
     var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
@@ -90,6 +96,20 @@ struct ColumnBuilder {
     /// next one named (positive: try it before the index).
     private var previousRow: Int32 = -1
     private var guessScore = 4
+    /// References left for `resolveDeferred`: fields lying in the file's bytes (valid while
+    /// the chunk is read) and their place in `ids`.
+    var defersReferences = false
+    private let deferred = ColumnBuffer<DeferredReference>(capacity: 0)
+    /// What the batches' first loads read; kept so that the loads are not optimized away.
+    private(set) var touched: UInt32 = 0
+    /// A deferred reference named no row: the chunk must be read again.
+    private var deferredFailed = false
+
+    struct DeferredReference {
+        let index: Int32
+        let count: Int32
+        let base: UnsafePointer<UInt8>
+    }
 
     struct ReferenceTarget: @unchecked Sendable {
         /// The referenced table's name (for messages).
@@ -183,6 +203,13 @@ struct ColumnBuilder {
             return true
         case .reference:
             if field.isEmpty { ids.append(-1); return true }
+            if defersReferences, fieldIsStable, let base = field.baseAddress {
+                deferred.append(DeferredReference(index: Int32(truncatingIfNeeded: ids.count), count: Int32(truncatingIfNeeded: field.count), base: base))
+                ids.append(-1)
+                // Resolved every few thousand: enough to overlap the misses, little to keep.
+                if deferred.count >= 4096, !deferredFailed, !resolveDeferred() { deferredFailed = true }
+                return true
+            }
             if previousId >= -2, previousCount > 0, sameAsPrevious(field) {
                 ids.append(max(previousId, -1))
                 lastFailureWasSkippedRow = previousId == -2
@@ -233,6 +260,58 @@ struct ColumnBuilder {
             durations.append(value)
             return value != nil
         }
+    }
+
+    /// Resolves the deferred references, thirty-two at a time: the batch's first slots are read
+    /// before any key is compared, so that on a register, where each reference lands on a random
+    /// slot of an index far larger than the cache, the misses overlap instead of following one
+    /// another. While the file follows the referenced table's order the row after the last one
+    /// found is tried first, as `append` does. False if a reference names no row (nothing is
+    /// reported here: the chunk is read again).
+    mutating func resolveDeferred() -> Bool {
+        guard !deferredFailed else { return false }
+        defer { deferred.removeAll() }
+        guard kind == .reference, deferred.count > 0, let target else { return true }
+        let index = target.index
+        let items = deferred.elements
+        let out = ids.base
+        let batch = 32
+        let probes = UnsafeMutablePointer<KeyIndex.Probe>.allocate(capacity: batch)
+        defer { probes.deallocate() }
+        var sink: UInt32 = 0
+        var start = 0
+        while start < items.count {
+            let end = min(items.count, start + batch)
+            let guessing = guessScore > 0 && target.increasingKeys
+            if !guessing {
+                // Probes first, then the loads alone: a loop of nothing but loads keeps the most
+                // of them in flight at once.
+                for j in start..<end {
+                    (probes + (j - start)).initialize(to: index.probe(UnsafeBufferPointer(start: items[j].base, count: Int(items[j].count))))
+                }
+                for j in 0..<(end - start) { sink &+= index.touch(probes[j]) }
+            }
+            for j in start..<end {
+                let item = items[j]
+                let key = UnsafeBufferPointer(start: item.base, count: Int(item.count))
+                let found: Int32?
+                if guessing, previousRow >= 0, index.rowHasKey(Int(previousRow) + 1, key) {
+                    found = previousRow + 1
+                } else {
+                    found = index.row(key, guessing ? index.probe(key) : probes[j - start])
+                }
+                guard let row = found, row >= 0 else {
+                    touched = sink
+                    return false
+                }
+                guessScore = row == previousRow + 1 ? min(guessScore + 1, 16) : max(guessScore - 2, -16)
+                previousRow = row
+                out[Int(item.index)] = row
+            }
+            start = end
+        }
+        touched = sink
+        return true
     }
 
     private var previousBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: previousBase, count: previousCount) }

@@ -8,7 +8,7 @@ import Foundation
 /// of at most eight bytes resolves with one miss, and a longer one reads the pool only to check
 /// its tail once the first eight bytes and a hash tag have matched.
 final class KeyIndex: @unchecked Sendable {
-    private struct Slot {
+    struct Slot {
         /// The key's first eight bytes (zero-padded), loaded little-endian.
         var prefix: UInt64
         /// The key's length (255 for 255 or more) in the high byte, 24 bits of its hash below.
@@ -18,7 +18,12 @@ final class KeyIndex: @unchecked Sendable {
     }
     private static let empty = Int32.min
 
-    private let slots: [Slot]
+    /// The slots: in memory of their own, in 2 MB pages where the kernel has them. A million
+    /// keys take 32 MB of slots; in 4 KB pages nearly every lookup of a register would also miss
+    /// the TLB, and walk the page tables before it reaches its slot.
+    private let slots: UnsafeMutablePointer<Slot>
+    private let slotCount: Int
+    private let mapped: (base: UnsafeMutableRawPointer, size: Int)?
     private let shift: UInt64
     private let keys: TextPool
     private let keyIdByRow: [Int32]
@@ -35,8 +40,10 @@ final class KeyIndex: @unchecked Sendable {
         while (1 << bits) < max(16, keys.count * 2) { bits += 1 }
         let shift = 64 - bits
         self.shift = shift
-        var slots = [Slot](repeating: Slot(prefix: 0, tag: 0, value: KeyIndex.empty), count: 1 << Int(bits))
-        let mask = slots.count - 1
+        slotCount = 1 << Int(bits)
+        (slots, mapped) = KeyIndex.allocate(slotCount)
+        slots.initialize(repeating: Slot(prefix: 0, tag: 0, value: KeyIndex.empty), count: slotCount)
+        let mask = slotCount - 1
         for keyId in 0..<keys.count {
             let row = rowByKeyId[keyId] >= 0 ? rowByKeyId[keyId] : ~Int32(keyId)
             keys.storage.withBytes(Int32(keyId)) { key in
@@ -50,7 +57,30 @@ final class KeyIndex: @unchecked Sendable {
                 slots[slot] = Slot(prefix: prefix, tag: tag, value: row)
             }
         }
-        self.slots = slots
+    }
+
+    deinit {
+        if let mapped {
+            munmap(mapped.base, mapped.size)
+        } else {
+            slots.deallocate()
+        }
+    }
+
+    /// Room for `count` slots: a large table in its own mapping, aligned to 2 MB and advised to
+    /// use huge pages; a small one (or if mapping fails) from the heap.
+    private static func allocate(_ count: Int) -> (UnsafeMutablePointer<Slot>, (UnsafeMutableRawPointer, Int)?) {
+        let bytes = count * MemoryLayout<Slot>.stride
+        let huge = 2 << 20
+        if bytes >= huge {
+            let size = (bytes + huge - 1) / huge * huge + huge
+            if let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), base != MAP_FAILED {
+                let aligned = UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: base) + huge - 1) / huge * huge) ?? base
+                _ = madvise(aligned, size - (aligned - base), MADV_HUGEPAGE)
+                return (aligned.bindMemory(to: Slot.self, capacity: count), (base, size))
+            }
+        }
+        return (UnsafeMutablePointer<Slot>.allocate(capacity: count), nil)
     }
 
     /// The key's prefix word, tag and 64-bit hash (whose high bits pick the slot).
@@ -81,18 +111,40 @@ final class KeyIndex: @unchecked Sendable {
     /// The row these bytes name: -2 for a key whose row was skipped, nil for no such key.
     @inline(__always)
     func row(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        row(key, probe(key))
+    }
+
+    /// Where a key's lookup starts: its prefix word, tag and first slot.
+    struct Probe {
+        let prefix: UInt64
+        let tag: UInt32
+        let slot: Int
+    }
+
+    @inline(__always)
+    func probe(_ key: UnsafeBufferPointer<UInt8>) -> Probe {
         let (prefix, tag, hash) = KeyIndex.signature(key)
-        let mask = slots.count - 1
-        return slots.withUnsafeBufferPointer { slots -> Int32? in
-            var slot = Int(truncatingIfNeeded: hash >> shift)
-            while true {
-                let entry = slots[slot]
-                if entry.value == KeyIndex.empty { return nil }
-                if entry.tag == tag, entry.prefix == prefix, key.count <= 8 || KeyIndex.sameKey(entry.value, key, keys, keyIdByRow) {
-                    return entry.value >= 0 ? entry.value : -2
-                }
-                slot = (slot + 1) & mask
+        return Probe(prefix: prefix, tag: tag, slot: Int(truncatingIfNeeded: hash >> shift))
+    }
+
+    /// The first slot's tag, read only to bring its cache line in: a batch of lookups reads
+    /// all its first slots before comparing any, so their cache misses overlap instead of
+    /// following one another.
+    @inline(__always)
+    func touch(_ probe: Probe) -> UInt32 { slots[probe.slot].tag }
+
+    /// The row a key names, from its probe.
+    @inline(__always)
+    func row(_ key: UnsafeBufferPointer<UInt8>, _ probe: Probe) -> Int32? {
+        let mask = slotCount - 1
+        var slot = probe.slot
+        while true {
+            let entry = slots[slot]
+            if entry.value == KeyIndex.empty { return nil }
+            if entry.tag == probe.tag, entry.prefix == probe.prefix, key.count <= 8 || KeyIndex.sameKey(entry.value, key, keys, keyIdByRow) {
+                return entry.value >= 0 ? entry.value : -2
             }
+            slot = (slot + 1) & mask
         }
     }
 

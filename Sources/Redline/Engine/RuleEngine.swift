@@ -136,13 +136,18 @@ struct RuleEngine {
     let cancellation: CancellationFlag?
     var detail: RunDetail = .everyRule
     var coverage: CoverageRecorder? = nil
+    /// Conditions computed for every row before the run (set by `run`).
+    var elementTruths: ElementTruths? = nil
 
     func plan() -> [PlannedRule] {
         var planner = Planner(schema: program.schema, dataset: dataset)
         planner.coverage = coverage
+        planner.elementTruths = elementTruths
         var traced = planner
         traced.recordMissing = true
         traced.valueReads = SlotSet()
+        // Missing cells are recorded as each element is evaluated: nothing computed ahead.
+        traced.elementTruths = nil
         // Coverage is about conditions: messages and evidence are planned without probes. They
         // bind their variables' values before reading them, so their reads do not count against
         // the condition's row-only variables.
@@ -181,6 +186,18 @@ struct RuleEngine {
     func run(asOf date: CalendarDate) -> RunResult {
         let started = Date()
         let budget = EvaluationBudget(limits, cancellation: cancellation)
+        var engine = self
+        // Coverage counts each evaluated branch: it needs every condition evaluated in place.
+        if coverage == nil {
+            engine.elementTruths = PhaseTimer.measure("element conditions") {
+                ElementTruths(rules: program.rules, schema: program.schema, dataset: dataset, today: date.dayNumber,
+                              slotCount: program.rules.map(\.slotCount).max() ?? 1, limits: limits, budget: budget)
+            }
+        }
+        return engine.evaluateAll(asOf: date, started: started, budget: budget)
+    }
+
+    private func evaluateAll(asOf date: CalendarDate, started: Date, budget: EvaluationBudget) -> RunResult {
         // Rules are grouped by subject table; each table's subjects are evaluated in key order.
         var subjectTables: [Int] = []
         for rule in program.rules where !subjectTables.contains(rule.subjectTable) { subjectTables.append(rule.subjectTable) }

@@ -204,16 +204,20 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
     let table: Int32
     let source: RowSource
     let condition: ConditionNode
+    /// The condition's truth for every row of the table, when computed before the run
+    /// (`ElementTruths`; owned by it, which lives as long as the run's plans).
+    let truths: UnsafeBufferPointer<UInt8>?
     let span: SourceSpan
     let file: SourceFile?
     init(_ quantifier: Quantifier, slot: Int, needsValue: Bool, table: Int32, source: RowSource, condition: ConditionNode,
-         span: SourceSpan, file: SourceFile?) {
+         truths: UnsafeBufferPointer<UInt8>? = nil, span: SourceSpan, file: SourceFile?) {
         self.quantifier = quantifier
         self.slot = slot
         self.needsValue = needsValue
         self.table = table
         self.source = source
         self.condition = condition
+        self.truths = truths
         self.span = span
         self.file = file
     }
@@ -226,11 +230,20 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
         var decided = false
         var failure: EvaluationError? = nil
         var index = start
+        let truths = self.truths
         while index < end {
             try frame.step(span, file)
             let row = rows.map { $0[index] } ?? Int32(index)
-            if needsValue { frame.slots[slot] = .record(RecordRef(table: table, row: row)) } else { frame.slots.rows[slot] = row }
             index += 1
+            if let truths {
+                let known = truths[Int(row)]
+                if known != ElementTruths.failed {
+                    if known == lookFor { decided = true; break }
+                    if known == Truth.unknown { sawUnknown = true }
+                    continue
+                }
+            }
+            if needsValue { frame.slots[slot] = .record(RecordRef(table: table, row: row)) } else { frame.slots.rows[slot] = row }
             let v: UInt8
             do { v = try condition.truth(frame) } catch {
                 // An element that fails is absorbed if another decides the quantifier (§7).

@@ -67,8 +67,9 @@ extension Planner {
         case .quantifier(let quantifier, let slot, _, let collection, let condition):
             if let (table, source) = rowSource(collection) {
                 let body = conditionNode(condition)
+                let truths = ElementTruths.key(condition, slot: slot, table: Int(table)).flatMap { elementTruths?.truths($0) }
                 return RowsQuantifier(quantifier, slot: slot, needsValue: valueReads.contains(slot), table: table, source: source,
-                                      condition: body, span: bound.span, file: bound.source)
+                                      condition: body, truths: truths, span: bound.span, file: bound.source)
             }
             return ValueCondition(planQuantifierValue(quantifier, slot: slot, collection, condition, bound))
         default: break

@@ -31,6 +31,9 @@ struct Planner {
     /// a slot noted by any of them is treated as read, which is only ever slower, never wrong.
     /// Plans that bind their variables' values themselves (evidence, messages) may use their own.
     var valueReads = SlotSet()
+    /// Quantifier conditions computed for every row before the run (`ElementTruths`); nil
+    /// outside a run (explanations, queries, one expression).
+    var elementTruths: ElementTruths? = nil
 
     func plan(_ bound: Bound) -> Plan {
         let span = bound.span

@@ -149,6 +149,15 @@ struct SQLCompiler {
         for table in program.schema.tables {
             sql += "-- reads \(table.name) (" + table.columns.map { "\($0.name) \(dialect.columnType($0.type))" }.joined(separator: ", ") + ")\n"
         }
+        // What the query joins on: index these (registers keep them as primary and foreign keys).
+        for table in program.schema.tables {
+            sql += "-- key \(table.name).\(table.columns[table.keyColumn].name)\n"
+            for column in table.columns {
+                guard let target = column.target else { continue }
+                let targetTable = program.schema.tables[target]
+                sql += "-- reference \(table.name).\(column.name) -> \(targetTable.name).\(targetTable.columns[targetTable.keyColumn].name)\n"
+            }
+        }
         for setting in dialect.settings { sql += setting + ";\n" }
         sql += query + ";\n"
         let tables = program.schema.tables.map { table in

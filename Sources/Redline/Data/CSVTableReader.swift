@@ -190,6 +190,12 @@ struct CSVTableReader {
                 let recordLine = line
                 var quoting: QuoteProblem? = nil
                 guard let count = CSVTableReader.nextRecord(slice, &position, &line, into: fields, capacity: capacity, problem: &quoting) else { break }
+                // A row refused whole is still part of the file, whose encoding it may betray.
+                if quoting != nil || count != layout.fieldCount,
+                   !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[recordStart..<position])) {
+                    chunk.invalidUTF8 = true
+                    return
+                }
                 if let quoting {
                     // Never read on as if nothing happened: the row is an error where the quote is.
                     let text = lineText(bytes, lineStart: recordStart)
@@ -202,6 +208,10 @@ struct CSVTableReader {
                     continue
                 }
                 if layout.hasNUL, let base = bytes.baseAddress, memchr(base + recordStart, 0, position - recordStart) != nil {
+                    if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[recordStart..<position])) {
+                        chunk.invalidUTF8 = true
+                        return
+                    }
                     let text = lineText(bytes, lineStart: recordStart)
                     note(&chunk, PendingIssue(reason: .nulByte, row: chunk.lines.count, relativeLine: recordLine, text: Catalog.nulByte,
                                               hint: Catalog.nulByteHint, lineText: text, column: 1, length: max(1, text.count)), maxIssues)
@@ -218,8 +228,17 @@ struct CSVTableReader {
                     continue
                 }
                 var rowIsBad = false
-                for columnIndex in 0..<sourceIndex.count where !skipped[columnIndex] {
+                for columnIndex in 0..<sourceIndex.count {
                     let field = fields[sourceIndex[columnIndex]]
+                    if skipped[columnIndex] {
+                        // Not stored, but a file is in one encoding whatever the rules read: its
+                        // bytes are checked here, while they are in the cache.
+                        if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) {
+                            chunk.invalidUTF8 = true
+                            return
+                        }
+                        continue
+                    }
                     let converted: Bool
                     if field.escaped {
                         CSVTableReader.unescape(bytes, field, into: &scratch)

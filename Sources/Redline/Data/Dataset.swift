@@ -431,9 +431,9 @@ enum TableLoading {
                                    indexKeys: indexKeys, issues: attempt)
         }
         var issuesFound = attempt
-        // The reader validates only the text it reads. Columns no rule reads are checked here,
-        // so a file is in one encoding whatever the rules use (and `run` and `query` agree).
-        let notUTF8 = outcome.notUTF8 || (!unread.isEmpty && !TextEncoding.isValidUTF8(skip == 0 ? data : Data(data.dropFirst(skip))))
+        // The reader validates every byte of every record (columns no rule reads included), so a
+        // file is in one encoding whatever the rules use, and `run` and `query` agree.
+        let notUTF8 = outcome.notUTF8
         if notUTF8 {
             let mixed = data.withUnsafeBytes { raw in
                 TextEncoding.mixedLine(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[skip...]))

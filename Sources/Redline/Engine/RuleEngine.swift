@@ -55,6 +55,11 @@ final class RecordNamer: @unchecked Sendable {
             if case .text(let ids, let pool) = column { self.ids = ids; self.pool = pool } else { ids = []; self.pool = nil }
         }
 
+        func isMissing(_ row: Int32) -> Bool {
+            if pool != nil { return row < 0 || Int(row) >= ids.count || ids[Int(row)] < 0 }
+            return column.value(Int(row)).isMissing
+        }
+
         func text(_ row: Int32) -> String {
             if let pool, row >= 0, Int(row) < ids.count {
                 let id = ids[Int(row)]
@@ -76,7 +81,7 @@ final class RecordNamer: @unchecked Sendable {
     func id(table: Int, row: Int32) -> RecordID {
         var id = RecordID(table: tableNames[table], key: keys[table].text(row), tableIndex: table, row: row)
         // An empty label cell is no label: the key alone names the row.
-        if let label = labels[table], !label.column.value(Int(row)).isMissing { id.label = label.text(row) }
+        if let label = labels[table], !label.isMissing(row) { id.label = label.text(row) }
         return id
     }
 }
@@ -89,6 +94,8 @@ final class EvidencePlan: @unchecked Sendable {
     let rows: RowSource?
     let collection: CollectionPlan
     let condition: ConditionNode
+    /// The condition's truth per row, when computed before the run (`ElementTruths`).
+    let truths: UnsafeBufferPointer<UInt8>?
     let span: SourceSpan
     let file: SourceFile?
 
@@ -99,6 +106,7 @@ final class EvidencePlan: @unchecked Sendable {
         rows = source?.1
         collection = planner.planCollection(variable.collection)
         condition = planner.conditionNode(variable.condition)
+        truths = source.flatMap { ElementTruths.key(variable.condition, slot: variable.slot, table: Int($0.0)) }.flatMap { planner.elementTruths?.truths($0) }
         span = variable.condition.span
         file = variable.condition.source
     }
@@ -425,7 +433,13 @@ struct RuleEngine {
                 // Rows straight from the index, as the condition's own quantifier read them.
                 guard let (list, start, end) = try? source.rows(frame), start >= 0 else { found.append((slot, [])); continue }
                 for index in start..<end {
-                    let value = Value.record(RecordRef(table: entry.table, row: list.map { $0[index] } ?? Int32(index)))
+                    let row = list.map { $0[index] } ?? Int32(index)
+                    let value = Value.record(RecordRef(table: entry.table, row: row))
+                    // The truth computed before the run, unless the condition failed there.
+                    if let truths = entry.truths, truths[Int(row)] != ElementTruths.failed {
+                        if truths[Int(row)] == Truth.yes { values.append(value) }
+                        continue
+                    }
                     frame.slots[slot] = value
                     if try holds(frame) { values.append(value) }
                 }

@@ -146,6 +146,8 @@ struct RuleEngine {
     var coverage: CoverageRecorder? = nil
     /// Conditions computed for every row before the run (set by `run`).
     var elementTruths: ElementTruths? = nil
+    /// Whether `run` computes them (tests compare runs with and without).
+    var precomputes = true
 
     func plan() -> [PlannedRule] {
         var planner = Planner(schema: program.schema, dataset: dataset)
@@ -196,7 +198,7 @@ struct RuleEngine {
         let budget = EvaluationBudget(limits, cancellation: cancellation)
         var engine = self
         // Coverage counts each evaluated branch: it needs every condition evaluated in place.
-        if coverage == nil {
+        if coverage == nil, precomputes {
             engine.elementTruths = PhaseTimer.measure("element conditions") {
                 ElementTruths(rules: program.rules, schema: program.schema, dataset: dataset, today: date.dayNumber,
                               slotCount: program.rules.map(\.slotCount).max() ?? 1, limits: limits, budget: budget)

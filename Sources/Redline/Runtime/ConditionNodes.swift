@@ -207,10 +207,12 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
     /// The condition's truth for every row of the table, when computed before the run
     /// (`ElementTruths`; owned by it, which lives as long as the run's plans).
     let truths: UnsafeBufferPointer<UInt8>?
+    /// The quantifier's own truth per referenced row, when computed before the run.
+    let verdicts: ElementTruths.Verdicts?
     let span: SourceSpan
     let file: SourceFile?
     init(_ quantifier: Quantifier, slot: Int, needsValue: Bool, table: Int32, source: RowSource, condition: ConditionNode,
-         truths: UnsafeBufferPointer<UInt8>? = nil, span: SourceSpan, file: SourceFile?) {
+         truths: UnsafeBufferPointer<UInt8>? = nil, verdicts: ElementTruths.Verdicts? = nil, span: SourceSpan, file: SourceFile?) {
         self.quantifier = quantifier
         self.slot = slot
         self.needsValue = needsValue
@@ -218,10 +220,19 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
         self.source = source
         self.condition = condition
         self.truths = truths
+        self.verdicts = verdicts
         self.span = span
         self.file = file
     }
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
+        if let verdicts, let target = try source.target(frame) {
+            if target < 0 { return Truth.unknown }
+            let verdict = verdicts.truth[Int(target)]
+            if verdict != ElementTruths.failed {
+                try frame.step(count: Int(verdicts.visited[Int(target)]), span, file)
+                return verdict
+            }
+        }
         let (rows, start, end) = try source.rows(frame)
         if start < 0 { return Truth.unknown }
         let table = self.table, slot = self.slot, condition = self.condition, needsValue = self.needsValue
@@ -295,6 +306,15 @@ final class RowSource: @unchecked Sendable {
         offsetCount = 0
         rowList = storage?.rows
         self.count = count
+    }
+
+    /// The referenced row whose referencing rows these are (-1: none, the collection is
+    /// missing); nil for a whole table.
+    @inline(__always)
+    func target(_ frame: Frame) throws(EvaluationError) -> Int32? {
+        guard let record, offsets != nil else { return nil }
+        let row = try record.row(frame)
+        return row < 0 || Int(row) + 1 >= offsetCount ? -1 : row
     }
 
     @inline(__always)

@@ -26,14 +26,37 @@ final class ElementTruths: @unchecked Sendable {
     static let failed: UInt8 = 3
 
     private var storage: [Key: UnsafeMutableBufferPointer<UInt8>] = [:]
+    private var verdictStorage: [VerdictKey: Verdicts] = [:]
 
     deinit {
         for buffer in storage.values { buffer.deallocate() }
+        for verdicts in verdictStorage.values {
+            verdicts.truth.deallocate()
+            verdicts.visited.deallocate()
+        }
     }
 
     func truths(_ key: Key) -> UnsafeBufferPointer<UInt8>? {
         storage[key].map { UnsafeBufferPointer($0) }
     }
+
+    /// A quantifier over the rows that reference a record, by its condition and the reference.
+    struct VerdictKey: Hashable {
+        let condition: Key
+        let quantifier: Quantifier
+        let reference: ReverseReference
+    }
+
+    /// Per referenced row: the quantifier's truth over the rows referencing it, and how many
+    /// elements it looks at to get there (the loop stops at the first that decides), which the
+    /// run is charged as steps. `failed`: an element's condition failed before one decided; the
+    /// quantifier then runs its loop.
+    struct Verdicts {
+        let truth: UnsafeMutableBufferPointer<UInt8>
+        let visited: UnsafeMutableBufferPointer<Int32>
+    }
+
+    func verdicts(_ key: VerdictKey) -> Verdicts? { verdictStorage[key] }
 
     /// A quantifier's condition, if it is worth computing for every row of `table`.
     static func key(_ condition: Bound, slot: Int, table: Int) -> Key? {
@@ -64,12 +87,18 @@ final class ElementTruths: @unchecked Sendable {
          limits: EvaluationLimits, budget: EvaluationBudget) {
         var wanted: [Key: (condition: Bound, slot: Int, table: Int)] = [:]
         var order: [Key] = []
+        var quantifiers: [(VerdictKey, target: Int)] = []
         for rule in rules {
             rule.condition.visit { node in
-                guard case .quantifier(_, let slot, _, let collection, let condition) = node.kind else { return }
+                guard case .quantifier(let quantifier, let slot, _, let collection, let condition) = node.kind else { return }
                 let table: Int
                 switch collection.kind {
-                case .reverse(_, let referencing, _): table = referencing
+                case .reverse(let target, let referencing, let column):
+                    table = referencing
+                    if case .record(let targetTable) = target.type, let key = ElementTruths.key(condition, slot: slot, table: table) {
+                        let verdict = VerdictKey(condition: key, quantifier: quantifier, reference: ReverseReference(table: referencing, column: column))
+                        if !quantifiers.contains(where: { $0.0 == verdict }) { quantifiers.append((verdict, targetTable)) }
+                    }
                 case .tableRows(let all): table = all
                 default: return
                 }
@@ -110,7 +139,55 @@ final class ElementTruths: @unchecked Sendable {
                 buffer.deallocate()
             }
         }
+        for (key, target) in quantifiers {
+            guard let truths = storage[key.condition], let index = dataset.tables[target].reverse[key.reference] else { continue }
+            verdictStorage[key] = ElementTruths.verdicts(key.quantifier, truths: UnsafeBufferPointer(truths), index: index,
+                                                         targetCount: dataset.tables[target].rowCount)
+        }
     }
+
+    /// Each referenced row's verdict, as the quantifier's loop would reach it element by element.
+    static func verdicts(_ quantifier: Quantifier, truths: UnsafeBufferPointer<UInt8>, index: ReverseIndex, targetCount: Int) -> Verdicts {
+        let truth = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(targetCount, 1))
+        let visited = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(targetCount, 1))
+        let out = SharedVerdicts(truth: truth, visited: visited, truths: truths, block: index.block)
+        let lookFor = quantifier == .all ? Truth.no : Truth.yes
+        let chunkSize = 1 << 16
+        DispatchQueue.concurrentPerform(iterations: (targetCount + chunkSize - 1) / chunkSize) { chunk in
+            let offsets = out.block.offsets, rows = out.block.rows, truths = out.truths
+            for target in (chunk * chunkSize)..<min(targetCount, (chunk + 1) * chunkSize) {
+                var verdict = Truth.unknown, sawUnknown = false, decided = false, failed = false
+                var position = target + 1 < out.block.offsetCount ? Int(offsets[target]) : 0
+                let end = target + 1 < out.block.offsetCount ? Int(offsets[target + 1]) : 0
+                let start = position
+                while position < end {
+                    let known = truths[Int(rows[position])]
+                    position += 1
+                    if known == ElementTruths.failed { failed = true; break }
+                    if known == lookFor { decided = true; break }
+                    if known == Truth.unknown { sawUnknown = true }
+                }
+                if failed {
+                    verdict = ElementTruths.failed
+                } else {
+                    switch quantifier {
+                    case .some: verdict = decided ? Truth.yes : (sawUnknown ? Truth.unknown : Truth.no)
+                    case .none, .all: verdict = decided ? Truth.no : (sawUnknown ? Truth.unknown : Truth.yes)
+                    }
+                }
+                out.truth[target] = verdict
+                out.visited[target] = Int32(truncatingIfNeeded: position - start)
+            }
+        }
+        return Verdicts(truth: truth, visited: visited)
+    }
+}
+
+private struct SharedVerdicts: @unchecked Sendable {
+    let truth: UnsafeMutableBufferPointer<UInt8>
+    let visited: UnsafeMutableBufferPointer<Int32>
+    let truths: UnsafeBufferPointer<UInt8>
+    let block: RowBlock
 }
 
 /// A buffer the chunks of one computation write, each its own rows.

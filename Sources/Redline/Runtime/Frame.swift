@@ -155,6 +155,19 @@ final class Frame {
         if steps & 0xFFFF == 0 { try budget.charge(0x10000, span, source) }
         if steps > maxSteps { throw budget.record(.stepLimit(maxSteps, span, source)) }
     }
+
+    /// Counts `count` loop iterations at once (a quantifier decided before the run), charging
+    /// the shared budget for each 65,536 passed, as one step at a time would.
+    @inline(__always)
+    func step(count: Int, _ span: SourceSpan, _ source: SourceFile?) throws(EvaluationError) {
+        guard count > 0 else { return }
+        let before = stepCounter.pointee
+        let steps = before &+ count
+        stepCounter.pointee = steps
+        let passed = (steps >> 16) - (before >> 16)
+        if passed > 0 { try budget.charge(passed << 16, span, source) }
+        if steps > maxSteps { throw budget.record(.stepLimit(maxSteps, span, source)) }
+    }
 }
 
 /// A read of a missing cell: which table, row and column.

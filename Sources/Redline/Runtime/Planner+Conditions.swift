@@ -67,9 +67,15 @@ extension Planner {
         case .quantifier(let quantifier, let slot, _, let collection, let condition):
             if let (table, source) = rowSource(collection) {
                 let body = conditionNode(condition)
-                let truths = ElementTruths.key(condition, slot: slot, table: Int(table)).flatMap { elementTruths?.truths($0) }
+                let key = ElementTruths.key(condition, slot: slot, table: Int(table))
+                let truths = key.flatMap { elementTruths?.truths($0) }
+                var verdicts: ElementTruths.Verdicts? = nil
+                if let key, case .reverse(_, let referencing, let column) = collection.kind {
+                    verdicts = elementTruths?.verdicts(ElementTruths.VerdictKey(condition: key, quantifier: quantifier,
+                                                                               reference: ReverseReference(table: referencing, column: column)))
+                }
                 return RowsQuantifier(quantifier, slot: slot, needsValue: valueReads.contains(slot), table: table, source: source,
-                                      condition: body, truths: truths, span: bound.span, file: bound.source)
+                                      condition: body, truths: truths, verdicts: verdicts, span: bound.span, file: bound.source)
             }
             return ValueCondition(planQuantifierValue(quantifier, slot: slot, collection, condition, bound))
         default: break

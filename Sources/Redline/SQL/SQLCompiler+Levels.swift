@@ -16,25 +16,51 @@ final class Level {
         let setsRows: Bool
     }
 
+    /// A collection's rows joined on their reference to the row before (`JOIN hazards q ON
+    /// q.enterprise_id = s.id`): the table, the alias, the reference column and that key.
+    struct ReverseJoin {
+        let table: String
+        let alias: String
+        let reference: String
+        let key: String
+    }
+
     /// The key of each row of the chain, outermost first.
     let keys: [String]
     private(set) var clauses: [Clause]
     /// The lookups through references on this level: target table and key -> alias.
     private var lookups: [String: String]
+    /// A subject level over its whole table (`FROM hazards s`), which a group over referencing
+    /// rows may leave out (`SubjectPruning`).
+    let plainTable: String?
+    /// The last chain clause, when it joins rows referencing the row before.
+    let reverseJoin: ReverseJoin?
 
-    private init(keys: [String], clauses: [Clause], lookups: [String: String]) {
+    private init(keys: [String], clauses: [Clause], lookups: [String: String], plainTable: String? = nil, reverseJoin: ReverseJoin? = nil) {
         self.keys = keys
         self.clauses = clauses
         self.lookups = lookups
+        self.plainTable = plainTable
+        self.reverseJoin = reverseJoin
     }
 
-    static func subject(from: String, key: String) -> Level {
-        Level(keys: [key], clauses: [Clause(alias: "s", text: from, setsRows: true)], lookups: [:])
+    static func subject(from: String, key: String, plainTable: String? = nil) -> Level {
+        Level(keys: [key], clauses: [Clause(alias: "s", text: from, setsRows: true)], lookups: [:], plainTable: plainTable)
     }
 
     /// The rows of a collection joined to this level's, one per element and enclosing row.
-    func child(alias: String, key: String, join: String) -> Level {
-        Level(keys: keys + [key], clauses: clauses + [Clause(alias: alias, text: join, setsRows: true)], lookups: lookups)
+    /// The rows referencing a subject of a whole table name it by their reference, which holds
+    /// its key: so the groups inside need not read the subject's row (`SubjectPruning`).
+    func child(alias: String, key: String, join: String, reverse: ReverseJoin? = nil) -> Level {
+        var outer = keys
+        if plainTable != nil, keys.count == 1, let reverse, reverse.key == keys[0] { outer = [reverse.reference] }
+        return Level(keys: outer + [key], clauses: clauses + [Clause(alias: alias, text: join, setsRows: true)], lookups: lookups, reverseJoin: reverse)
+    }
+
+    /// Takes over another level's joins (its groups and lookups): a level built over some of
+    /// the same subjects, whose results this one shows.
+    func adopt(_ other: Level) {
+        for clause in other.clauses where !clause.setsRows { clauses.append(clause) }
     }
 
     /// Adds a join on a unique key (a group or a lookup); it does not change the rows.
@@ -42,12 +68,11 @@ final class Level {
         clauses.append(Clause(alias: alias, text: text, setsRows: false))
     }
 
-    /// The alias of the lookup of `key` (a target table and its key) on this level, and the join
-    /// to add when it is new: named by the level's depth and the lookups it has (a child's never
-    /// clash with its parent's).
-    func lookup(_ key: String, join: (String) -> String) -> String {
+    /// The alias of the lookup of `key` (a target table and its key) on this level, adding its
+    /// join under a new alias (`name`) the first time.
+    func lookup(_ key: String, name: () -> String, join: (String) -> String) -> String {
         if let alias = lookups[key] { return alias }
-        let alias = "n\(keys.count)x\(lookups.count)"
+        let alias = name()
         lookups[key] = alias
         addJoin(alias: alias, join(alias))
         return alias
@@ -57,6 +82,11 @@ final class Level {
     /// named join needs, in the order they were added. A name found in a text literal only adds a
     /// join that changes nothing.
     func from(using expressions: [String]) -> String {
+        clauses(using: expressions).map(\.text).joined(separator: "\n    ")
+    }
+
+    /// The clauses `from(using:)` lists.
+    func clauses(using expressions: [String]) -> [Clause] {
         var texts = expressions + clauses.filter(\.setsRows).map(\.text)
         var used = Set<Int>()
         var added = true
@@ -71,7 +101,7 @@ final class Level {
                 }
             }
         }
-        return clauses.indices.filter { clauses[$0].setsRows || used.contains($0) }.map { clauses[$0].text }.joined(separator: "\n    ")
+        return clauses.indices.filter { clauses[$0].setsRows || used.contains($0) }.map { clauses[$0] }
     }
 }
 
@@ -84,6 +114,7 @@ extension SQLCompiler {
         let alias: String
         let join: String
         var ofMissing: String? = nil
+        var reverse: Level.ReverseJoin? = nil
         func unlessMissing(_ value: String) -> String {
             guard let ofMissing else { return value }
             return "(CASE WHEN \(ofMissing) IS NULL THEN NULL ELSE \(value) END)"
@@ -110,9 +141,11 @@ extension SQLCompiler {
             let outer = try record(target, scope, level)
             let alias = self.alias()
             let schema = program.schema.tables[table]
+            let reference = "\(alias).\(name(schema.columns[column].name))"
             return Rows(table: table, alias: alias,
-                        join: "JOIN \(name(schema.name)) \(alias) ON \(alias).\(name(schema.columns[column].name)) = \(outer.key)",
-                        ofMissing: outer.throughReference ? outer.key : nil)
+                        join: "JOIN \(name(schema.name)) \(alias) ON \(reference) = \(outer.key)",
+                        ofMissing: outer.throughReference ? outer.key : nil,
+                        reverse: Level.ReverseJoin(table: name(schema.name), alias: alias, reference: reference, key: outer.key))
         default:
             throw unsupported("a quantifier or aggregate over `\(collection.source?.text(of: collection.span) ?? "a list")` (only tables and `x.referencing` rows are compiled yet)",
                               "对 `\(collection.source?.text(of: collection.span) ?? "列表")` 的量词或聚合(目前只编译表和反向引用)", collection)
@@ -122,7 +155,7 @@ extension SQLCompiler {
     /// The child level of a quantifier or aggregate, and the scope its variable is bound in.
     mutating func enter(_ collection: Bound, slot: Int, _ scope: Scope, _ level: Level) throws(Unsupported) -> (Level, Rows, Scope) {
         let rows = try self.rows(collection, scope, level)
-        let child = level.child(alias: rows.alias, key: keyColumn(rows.alias, rows.table), join: rows.join)
+        let child = level.child(alias: rows.alias, key: keyColumn(rows.alias, rows.table), join: rows.join, reverse: rows.reverse)
         var inner = scope
         inner[slot] = .row(alias: rows.alias, table: rows.table)
         return (child, rows, inner)
@@ -135,11 +168,25 @@ extension SQLCompiler {
     /// NULL outputs.
     mutating func group(_ child: Level, at level: Level, table: Int, rows: [(String, String)],
                         windows: [(String, String)] = [], outputs: [(String, String)]) -> String {
+        var body = ""
         let alias = self.alias("g")
         let keys = level.keys.indices.map { "zk\($0)" }
-        let selected = zip(keys, level.keys).map { "\($1) AS \($0)" } + ["\(child.keys[child.keys.count - 1]) AS zkc"]
-            + rows.map { "\($1) AS \($0)" }
-        var body = "SELECT \(selected.joined(separator: ", "))\n    \(child.from(using: selected))"
+        let own = ["\(child.keys[child.keys.count - 1]) AS zkc"] + rows.map { "\($1) AS \($0)" }
+        let selected = zip(keys, level.keys).map { "\($1) AS \($0)" } + own
+        var from = child.from(using: selected)
+        // Subject pruning: the rows referencing each subject of a whole table need not be joined
+        // to the subjects when nothing but the subject's key is read, which the reference holds
+        // (every reference resolves in data the SQL is run on).
+        if level.plainTable != nil, level.keys.count == 1, let reverse = child.reverseJoin, reverse.key == level.keys[0],
+           child.keys[0] == reverse.reference {
+            let joins = child.clauses(using: own).filter { !$0.setsRows }
+            if !(own + joins.map(\.text)).contains(where: { $0.contains("s.") }) {
+                from = (["FROM \(reverse.table) \(reverse.alias)"] + joins.map(\.text)).joined(separator: "\n    ")
+                let pruned = ["\(reverse.reference) AS zk0"] + own
+                body = "SELECT \(pruned.joined(separator: ", "))\n    \(from)"
+            }
+        }
+        if body.isEmpty { body = "SELECT \(selected.joined(separator: ", "))\n    \(from)" }
         if !windows.isEmpty {
             body = "SELECT x.*, \(windows.map { "\($1) AS \($0)" }.joined(separator: ", ")) FROM (\n    \(body)) x"
         }
@@ -170,7 +217,7 @@ extension SQLCompiler {
         var windows: [(String, String)] = []
         var outputs = [("zt", "count(CASE WHEN zc IS TRUE THEN 1 END)"), ("zu", "count(CASE WHEN zc IS NULL THEN 1 END)"),
                        ("zf", "count(CASE WHEN zc IS FALSE THEN 1 END)")]
-        if let reads = element.reads {
+        if recordReads, let reads = element.reads {
             rowColumns.append(("zm", reads))
             let upTo = readsUpTo(quantifier == .all ? "zc IS FALSE" : "zc IS TRUE", level: level, table: rows.table)
             windows.append(upTo.window)
@@ -184,7 +231,7 @@ extension SQLCompiler {
         case .all: value = "(CASE WHEN \(f) > 0 THEN FALSE WHEN \(u) > 0 THEN NULL ELSE TRUE END)"
         case .none: value = "(CASE WHEN \(t) > 0 THEN FALSE WHEN \(u) > 0 THEN NULL ELSE TRUE END)"
         }
-        return Piece(value: rows.unlessMissing(value), reads: element.reads == nil ? nil : "\(g).zr")
+        return Piece(value: rows.unlessMissing(value), reads: recordReads && element.reads != nil ? "\(g).zr" : nil)
     }
 
     /// `count x in … where f`: missing if `f` is unknown for an element (the count stops there).
@@ -198,7 +245,7 @@ extension SQLCompiler {
         var rowColumns = [("zc", element.value)]
         var windows: [(String, String)] = []
         var outputs = [("zn", "count(CASE WHEN zc IS TRUE THEN 1 END)"), ("zu", "count(CASE WHEN zc IS NULL THEN 1 END)")]
-        if let reads = element.reads {
+        if recordReads, let reads = element.reads {
             rowColumns.append(("zm", reads))
             let upTo = readsUpTo("zc IS NULL", level: level, table: rows.table)
             windows.append(upTo.window)
@@ -231,7 +278,7 @@ extension SQLCompiler {
         var outputs = [("zs", "count(CASE WHEN \(stops) THEN 1 END)"), ("za", result)]
         // The row's own reads: the filter's, then the value's where the filter holds.
         let rowHolds = f.map { "(\($0.value)) IS TRUE" } ?? "TRUE"
-        if let reads = SQLCompiler.join([f?.reads, SQLCompiler.when(rowHolds, v.reads)]) {
+        if recordReads, let reads = SQLCompiler.join([f?.reads, SQLCompiler.when(rowHolds, v.reads)]) {
             rowColumns.append(("zm", reads))
             let upTo = readsUpTo(stops, level: level, table: rows.table)
             windows.append(upTo.window)
@@ -280,7 +327,7 @@ extension SQLCompiler {
         let schema = program.schema.tables[table]
         if column == schema.keyColumn { return record.key }
         if let alias = record.alias { return "\(alias).\(name(schema.columns[column].name))" }
-        let alias = level.lookup("\(table) \(record.key)") { alias in
+        let alias = level.lookup("\(table) \(record.key)", name: { "n\(lookupNames.next())" }) { alias in
             "LEFT JOIN \(name(schema.name)) \(alias) ON \(alias).\(name(schema.columns[schema.keyColumn].name)) = \(record.key)"
         }
         return "\(alias).\(name(schema.columns[column].name))"

@@ -58,6 +58,18 @@ struct SQLCompiler {
     /// `undetermined` or NULL), its missing cells (chr(30)-joined), its message and its evidence
     /// keys per evidence variable (`;`-joined), NULL for a rule over another table.
     var everyRule = false
+    /// Whether expressions build their missing-cell lists: only where a rule is undetermined.
+    var recordReads = false
+    /// Numbers the lookups through references, which functions that change nothing else add.
+    let lookupNames = Counter()
+
+    final class Counter {
+        private var value = 0
+        func next() -> Int {
+            value += 1
+            return value
+        }
+    }
 
     init(program: CheckedProgram, dialect: SQLDialect, today: Int32, calendar: WorkCalendar, everyRule: Bool = false) {
         self.program = program
@@ -100,31 +112,27 @@ struct SQLCompiler {
 
     // MARK: The script
 
+    /// A construct that cannot be compiled, as the diagnostic naming the rule.
+    func diagnostic(_ error: Unsupported, _ rule: CheckedRule) -> Diagnostic {
+        let text = LocalizedText("rule `\(rule.name)` cannot be compiled to SQL: \(error.what.en)",
+                                 zh: "规则 `\(rule.name)` 无法编译为 SQL:\(error.what.zh)")
+        return Diagnostic(.error, text, at: error.span == .none ? rule.span : error.span, in: error.source ?? rule.source)
+    }
+
     mutating func script(header: String) -> SQLCompilation {
         var diagnostics: [Diagnostic] = []
-        var subjectCTEs: [String] = []
+        var ctes: [String] = []
         var selects: [String] = []
         let labelled = program.schema.tables.contains { $0.labelColumn != nil }
         var subjectTables: [Int] = []
         for rule in program.rules where !subjectTables.contains(rule.subjectTable) { subjectTables.append(rule.subjectTable) }
         for (tableNumber, table) in subjectTables.enumerated() {
             let rules = program.rules.indices.filter { program.rules[$0].subjectTable == table }
-            let subject = Level.subject(from: "FROM \(name(program.schema.tables[table].name)) s", key: keyColumn("s", table))
-            var compiled: [Int: CompiledRule] = [:]
-            for index in rules {
-                do throws(Unsupported) {
-                    compiled[index] = try compile(program.rules[index], at: subject)
-                } catch {
-                    let rule = program.rules[index]
-                    let text = LocalizedText("rule `\(rule.name)` cannot be compiled to SQL: \(error.what.en)",
-                                             zh: "规则 `\(rule.name)` 无法编译为 SQL:\(error.what.zh)")
-                    diagnostics.append(Diagnostic(.error, text, at: error.span == .none ? rule.span : error.span, in: error.source ?? rule.source))
-                }
+            var failed = false
+            if let (tableCTEs, select) = decisions(tableNumber, table, rules, labelled: labelled, diagnostics: &diagnostics, failed: &failed), !failed {
+                ctes.append(contentsOf: tableCTEs)
+                selects.append(select)
             }
-            guard diagnostics.isEmpty else { continue }
-            let (cte, select) = decisions(tableNumber, table, rules, compiled, subject: subject, labelled: labelled)
-            subjectCTEs.append(contentsOf: cte)
-            selects.append(select)
         }
         guard diagnostics.isEmpty else { return SQLCompilation(sql: nil, diagnostics: diagnostics) }
         let output = (labelled ? ["subject", "label"] : ["subject"]) + ["action", "rule", "evidence", "message"]
@@ -133,7 +141,6 @@ struct SQLCompiler {
             // No rules: no decisions, with the report's columns.
             query = "SELECT " + output.map { "CAST(NULL AS \(dialect.textType)) AS \($0)" }.joined(separator: ", ") + " WHERE FALSE"
         } else {
-            let ctes = groups + subjectCTEs
             query = "WITH " + ctes.joined(separator: ",\n") + "\n"
             var shown = output.map { "f.\($0)" }
             if everyRule {
@@ -166,38 +173,84 @@ struct SQLCompiler {
         return SQLCompilation(sql: sql, diagnostics: [], query: query, settings: dialect.settings, tables: tables)
     }
 
-    /// The decisions for one subject table: the subject's row with each rule's truth, missing
-    /// cells, evidence and message; the deciding rule (the strongest action fired, the first such
-    /// rule in order); and the report's columns.
-    mutating func decisions(_ tableNumber: Int, _ table: Int, _ rules: [Int], _ compiled: [Int: CompiledRule],
-                            subject: Level, labelled: Bool) -> (ctes: [String], select: String) {
+    /// The decisions for one subject table, in three steps, each over the subjects that need it:
+    /// every rule's truth for every subject (`__s`) and the deciding rule (the strongest action
+    /// fired, the first such rule in order), keeping the subjects with an outcome (`__d`); then
+    /// evidence and message for the subjects a rule decides (every fired rule with `everyRule`),
+    /// and the missing cells for those it leaves undetermined (`__x`); then the report's columns.
+    /// Most subjects fire nothing: their evidence, messages and missing cells are never built.
+    mutating func decisions(_ tableNumber: Int, _ table: Int, _ rules: [Int], labelled: Bool,
+                            diagnostics: inout [Diagnostic], failed: inout Bool) -> (ctes: [String], select: String)? {
         let s = "s", dialect = self.dialect
         let truth = { (index: Int) in "\(s).\(dialect.identifier("__t\(index)"))" }
-        var columns: [String] = []
+        let schema = program.schema.tables[table]
+        let tableName = name(schema.name)
+        let subjectKey = keyColumn(s, table)
+        // 1. Truths, for every subject.
+        let truthLevel = Level.subject(from: "FROM \(tableName) s", key: subjectKey, plainTable: tableName)
+        var conditions: [Int: String] = [:]
+        recordReads = false
         for index in rules {
-            guard let rule = compiled[index] else { continue }
-            columns.append("\(rule.condition) AS \(name("__t\(index)"))")
-            columns.append("\(rule.reads ?? "CAST(NULL AS \(dialect.textType))") AS \(name("__r\(index)"))")
-            columns.append("\(rule.evidence) AS \(name("__e\(index)"))")
-            columns.append("\(rule.message) AS \(name("__g\(index)"))")
-            if everyRule {
-                for (n, list) in rule.evidenceLists.enumerated() { columns.append("\(list) AS \(name("__e\(index)_\(n)"))") }
+            let rule = program.rules[index]
+            let scope: Scope = [rule.subjectSlot: .row(alias: s, table: table)]
+            do throws(Unsupported) {
+                conditions[index] = try expression(rule.condition, scope, truthLevel).value
+            } catch {
+                diagnostics.append(diagnostic(error, rule))
+                failed = true
             }
         }
-        var ctes: [String] = []
-        ctes.append("\(name("__s\(tableNumber)")) AS (\n  SELECT s.*,\n    \(columns.joined(separator: ",\n    "))\n  \(subject.from(using: columns))\n)")
+        guard !failed else { return nil }
+        var ctes = groups
+        groups = []
+        let truthColumns = rules.map { "\(conditions[$0] ?? "NULL") AS \(name("__t\($0)"))" }
+        ctes.append("\(name("__s\(tableNumber)")) AS (\n  SELECT s.*,\n    \(truthColumns.joined(separator: ",\n    "))\n  \(truthLevel.from(using: truthColumns))\n)")
         let byStrength = rules.sorted { (program.rules[$0].action, -$0) > (program.rules[$1].action, -$1) }
         let deciding = "CASE " + byStrength.map { "WHEN \(truth($0)) IS TRUE THEN \($0)" }.joined(separator: " ") + " END"
         let anyUnknown = rules.map { "\(truth($0)) IS NULL" }.joined(separator: " OR ")
+        let decided = name("__d"), miss = name("__miss")
+        let decidedTable = name("__d\(tableNumber)")
+        ctes.append("\(decidedTable) AS (\n  SELECT s.* FROM (SELECT \(s).*, \(deciding) AS \(decided) FROM \(name("__s\(tableNumber)")) \(s)) s\n"
+                    + "  WHERE \(s).\(decided) IS NOT NULL OR \(anyUnknown)\n)")
+        // 2. Evidence and messages where a rule decides; missing cells where one is undetermined.
+        let assembly = Level.subject(from: "FROM \(decidedTable) s", key: subjectKey)
+        var columns: [String] = []
+        for index in rules {
+            let rule = program.rules[index]
+            let scope: Scope = [rule.subjectSlot: .row(alias: s, table: table)]
+            let fired = everyRule ? "\(name("__t\(index)")) IS TRUE" : "\(decided) = \(index)"
+            let evidenceLevel = Level.subject(from: "FROM (SELECT * FROM \(decidedTable) WHERE \(fired)) s", key: subjectKey)
+            let unknown = everyRule ? "\(name("__t\(index)")) IS NULL" : "\(name("__t\(index)")) IS NULL AND \(decided) IS NULL"
+            let readsLevel = Level.subject(from: "FROM (SELECT * FROM \(decidedTable) WHERE \(unknown)) s", key: subjectKey)
+            do throws(Unsupported) {
+                let (lists, evidence) = try self.evidence(rule, scope, evidenceLevel)
+                columns.append("\(evidence) AS \(name("__e\(index)"))")
+                if everyRule {
+                    for (n, list) in lists.enumerated() { columns.append("\(list) AS \(name("__e\(index)_\(n)"))") }
+                }
+                columns.append("\(try message(rule, scope, evidenceLevel)) AS \(name("__g\(index)"))")
+                recordReads = true
+                defer { recordReads = false }
+                let reads = try expression(rule.condition, scope, readsLevel).reads
+                columns.append("\(reads ?? "CAST(NULL AS \(dialect.textType))") AS \(name("__r\(index)"))")
+            } catch {
+                diagnostics.append(diagnostic(error, rule))
+                failed = true
+            }
+            assembly.adopt(evidenceLevel)
+            assembly.adopt(readsLevel)
+        }
+        guard !failed else { return nil }
+        ctes += groups
+        groups = []
+        ctes.append("\(name("__x\(tableNumber)")) AS (\n  SELECT s.*,\n    \(columns.joined(separator: ",\n    "))\n  \(assembly.from(using: columns))\n)")
+        // 3. The report's columns.
         let missingLists = rules.map { index -> String in
             "CASE WHEN \(truth(index)) IS NULL THEN NULLIF(\(dialect.distinctItems("coalesce(\(s).\(name("__r\(index)")), '')")), '') END"
         }
         let missing = rules.count == 1 ? missingLists[0] : "concat_ws(chr(30), \(missingLists.joined(separator: ", ")))"
-        let decided = name("__d"), miss = name("__miss")
-        ctes.append("\(name("__d\(tableNumber)")) AS (\n  SELECT \(s).*, \(deciding) AS \(decided)\n  FROM \(name("__s\(tableNumber)")) \(s)\n)")
         ctes.append("\(name("__m\(tableNumber)")) AS (\n  SELECT \(s).*, CASE WHEN \(s).\(decided) IS NULL THEN \(missing) END AS \(miss)\n"
-                    + "  FROM \(name("__d\(tableNumber)")) \(s)\n  WHERE \(s).\(decided) IS NOT NULL OR \(anyUnknown)\n)")
-        let schema = program.schema.tables[table]
+                    + "  FROM \(name("__x\(tableNumber)")) \(s)\n)")
         let key = "\(s).\(name(schema.columns[schema.keyColumn].name))"
         let label = schema.labelColumn.map { (try? display("\(s).\(name(schema.columns[$0].name))", schema.columns[$0].type, null: "''")) ?? "''" } ?? "''"
         func choose(_ value: (Int) -> String, otherwise: String) -> String {
@@ -232,32 +285,21 @@ struct SQLCompiler {
         return (ctes, "  SELECT \(select.joined(separator: ",\n    "))\n  FROM \(name("__m\(tableNumber)")) \(s)")
     }
 
-    struct CompiledRule {
-        let condition: String
-        let reads: String?
-        let evidence: String
-        /// Each evidence variable's keys, `;`-joined in key order (NULL for none).
-        let evidenceLists: [String]
-        let message: String
-    }
-
-    mutating func compile(_ rule: CheckedRule, at subject: Level) throws(Unsupported) -> CompiledRule {
-        let scope: Scope = [rule.subjectSlot: .row(alias: "s", table: rule.subjectTable)]
-        let condition = try expression(rule.condition, scope, subject)
-        // Evidence: every element of each top-level `some` for which its condition holds.
+    /// Evidence: every element of each top-level `some` for which its condition holds, per
+    /// variable (`;`-joined keys in key order, NULL for none), and all of them as the report shows.
+    mutating func evidence(_ rule: CheckedRule, _ scope: Scope, _ level: Level) throws(Unsupported) -> (lists: [String], all: String) {
         var lists: [String] = []
         for variable in rule.evidence {
-            let (child, rows, inner) = try enter(variable.collection, slot: variable.slot, scope, subject)
+            let (child, rows, inner) = try enter(variable.collection, slot: variable.slot, scope, level)
             let holds = try expression(variable.condition, inner, child)
-            let group = self.group(child, at: subject, table: rows.table,
+            let group = self.group(child, at: level, table: rows.table,
                                    rows: [("zc", holds.value), ("zt", keyText(keyColumn(rows.alias, rows.table), table: rows.table))],
                                    outputs: [("ze", dialect.orderedAggregate("CASE WHEN zc IS TRUE THEN zt END", separator: "';'",
                                                                              orderBy: keyOrder("zkc", rows.table)))])
             lists.append("\(group).ze")
         }
-        let evidence = lists.isEmpty ? "''" : (lists.count == 1 ? "coalesce(\(lists[0]), '')" : "concat_ws(';', \(lists.joined(separator: ", ")))")
-        return CompiledRule(condition: condition.value, reads: condition.reads, evidence: evidence, evidenceLists: lists,
-                            message: try message(rule, scope, subject))
+        let all = lists.isEmpty ? "''" : (lists.count == 1 ? "coalesce(\(lists[0]), '')" : "concat_ws(';', \(lists.joined(separator: ", ")))")
+        return (lists, all)
     }
 
     /// The message: a part that uses an evidence variable is rendered once per piece of evidence,

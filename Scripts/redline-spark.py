@@ -2,7 +2,7 @@
 """Runs a policy compiled by `redline sql --dialect spark` in Spark, over CSV or Parquet tables.
 
 usage: redline-spark.py SCRIPT --data DIR [--format auto|csv|parquet] [--master URL]
-                        [--output DIR] [--shuffle-partitions N]
+                        [--output DIR] [--shuffle-partitions N] [--multiline] [--driver-memory 4g]
    or: spark-submit [spark options] redline-spark.py SCRIPT --data DIR …
 
   SCRIPT  the compiled script (`redline sql RULES --dialect spark --as-of DATE --output SCRIPT`)
@@ -12,6 +12,8 @@ usage: redline-spark.py SCRIPT --data DIR [--format auto|csv|parquet] [--master 
   --format  csv or parquet (auto: by the file names; a folder of .parquet parts is Parquet)
   --master  Spark's master (local[2], yarn, spark://host:7077); by default spark-submit's, or
           local[*] when run directly
+  --multiline  CSV values may hold line breaks: each file is then read by one task (without
+          it, files are split between tasks, and a record broken by a line break stops the run)
   --output  write the decisions with Spark's CSV writer into this folder, part files in the
           report's order, as the cluster computes them. Without it the decisions are printed on
           standard output exactly as `redline run --format csv` prints them.
@@ -41,17 +43,13 @@ def tables(script):
 
 
 def statements(script):
-    """The script's settings (`SET …;` lines) and its query (the rest, without comments)."""
-    settings, query = [], []
-    for line in script.splitlines():
-        if line.startswith("--"):
-            continue
-        if not query and line.startswith("SET ") and line.endswith(";"):
-            settings.append(line[:-1])
-        else:
-            query.append(line)
-    text = "\n".join(query).rstrip()
-    return settings, text[:-1] if text.endswith(";") else text
+    """The script's statements before its query (settings, `CACHE TABLE …`), and its query: the
+    script ends each with a semicolon at the end of a line, and comments are whole lines."""
+    text = "\n".join(line for line in script.splitlines() if not line.startswith("--"))
+    parts = [part.strip() for part in re.split(r";\n", text.strip() + "\n") if part.strip()]
+    if parts and parts[-1].endswith(";"):
+        parts[-1] = parts[-1][:-1]
+    return parts[:-1], parts[-1] if parts else ""
 
 
 def quote(name):
@@ -82,12 +80,16 @@ def source(spark, data, table, kind):
                      % (table, data, table, table, table))
 
 
-def register(spark, data, script, kind="auto"):
-    """Each table the script reads, as a temporary view of its declared columns and types."""
+def register(spark, data, script, kind="auto", multiline=False, cache=False):
+    from pyspark import StorageLevel
+    """Each table the script reads, as a temporary view of its declared columns and types.
+    CSV is read line by line, so that Spark splits a large file between tasks; a quoted value
+    holding a line break then makes its record malformed, which stops the run (FAILFAST), and
+    --multiline reads such files (one task per file)."""
     for table, columns in tables(script):
         path, found = source(spark, data, table, kind)
         if found == "csv":
-            frame = (spark.read.option("header", True).option("multiLine", True).option("quote", '"')
+            frame = (spark.read.option("header", True).option("multiLine", multiline).option("quote", '"')
                      .option("escape", '"').option("mode", "FAILFAST").option("encoding", "UTF-8").csv(path))
         else:
             frame = spark.read.parquet(path)
@@ -96,6 +98,10 @@ def register(spark, data, script, kind="auto"):
         if missing:
             raise SystemExit("redline-spark: table %s (%s) has no column %s" % (table, path, ", ".join(missing)))
         frame = frame.selectExpr(*["CAST(%s AS %s) AS %s" % (quote(name), kind_, quote(name)) for name, kind_ in columns])
+        # With --cache, kept once read (in memory, spilling to disk): the query reads some tables
+        # several times, and each reading of a CSV file parses it again (Parquet is cheap to read).
+        if cache:
+            frame.persist(StorageLevel.MEMORY_AND_DISK)
         frame.createOrReplaceTempView(quote(table))
 
 
@@ -120,12 +126,12 @@ def field(value):
     return guard + text
 
 
-def run(spark, script, data, kind="auto", output=None, out=sys.stdout):
+def run(spark, script, data, kind="auto", output=None, out=sys.stdout, multiline=False, cache=False):
     """Registers the tables, runs the settings and the query; prints or writes the decisions."""
     settings, query = statements(script)
+    register(spark, data, script, kind, multiline, cache)
     for setting in settings:
         spark.sql(setting)
-    register(spark, data, script, kind)
     frame = spark.sql(query)
     if output:
         # Spark's writer trims spaces unless told not to; quotes are doubled as RFC 4180 says.
@@ -133,11 +139,12 @@ def run(spark, script, data, kind="auto", output=None, out=sys.stdout):
          .option("ignoreLeadingWhiteSpace", False).option("ignoreTrailingWhiteSpace", False).csv(output))
         return
     out.write(",".join(frame.columns) + "\n")
-    for row in frame.toLocalIterator():
+    # Collected whole: iterating partition by partition would run a job for each of them.
+    for row in frame.collect():
         out.write(",".join(field(v) for v in row) + "\n")
 
 
-def session(master=None, shuffle_partitions=None):
+def session(master=None, shuffle_partitions=None, driver_memory=None):
     from pyspark.sql import SparkSession
     import logging
     logging.getLogger("pyspark").setLevel(logging.CRITICAL)
@@ -150,6 +157,8 @@ def session(master=None, shuffle_partitions=None):
         builder = builder.master("local[*]")
     if shuffle_partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+    if driver_memory:
+        builder = builder.config("spark.driver.memory", driver_memory)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("OFF")
     return spark
@@ -173,13 +182,17 @@ def main(argv=None, spark=None, out=sys.stdout):
     parser.add_argument("--master")
     parser.add_argument("--output")
     parser.add_argument("--shuffle-partitions", type=int)
+    parser.add_argument("--cache", action="store_true", help="keep each table in memory once read (CSV read once, not once per use)")
+    parser.add_argument("--driver-memory", help="the driver's memory (local mode: all of Spark's), e.g. 4g")
+    parser.add_argument("--multiline", action="store_true",
+                        help="CSV values may hold line breaks (quoted): read each file in one task")
     args = parser.parse_args(argv)
     with open(args.script, encoding="utf-8") as f:
         script = f.read()
     if "compiled for spark" not in script.split("\n", 1)[0]:
         raise SystemExit("redline-spark: %s is not a script from `redline sql --dialect spark`" % args.script)
-    spark = spark or session(args.master, args.shuffle_partitions)
-    run(spark, script, args.data, args.format, args.output, out)
+    spark = spark or session(args.master, args.shuffle_partitions, args.driver_memory)
+    run(spark, script, args.data, args.format, args.output, out, args.multiline, args.cache)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,9 @@ extension Program {
     public func run(in database: SQLDatabase, asOf: CalendarDate, calendar: WorkCalendar = .china,
                     evidenceValues: Bool = false) throws(DatabaseRunError) -> DatabaseRun {
         guard !hasErrors else { throw .notCompiled(diagnostics) }
-        var compiler = SQLCompiler(program: checked, dialect: database.dialect, today: asOf.dayNumber, calendar: calendar, everyRule: true)
+        // Tables and CSV show the deciding rule's evidence and message; JSON every fired rule's.
+        var compiler = SQLCompiler(program: checked, dialect: database.dialect, today: asOf.dayNumber, calendar: calendar,
+                                   everyRule: true, everyRuleDetail: evidenceValues)
         let compiled = compiler.script(header: "")
         guard let query = compiled.query else { throw .notCompiled(compiled.diagnostics) }
         do {

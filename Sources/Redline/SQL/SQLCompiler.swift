@@ -11,7 +11,8 @@ public struct SQLCompilation: Sendable {
     /// inside `COPY (…) TO STDOUT`; run the script's settings first (`settings`).
     public var query: String? = nil
     /// Statements the script runs before the query (PostgreSQL: `SET jit = off`; Spark: ANSI
-    /// arithmetic, so that overflow is an error as in the interpreter).
+    /// arithmetic, so that overflow is an error as in the interpreter, and `CACHE TABLE` for the
+    /// steps the query names more than once).
     public var settings: [String] = []
     /// The tables the query reads, each with its columns and their types in the dialect, in
     /// declaration order: what a host registers before running the query (the Spark driver does).
@@ -58,6 +59,9 @@ struct SQLCompiler {
     /// `undetermined` or NULL), its missing cells (chr(30)-joined), its message and its evidence
     /// keys per evidence variable (`;`-joined), NULL for a rule over another table.
     var everyRule = false
+    /// With `everyRule`: evidence, messages and missing cells for every rule that fired or was
+    /// undetermined (JSON reports), not only for the rule that decides each subject.
+    var everyRuleDetail = false
     /// Whether expressions build their missing-cell lists: only where a rule is undetermined.
     var recordReads = false
     /// Numbers the lookups through references, which functions that change nothing else add.
@@ -71,12 +75,13 @@ struct SQLCompiler {
         }
     }
 
-    init(program: CheckedProgram, dialect: SQLDialect, today: Int32, calendar: WorkCalendar, everyRule: Bool = false) {
+    init(program: CheckedProgram, dialect: SQLDialect, today: Int32, calendar: WorkCalendar, everyRule: Bool = false, everyRuleDetail: Bool = false) {
         self.program = program
         self.dialect = dialect
         self.today = today
         self.calendar = calendar
         self.everyRule = everyRule
+        self.everyRuleDetail = everyRule && everyRuleDetail
     }
 
     /// A construct the compiler does not translate.
@@ -123,13 +128,15 @@ struct SQLCompiler {
         var diagnostics: [Diagnostic] = []
         var ctes: [String] = []
         var selects: [String] = []
+        var prelude: [String] = []
         let labelled = program.schema.tables.contains { $0.labelColumn != nil }
         var subjectTables: [Int] = []
         for rule in program.rules where !subjectTables.contains(rule.subjectTable) { subjectTables.append(rule.subjectTable) }
         for (tableNumber, table) in subjectTables.enumerated() {
             let rules = program.rules.indices.filter { program.rules[$0].subjectTable == table }
             var failed = false
-            if let (tableCTEs, select) = decisions(tableNumber, table, rules, labelled: labelled, diagnostics: &diagnostics, failed: &failed), !failed {
+            if let (tableCTEs, select) = decisions(tableNumber, table, rules, labelled: labelled, prelude: &prelude,
+                                                   diagnostics: &diagnostics, failed: &failed), !failed {
                 ctes.append(contentsOf: tableCTEs)
                 selects.append(select)
             }
@@ -165,21 +172,22 @@ struct SQLCompiler {
                 sql += "-- reference \(table.name).\(column.name) -> \(targetTable.name).\(targetTable.columns[targetTable.keyColumn].name)\n"
             }
         }
-        for setting in dialect.settings { sql += setting + ";\n" }
+        let statements = dialect.settings + prelude
+        for statement in statements { sql += statement + ";\n" }
         sql += query + ";\n"
         let tables = program.schema.tables.map { table in
             (name: table.name, columns: table.columns.map { (name: $0.name, type: dialect.columnType($0.type)) })
         }
-        return SQLCompilation(sql: sql, diagnostics: [], query: query, settings: dialect.settings, tables: tables)
+        return SQLCompilation(sql: sql, diagnostics: [], query: query, settings: statements, tables: tables)
     }
 
     /// The decisions for one subject table, in three steps, each over the subjects that need it:
     /// every rule's truth for every subject (`__s`) and the deciding rule (the strongest action
     /// fired, the first such rule in order), keeping the subjects with an outcome (`__d`); then
-    /// evidence and message for the subjects a rule decides (every fired rule with `everyRule`),
+    /// evidence and message for the subjects a rule decides (every fired rule with `everyRuleDetail`),
     /// and the missing cells for those it leaves undetermined (`__x`); then the report's columns.
     /// Most subjects fire nothing: their evidence, messages and missing cells are never built.
-    mutating func decisions(_ tableNumber: Int, _ table: Int, _ rules: [Int], labelled: Bool,
+    mutating func decisions(_ tableNumber: Int, _ table: Int, _ rules: [Int], labelled: Bool, prelude: inout [String],
                             diagnostics: inout [Diagnostic], failed: inout Bool) -> (ctes: [String], select: String)? {
         let s = "s", dialect = self.dialect
         let truth = { (index: Int) in "\(s).\(dialect.identifier("__t\(index)"))" }
@@ -210,25 +218,34 @@ struct SQLCompiler {
         let anyUnknown = rules.map { "\(truth($0)) IS NULL" }.joined(separator: " OR ")
         let decided = name("__d"), miss = name("__miss")
         let decidedTable = name("__d\(tableNumber)")
-        ctes.append("\(decidedTable) AS (\n  SELECT s.* FROM (SELECT \(s).*, \(deciding) AS \(decided) FROM \(name("__s\(tableNumber)")) \(s)) s\n"
-                    + "  WHERE \(s).\(decided) IS NOT NULL OR \(anyUnknown)\n)")
+        let decidedBody = "SELECT s.* FROM (SELECT \(s).*, \(deciding) AS \(decided) FROM \(name("__s\(tableNumber)")) \(s)) s\n"
+            + "  WHERE \(s).\(decided) IS NOT NULL OR \(anyUnknown)"
+        if dialect == .spark {
+            // Spark computes a WITH query again wherever it is named, and the later steps name
+            // this one many times: it is a view of its own, cached once.
+            prelude.append("CREATE OR REPLACE TEMPORARY VIEW \(decidedTable) AS\nWITH \(ctes.joined(separator: ",\n"))\n\(decidedBody)")
+            prelude.append("CACHE TABLE \(decidedTable)")
+            ctes = []
+        } else {
+            ctes.append("\(decidedTable) AS (\n  \(decidedBody)\n)")
+        }
         // 2. Evidence and messages where a rule decides; missing cells where one is undetermined.
         let assembly = Level.subject(from: "FROM \(decidedTable) s", key: subjectKey)
         var columns: [String] = []
         for index in rules {
             let rule = program.rules[index]
             let scope: Scope = [rule.subjectSlot: .row(alias: s, table: table)]
-            let fired = everyRule ? "\(name("__t\(index)")) IS TRUE" : "\(decided) = \(index)"
+            let fired = everyRuleDetail ? "\(name("__t\(index)")) IS TRUE" : "\(decided) = \(index)"
             let evidenceLevel = Level.subject(from: "FROM (SELECT * FROM \(decidedTable) WHERE \(fired)) s", key: subjectKey)
-            let unknown = everyRule ? "\(name("__t\(index)")) IS NULL" : "\(name("__t\(index)")) IS NULL AND \(decided) IS NULL"
+            let unknown = everyRuleDetail ? "\(name("__t\(index)")) IS NULL" : "\(name("__t\(index)")) IS NULL AND \(decided) IS NULL"
             let readsLevel = Level.subject(from: "FROM (SELECT * FROM \(decidedTable) WHERE \(unknown)) s", key: subjectKey)
             do throws(Unsupported) {
-                let (lists, evidence) = try self.evidence(rule, scope, evidenceLevel)
+                let (lists, evidence, message) = try evidenceAndMessage(rule, scope, evidenceLevel)
                 columns.append("\(evidence) AS \(name("__e\(index)"))")
                 if everyRule {
                     for (n, list) in lists.enumerated() { columns.append("\(list) AS \(name("__e\(index)_\(n)"))") }
                 }
-                columns.append("\(try message(rule, scope, evidenceLevel)) AS \(name("__g\(index)"))")
+                columns.append("\(message) AS \(name("__g\(index)"))")
                 recordReads = true
                 defer { recordReads = false }
                 let reads = try expression(rule.condition, scope, readsLevel).reads
@@ -285,64 +302,84 @@ struct SQLCompiler {
         return (ctes, "  SELECT \(select.joined(separator: ",\n    "))\n  FROM \(name("__m\(tableNumber)")) \(s)")
     }
 
-    /// Evidence: every element of each top-level `some` for which its condition holds, per
-    /// variable (`;`-joined keys in key order, NULL for none), and all of them as the report shows.
-    mutating func evidence(_ rule: CheckedRule, _ scope: Scope, _ level: Level) throws(Unsupported) -> (lists: [String], all: String) {
-        var lists: [String] = []
+    /// Evidence and message. Evidence: every element of each top-level `some` for which its
+    /// condition holds, per variable (`;`-joined keys in key order, NULL for none), and all of them
+    /// as the report shows them. Message: a part that uses an evidence variable is rendered once
+    /// per piece of evidence, distinct results joined by `、` in the evidence's order, as the
+    /// interpreter renders it. One group per evidence variable gives its keys and the parts
+    /// that use it.
+    mutating func evidenceAndMessage(_ rule: CheckedRule, _ scope: Scope, _ level: Level) throws(Unsupported) -> (lists: [String], evidence: String, message: String) {
+        struct Variable {
+            let child: Level
+            let rows: Rows
+            let inner: Scope
+            let holds: String
+            var rowColumns: [(String, String)]
+            var windows: [(String, String)] = []
+            var outputs: [(String, String)]
+        }
+        var variables: [Variable] = []
         for variable in rule.evidence {
             let (child, rows, inner) = try enter(variable.collection, slot: variable.slot, scope, level)
-            let holds = try expression(variable.condition, inner, child)
-            let group = self.group(child, at: level, table: rows.table,
-                                   rows: [("zc", holds.value), ("zt", keyText(keyColumn(rows.alias, rows.table), table: rows.table))],
-                                   outputs: [("ze", dialect.orderedAggregate("CASE WHEN zc IS TRUE THEN zt END", separator: "';'",
-                                                                             orderBy: keyOrder("zkc", rows.table)))])
-            lists.append("\(group).ze")
+            let holds = try expression(variable.condition, inner, child).value
+            variables.append(Variable(child: child, rows: rows, inner: inner, holds: holds,
+                                      rowColumns: [("zc", holds), ("zt", keyText(keyColumn(rows.alias, rows.table), table: rows.table))],
+                                      outputs: [("ze", dialect.orderedAggregate("CASE WHEN zc IS TRUE THEN zt END", separator: "';'",
+                                                                                orderBy: keyOrder("zkc", rows.table)))]))
         }
-        let all = lists.isEmpty ? "''" : (lists.count == 1 ? "coalesce(\(lists[0]), '')" : "concat_ws(';', \(lists.joined(separator: ", ")))")
-        return (lists, all)
-    }
-
-    /// The message: a part that uses an evidence variable is rendered once per piece of evidence,
-    /// distinct results joined by `、` in the evidence's order, as the interpreter renders it.
-    mutating func message(_ rule: CheckedRule, _ scope: Scope, _ subject: Level) throws(Unsupported) -> String {
-        guard let message = rule.message else { return "''" }
-        let exported = Dictionary(rule.evidence.map { ($0.slot, $0) }, uniquingKeysWith: { a, _ in a })
-        var parts: [String] = []
-        let pieces: [BoundTemplatePart]
-        switch message.kind {
-        case .constant(let value): return dialect.text(value.display)
-        case .template(let template): pieces = template
-        default: pieces = [.value(message)]
-        }
-        for piece in pieces {
-            switch piece {
-            case .literal(let text): parts.append(dialect.text(text))
-            case .value(let bound):
-                var slots: [Int] = []
-                bound.visit { node in
-                    if case .local(let slot, _) = node.kind, exported[slot] != nil, !slots.contains(slot) { slots.append(slot) }
+        // The message's parts: SQL, or (variable, output) for a part shown per piece of evidence.
+        enum Part { case sql(String), perEvidence(Int, String) }
+        var parts: [Part] = []
+        if let message = rule.message {
+            let pieces: [BoundTemplatePart]
+            switch message.kind {
+            case .constant(let value): pieces = [.literal(value.display)]
+            case .template(let template): pieces = template
+            default: pieces = [.value(message)]
+            }
+            for piece in pieces {
+                switch piece {
+                case .literal(let text): parts.append(.sql(dialect.text(text)))
+                case .value(let bound):
+                    var slots: [Int] = []
+                    bound.visit { node in
+                        if case .local(let slot, _) = node.kind, rule.evidence.contains(where: { $0.slot == slot }), !slots.contains(slot) { slots.append(slot) }
+                    }
+                    if slots.count > 1 {
+                        throw Unsupported(what: LocalizedText("a message part that uses two evidence variables", zh: "同时使用两个证据变量的消息片段"),
+                                          span: bound.span, source: bound.source)
+                    }
+                    guard let slot = slots.first, let index = rule.evidence.firstIndex(where: { $0.slot == slot }) else {
+                        parts.append(.sql(try display(try expression(bound, scope, level).value, bound.type, span: bound.span, source: bound.source)))
+                        continue
+                    }
+                    // Each distinct rendering once, at the first element (in key order) that shows it.
+                    let variable = variables[index]
+                    let shown = try display(try expression(bound, variable.inner, variable.child).value, bound.type, span: bound.span, source: bound.source)
+                    let n = variables[index].windows.count
+                    let partition = (level.keys.indices.map { "zk\($0)" } + ["zp\(n)"]).joined(separator: ", ")
+                    variables[index].rowColumns.append(("zp\(n)", "CASE WHEN (\(variable.holds)) IS TRUE THEN \(shown) END"))
+                    variables[index].windows.append(("zw\(n)", "row_number() OVER (PARTITION BY \(partition) ORDER BY \(keyOrder("zkc", variable.rows.table)))"))
+                    variables[index].outputs.append(("zg\(n)", dialect.orderedAggregate("CASE WHEN zp\(n) IS NOT NULL AND zw\(n) = 1 THEN zp\(n) END",
+                                                                                       separator: "'、'", orderBy: keyOrder("zkc", variable.rows.table))))
+                    parts.append(.perEvidence(index, "zg\(n)"))
                 }
-                if slots.count > 1 {
-                    throw Unsupported(what: LocalizedText("a message part that uses two evidence variables", zh: "同时使用两个证据变量的消息片段"),
-                                      span: bound.span, source: bound.source)
-                }
-                guard let slot = slots.first, let variable = exported[slot] else {
-                    parts.append(try display(try expression(bound, scope, subject).value, bound.type, span: bound.span, source: bound.source))
-                    continue
-                }
-                // Each distinct rendering once, at the first element (in key order) that shows it.
-                let (child, rows, inner) = try enter(variable.collection, slot: slot, scope, subject)
-                let holds = try expression(variable.condition, inner, child)
-                let shown = try display(try expression(bound, inner, child).value, bound.type, span: bound.span, source: bound.source)
-                let partition = (subject.keys.indices.map { "zk\($0)" } + ["zp"]).joined(separator: ", ")
-                let group = self.group(child, at: subject, table: rows.table,
-                                       rows: [("zp", "CASE WHEN (\(holds.value)) IS TRUE THEN \(shown) END")],
-                                       windows: [("zw", "row_number() OVER (PARTITION BY \(partition) ORDER BY \(keyOrder("zkc", rows.table)))")],
-                                       outputs: [("zg", dialect.orderedAggregate("CASE WHEN zp IS NOT NULL AND zw = 1 THEN zp END", separator: "'、'",
-                                                                                 orderBy: keyOrder("zkc", rows.table)))])
-                parts.append("coalesce(\(group).zg, '')")
             }
         }
-        return parts.isEmpty ? "''" : "(" + parts.joined(separator: " || ") + ")"
+        var aliases: [String] = []
+        for variable in variables {
+            aliases.append(group(variable.child, at: level, table: variable.rows.table, rows: variable.rowColumns,
+                                 windows: variable.windows, outputs: variable.outputs))
+        }
+        let lists = aliases.map { "\($0).ze" }
+        let evidence = lists.isEmpty ? "''" : (lists.count == 1 ? "coalesce(\(lists[0]), '')" : "concat_ws(';', \(lists.joined(separator: ", ")))")
+        let rendered = parts.map { part -> String in
+            switch part {
+            case .sql(let sql): return sql
+            case .perEvidence(let index, let output): return "coalesce(\(aliases[index]).\(output), '')"
+            }
+        }
+        let message = rule.message == nil || rendered.isEmpty ? "''" : "(" + rendered.joined(separator: " || ") + ")"
+        return (lists, evidence, message)
     }
 }

@@ -20,7 +20,9 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     func text(_ value: String) -> String {
         switch self {
         case .spark:
-            return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+            // Line breaks escaped too: a statement of the script then never holds `;` at the end of a line.
+            return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "'"
         default:
             return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
         }
@@ -130,7 +132,11 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     /// `string_agg` of `value` in the order of `orderBy` (NULLs skipped; NULL over no value).
     func orderedAggregate(_ value: String, separator: String, orderBy: String) -> String {
         switch self {
-        case .spark: return "string_agg(\(value), \(separator)) WITHIN GROUP (ORDER BY \(orderBy))"
+        // Spark's string_agg keeps every group's values in memory and fails when they do not fit;
+        // collect_list spills. The pairs sort by their first field, the order.
+        case .spark:
+            return "nullif(array_join(transform(array_sort(collect_list(CASE WHEN (\(value)) IS NOT NULL THEN named_struct('k', \(orderBy), 'v', \(value)) END)), "
+                + "p -> p.v), \(separator)), '')"
         default: return "string_agg(\(value), \(separator) ORDER BY \(orderBy))"
         }
     }

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Runs a script from `redline sql --dialect duckdb` over a folder of CSV files, for the
+side-by-side benchmark (Scripts/bench-sql): each table the script reads (`-- reads` lines) is
+loaded with its declared types, the query runs, and the decisions are written as CSV.
+
+usage: duckdb-run.py SCRIPT DATA_DIR OUT_CSV [--threads N]
+Prints "load_s=… query_s=…" on stderr.
+"""
+import re
+import sys
+import time
+
+import duckdb
+
+
+def main():
+    args = sys.argv[1:]
+    threads = None
+    if "--threads" in args:
+        k = args.index("--threads")
+        threads = int(args[k + 1])
+        del args[k:k + 2]
+    script_path, data, out = args[:3]
+    script = open(script_path, encoding="utf-8").read()
+    con = duckdb.connect()
+    if threads:
+        con.execute("SET threads = %d" % threads)
+    started = time.time()
+    for line in script.splitlines():
+        m = re.match(r"^-- reads (\S+) \((.*)\)$", line)
+        if not m:
+            continue
+        columns = [c.rsplit(" ", 1) for c in m.group(2).split(", ")]
+        spec = ", ".join("'%s': '%s'" % (n, t) for n, t in columns)
+        con.execute("CREATE TABLE \"%s\" AS SELECT * FROM read_csv('%s/%s.csv', header = true, auto_detect = false, "
+                    "columns = {%s}, nullstr = '', quote = '\"', escape = '\"')" % (m.group(1), data, m.group(1), spec))
+    loaded = time.time()
+    query = "\n".join(l for l in script.splitlines() if not l.startswith("--")).rstrip().rstrip(";")
+    con.execute("COPY (%s) TO '%s' (FORMAT csv, HEADER true)" % (query, out))
+    done = time.time()
+    sys.stderr.write("load_s=%.2f query_s=%.2f\n" % (loaded - started, done - loaded))
+
+
+main()

@@ -105,6 +105,10 @@ def register(spark, data, script, kind="auto", multiline=False, cache=False):
         frame.createOrReplaceTempView(quote(table))
 
 
+class DataProblem(Exception):
+    """Data the compiled SQL cannot decide on as the interpreter would."""
+
+
 def looks_like_formula(text):
     """As Redline's CSV report: starts with =, +, -, @, tab or CR, and is not a plain number."""
     if not text or text[0] not in "=+-@\t\r":
@@ -131,7 +135,13 @@ def run(spark, script, data, kind="auto", output=None, out=sys.stdout, multiline
     settings, query = statements(script)
     register(spark, data, script, kind, multiline, cache)
     for setting in settings:
-        spark.sql(setting)
+        result = spark.sql(setting)
+        # The script's data checks: a row is what a load would refuse (a repeated key, a
+        # reference naming no row), which the query assumes away.
+        if "redline_problem" in result.columns:
+            problem = result.first()
+            if problem is not None:
+                raise DataProblem(problem[0])
     frame = spark.sql(query)
     if output:
         # Spark's writer trims spaces unless told not to; quotes are doubled as RFC 4180 says.
@@ -200,6 +210,9 @@ if __name__ == "__main__":
         main()
     except BrokenPipeError:
         sys.exit(0)
+    except DataProblem as problem:
+        sys.stderr.write("redline-spark: %s\n" % problem)
+        sys.exit(1)
     except Exception as error:  # Spark's own errors: one line, exit 1
         sys.stderr.write("redline-spark: %s\n" % message(error))
         sys.exit(1)

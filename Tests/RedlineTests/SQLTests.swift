@@ -249,6 +249,15 @@ enum SQLSupport {
         jobs.append(SQLSupport.SparkJob(script: canonical + "/cli.sql", data: canonical, out: canonical + "/cli.csv"))
         // The same from Parquet folders, and written as part files by the executors.
         jobs.append(SQLSupport.SparkJob(script: canonical + "/cli.sql", data: canonical, out: canonical + "/parquet.csv", parquet: true, folder: true))
+        // What a load refuses stops the run: a reference naming no row, a repeated key.
+        let dangling = try SQLSupport.canonicalFolder(program, sample)
+        try (try String(contentsOfFile: dangling + "/hazards.csv", encoding: .utf8) + "\"H900\",\"E404\",\"major\",,,,,\n")
+            .write(toFile: dangling + "/hazards.csv", atomically: true, encoding: .utf8)
+        jobs.append(SQLSupport.SparkJob(script: canonical + "/cli.sql", data: dangling, out: dangling + "/out.csv"))
+        let repeated = try SQLSupport.canonicalFolder(program, sample)
+        try (try String(contentsOfFile: repeated + "/orders.csv", encoding: .utf8) + "\"O001\",\"E001\",\"close\",\"2024-01-01\"\n")
+            .write(toFile: repeated + "/orders.csv", atomically: true, encoding: .utf8)
+        jobs.append(SQLSupport.SparkJob(script: canonical + "/cli.sql", data: repeated, out: repeated + "/out.csv"))
         let results = try SQLSupport.spark(jobs)
         for (index, name) in names.enumerated() {
             switch results[index] {
@@ -268,6 +277,15 @@ enum SQLSupport {
         let fromParts = SQLSupport.rows(try results[names.count + 1].get())
         #expect(fromParts == SQLSupport.rows(run.stdout))
         #expect(fromParts.count > 3)
+        #expect(throws: DatabaseError.self) { try results[names.count + 2].get() }
+        if case .failure(let error) = results[names.count + 2] {
+            #expect(error.en == "table `hazards`: `enterprise_id` names E404, which name no row of `enterprises`\n")
+        }
+        if case .failure(let error) = results[names.count + 3] {
+            #expect(error.en == "table `orders`: the key `id` is repeated: O001\n")
+        } else {
+            Issue.record("a repeated key was not refused")
+        }
     }
 
     @Test func whatCannotBeCompiledIsNamed() throws {

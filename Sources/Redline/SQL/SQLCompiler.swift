@@ -117,6 +117,33 @@ struct SQLCompiler {
 
     // MARK: The script
 
+    /// For Spark, which holds no keys or references of its own: what a load refuses and the SQL
+    /// assumes, as queries that give one row (`redline_problem`, the message) when the data has
+    /// it: keys missing or repeated, references naming no record. Scripts/redline-spark.py stops
+    /// on the first such row; under `spark-sql -f` the row is printed.
+    func dataChecks() -> [String] {
+        var checks: [String] = []
+        let tables = program.schema.tables
+        for table in tables {
+            let tableName = name(table.name), keyName = table.columns[table.keyColumn].name, key = name(keyName)
+            let empty = table.columns[table.keyColumn].type == .text ? " OR \(key) = ''" : ""
+            checks.append("SELECT \(dialect.text("table `\(table.name)`: ")) || CAST(count(*) AS STRING) || \(dialect.text(" rows have no key (`\(keyName)` is empty)")) "
+                          + "AS redline_problem FROM \(tableName) WHERE \(key) IS NULL\(empty) HAVING count(*) > 0")
+            checks.append("SELECT \(dialect.text("table `\(table.name)`: the key `\(keyName)` is repeated: ")) || array_join(slice(array_sort(collect_list(CAST(k AS STRING))), 1, 3), ', ') "
+                          + "AS redline_problem FROM (SELECT \(key) AS k FROM \(tableName) GROUP BY \(key) HAVING count(*) > 1) HAVING count(*) > 0")
+            for column in table.columns {
+                guard let target = column.target else { continue }
+                let targetTable = tables[target]
+                let reference = "r.\(name(column.name))"
+                checks.append("SELECT \(dialect.text("table `\(table.name)`: `\(column.name)` names ")) || array_join(slice(array_sort(collect_list(CAST(k AS STRING))), 1, 3), ', ') "
+                              + "|| \(dialect.text(", which name no row of `\(targetTable.name)`")) AS redline_problem FROM (SELECT DISTINCT \(reference) AS k FROM \(tableName) r "
+                              + "LEFT ANTI JOIN \(name(targetTable.name)) t ON t.\(name(targetTable.columns[targetTable.keyColumn].name)) = \(reference) "
+                              + "WHERE \(reference) IS NOT NULL) HAVING count(*) > 0")
+            }
+        }
+        return checks
+    }
+
     /// A construct that cannot be compiled, as the diagnostic naming the rule.
     func diagnostic(_ error: Unsupported, _ rule: CheckedRule) -> Diagnostic {
         let text = LocalizedText("rule `\(rule.name)` cannot be compiled to SQL: \(error.what.en)",
@@ -172,7 +199,7 @@ struct SQLCompiler {
                 sql += "-- reference \(table.name).\(column.name) -> \(targetTable.name).\(targetTable.columns[targetTable.keyColumn].name)\n"
             }
         }
-        let statements = dialect.settings + prelude
+        let statements = dialect.settings + (dialect == .spark ? dataChecks() : []) + prelude
         for statement in statements { sql += statement + ";\n" }
         sql += query + ";\n"
         let tables = program.schema.tables.map { table in

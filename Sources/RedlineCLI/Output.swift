@@ -92,6 +92,22 @@ enum Output {
     /// target, then renames it over the target: a large report is never held twice, a failed
     /// write never leaves a half-written one, and an existing target keeps its permissions.
     static func writeAtomically(parts: inout [[UInt8]], to path: String, reads inputs: [String]) throws {
+        var taken = parts
+        parts = []
+        try writeAtomically(to: path, reads: inputs) { write in
+            for index in taken.indices {
+                try write(taken[index])
+                taken[index] = []
+            }
+        }
+    }
+
+    /// A write failed: its errno, already set aside.
+    struct WriteFailure: Error { let code: Int32 }
+
+    /// Writes what `produce` hands its writer, piece by piece, to a new file renamed over `path`
+    /// when complete; on any failure the file at `path` is left as it was.
+    static func writeAtomically(to path: String, reads inputs: [String], produce: ((([UInt8]) throws -> Void)) throws -> Void) throws {
         let keptMode = try checkOutputTarget(path, reads: inputs)
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
@@ -102,9 +118,19 @@ enum Output {
         }
         var failure: Int32 = 0
         if let keptMode, fchmod(descriptor, keptMode) != 0 { failure = errno }
-        for index in parts.indices where failure == 0 {
-            failure = writeAll(descriptor, parts[index])
-            parts[index] = []
+        if failure == 0 {
+            do {
+                try produce { bytes in
+                    let code = writeAll(descriptor, bytes)
+                    if code != 0 { throw WriteFailure(code: code) }
+                }
+            } catch let stopped as WriteFailure {
+                failure = stopped.code
+            } catch {
+                close(descriptor)
+                unlink(temporary)
+                throw error
+            }
         }
         if close(descriptor) != 0, failure == 0 { failure = errno }
         // rename(2) replaces the target in one step: readers see the old report or the new one.

@@ -101,15 +101,21 @@ struct RunCommand: ParsableCommand {
 
     /// The report, to --output (atomically) or standard output.
     func write(_ writer: ReportWriter, _ result: RunResult, date: CalendarDate, format reportFormat: ReportFormat, inputs: [String]) throws {
-        var report = format == "xlsx" ? [Array(try workbook(writer, result, date: date))] : writer.renderParts(result, as: reportFormat)
-        if bom { report.insert([0xEF, 0xBB, 0xBF], at: 0) }
+        if format == "xlsx" {
+            var report = [Array(try workbook(writer, result, date: date))]
+            if let output { try Output.writeAtomically(parts: &report, to: output, reads: inputs) } else { Output.write(bytes: report[0]) }
+            return
+        }
+        // Pieces are written as they are rendered (a JSON report's chunks overlap its writing).
+        let bom: [UInt8] = self.bom ? [0xEF, 0xBB, 0xBF] : []
         if let output {
-            try Output.writeAtomically(parts: &report, to: output, reads: inputs)
-        } else {
-            for index in report.indices {
-                Output.write(bytes: report[index])
-                report[index] = []
+            try Output.writeAtomically(to: output, reads: inputs) { write in
+                if !bom.isEmpty { try write(bom) }
+                try writer.streamParts(result, as: reportFormat, write)
             }
+        } else {
+            if !bom.isEmpty { Output.write(bytes: bom) }
+            writer.streamParts(result, as: reportFormat) { Output.write(bytes: $0) }
         }
     }
 

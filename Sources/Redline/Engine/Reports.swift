@@ -196,6 +196,50 @@ public struct ReportWriter: Sendable {
 
     /// The JSON report: a head, the decisions rendered in parallel chunks, a tail.
     private func jsonParts(_ result: RunResult) -> [[UInt8]] {
+        let pieces = jsonPieces(result)
+        let parts = ParallelSlots<[UInt8]>(count: pieces.chunkCount)
+        DispatchQueue.concurrentPerform(iterations: pieces.chunkCount) { chunk in parts.set(chunk, pieces.chunk(chunk)) }
+        return [pieces.head] + parts.all + [pieces.tail]
+    }
+
+    /// The report in pieces written as they are rendered, in order: a large JSON report's
+    /// chunks are rendered on all cores while the ones before them are written, so writing
+    /// (a quarter of a gigabyte at a million enterprises) overlaps rendering. Tables and CSV
+    /// are rendered first, then written.
+    public func streamParts(_ result: RunResult, as format: ReportFormat, _ write: ([UInt8]) throws -> Void) rethrows {
+        guard format == .json else {
+            var parts = renderParts(result, as: format)
+            for index in parts.indices {
+                try write(parts[index])
+                parts[index] = []
+            }
+            return
+        }
+        let pieces = jsonPieces(result)
+        let parts = ParallelSlots<[UInt8]>(count: pieces.chunkCount)
+        let ready = (0..<pieces.chunkCount).map { _ in DispatchSemaphore(value: 0) }
+        let done = DispatchGroup()
+        done.enter()
+        DispatchQueue.global().async {
+            DispatchQueue.concurrentPerform(iterations: pieces.chunkCount) { chunk in
+                parts.set(chunk, pieces.chunk(chunk))
+                ready[chunk].signal()
+            }
+            done.leave()
+        }
+        // The renderers keep no reference to what is written: whatever happens here, they are
+        // waited for before returning.
+        defer { done.wait() }
+        try write(pieces.head)
+        for chunk in 0..<pieces.chunkCount {
+            ready[chunk].wait()
+            try write(parts.take(chunk) ?? [])
+        }
+        try write(pieces.tail)
+    }
+
+    /// The JSON report's head and tail, and a function rendering each chunk of decisions.
+    private func jsonPieces(_ result: RunResult) -> (head: [UInt8], chunkCount: Int, chunk: @Sendable (Int) -> [UInt8], tail: [UInt8]) {
         var out = "{\n"
         out += "  \"as_of\": \(JSONText.quote(result.asOf.description)),\n"
         out += "  \"redline_version\": \(JSONText.quote(RedlineVersion.number)),\n"
@@ -226,38 +270,83 @@ public struct ReportWriter: Sendable {
             .joined(separator: ", ") + "}},\n"
         out += "  \"decisions\": ["
         let decisions = result.decisions
-        let rulesByTable = Dictionary(grouping: program.checked.rules, by: \.subjectTable)
+        let layout = JSONLayout(program: program, source: source)
         let chunkCount = max(1, min(64, decisions.count / 1024))
-        let parts = ParallelSlots<[UInt8]>(count: chunkCount)
         let writer = self
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        let chunk: @Sendable (Int) -> [UInt8] = { chunk in
             let start = decisions.count * chunk / chunkCount, end = decisions.count * (chunk + 1) / chunkCount
             var out = JSONBytes()
             out.bytes.reserveCapacity((end - start) * 768)
             for index in start..<end {
                 out.raw(index == 0 ? "\n" : ",\n")
-                writer.appendDecision(decisions[index], rules: rulesByTable[decisions[index].subject.tableIndex] ?? [], to: &out)
+                writer.appendDecision(decisions[index], layout, to: &out)
             }
-            parts.set(chunk, out.bytes)
+            return out.bytes
         }
-        let head = Array(out.utf8), tail = Array((decisions.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
-        return [head] + parts.all + [tail]
+        return (Array(out.utf8), chunkCount, chunk, Array((decisions.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
     }
 
-    /// One decision, with every rule over the subject's table (`rules`), including those that did
-    /// not fire. Written as bytes: a large report is mostly this, and Strings made it slow.
-    private func appendDecision(_ decision: Decision, rules: [CheckedRule], to out: inout JSONBytes) {
+    /// What every decision of a JSON report repeats, quoted once: per subject table its rules'
+    /// names and actions, per table its name and the names of the columns its records show.
+    struct JSONLayout: @unchecked Sendable {
+        struct Rule {
+            let name: String
+            let quotedName: [UInt8]
+            let quotedAction: [UInt8]
+        }
+        struct Table {
+            let quotedName: [UInt8]
+            /// The columns shown (not those left out of the load), each with `"name": `.
+            let columns: [(prefix: [UInt8], data: ColumnData?)]
+            let lines: [Int32]
+        }
+        let rulesByTable: [[Rule]]
+        let tables: [Table]
+
+        init(program: Program, source: Source) {
+            let schema = program.checked.schema
+            func quoted(_ text: String) -> [UInt8] {
+                var bytes: [UInt8] = []
+                JSONText.appendQuoted(text, to: &bytes)
+                return bytes
+            }
+            rulesByTable = schema.tables.indices.map { table in
+                program.checked.rules.filter { $0.subjectTable == table }.map {
+                    Rule(name: $0.name, quotedName: quoted($0.name), quotedAction: quoted(schema.actions[$0.action]))
+                }
+            }
+            tables = schema.tables.indices.map { index in
+                let columns = schema.tables[index].columns
+                switch source {
+                case .dataset(let dataset):
+                    // Columns left out of the load (`ColumnSelection.readByRules`) are left out
+                    // here too, rather than shown as missing.
+                    let unread = dataset.unreadColumns[index]
+                    return Table(quotedName: quoted(schema.tables[index].name),
+                                 columns: columns.indices.filter { !unread.contains($0) }.map { (quoted(columns[$0].name) + Array(": ".utf8), dataset.tables[index].columns[$0]) },
+                                 lines: dataset.tables[index].lines)
+                case .database:
+                    return Table(quotedName: quoted(schema.tables[index].name),
+                                 columns: columns.map { (quoted($0.name) + Array(": ".utf8), nil) }, lines: [])
+                }
+            }
+        }
+    }
+
+    /// One decision, with every rule over the subject's table, including those that did not
+    /// fire. Written as bytes: a large report is mostly this, and Strings made it slow.
+    private func appendDecision(_ decision: Decision, _ layout: JSONLayout, to out: inout JSONBytes) {
         let action = decision.action ?? (decision.isUndetermined ? "undetermined" : "failed")
         out.raw("    {\"subject\": "); out.quoted(decision.subject.key)
         if let label = decision.subject.label { out.raw(", \"label\": "); out.quoted(label) }
-        out.raw(", \"table\": "); out.quoted(decision.subject.table)
+        out.raw(", \"table\": "); out.bytes.append(contentsOf: layout.tables[decision.subject.tableIndex].quotedName)
         out.raw(", \"action\": "); out.quoted(action)
         out.raw(", \"rules\": [")
-        for (index, rule) in rules.enumerated() {
+        for (index, rule) in layout.rulesByTable[decision.subject.tableIndex].enumerated() {
             let outcome = decision.outcomes.first { $0.rule == rule.name }
             out.raw(index == 0 ? "\n      {" : ",\n      {")
-            out.raw("\"rule\": "); out.quoted(rule.name)
-            out.raw(", \"action\": "); out.quoted(program.checked.schema.actions[rule.action])
+            out.raw("\"rule\": "); out.bytes.append(contentsOf: rule.quotedName)
+            out.raw(", \"action\": "); out.bytes.append(contentsOf: rule.quotedAction)
             out.raw(", \"outcome\": "); out.quoted(outcome?.kind.rawValue ?? RuleOutcome.Kind.notFired.rawValue)
             if let outcome {
                 if let message = outcome.message { out.raw(", \"message\": "); out.quoted(message) }
@@ -265,7 +354,7 @@ public struct ReportWriter: Sendable {
                     out.raw(", \"evidence\": [")
                     for (n, record) in outcome.evidence.enumerated() {
                         if n > 0 { out.raw(", ") }
-                        appendRecord(record, to: &out)
+                        appendRecord(record, layout.tables[record.tableIndex], to: &out)
                     }
                     out.raw("]")
                 }
@@ -289,27 +378,20 @@ public struct ReportWriter: Sendable {
     }
 
     /// An evidence record with every value of its row: the values that decided the rule.
-    private func appendRecord(_ record: RecordID, to out: inout JSONBytes) {
-        guard case .dataset(let dataset) = source else {
+    private func appendRecord(_ record: RecordID, _ table: JSONLayout.Table, to out: inout JSONBytes) {
+        guard case .dataset = source else {
             appendDatabaseRecord(record, to: &out)
             return
         }
-        let table = dataset.tables[record.tableIndex]
-        let schema = program.checked.schema.tables[record.tableIndex]
-        // Columns left out of the load (`ColumnSelection.readByRules`) are left out here too,
-        // rather than shown as missing.
-        let unread = dataset.unreadColumns[record.tableIndex]
-        out.raw("{\"table\": "); out.quoted(record.table)
+        let row = Int(record.row)
+        out.raw("{\"table\": "); out.bytes.append(contentsOf: table.quotedName)
         out.raw(", \"key\": "); out.quoted(record.key)
-        out.raw(", \"line\": "); out.text(String(table.lines[Int(record.row)]))
+        out.raw(", \"line\": "); out.integer(Int64(table.lines[row]))
         out.raw(", \"values\": {")
-        var first = true
-        for (index, column) in schema.columns.enumerated() where !unread.contains(index) {
-            if !first { out.raw(", ") }
-            first = false
-            out.quoted(column.name)
-            out.raw(": ")
-            out.text(jsonValue(table.columns[index].value(Int(record.row))))
+        for (index, column) in table.columns.enumerated() {
+            if index > 0 { out.raw(", ") }
+            out.bytes.append(contentsOf: column.prefix)
+            if let data = column.data { out.cell(data, row) }
         }
         out.raw("}}")
     }
@@ -326,12 +408,12 @@ public struct ReportWriter: Sendable {
             if index > 0 { out.raw(", ") }
             out.quoted(column.name)
             out.raw(": ")
-            out.text(jsonValue(values.map { $0.indices.contains(index) ? $0[index] : .missing } ?? .missing))
+            out.text(ReportWriter.jsonValue(values.map { $0.indices.contains(index) ? $0[index] : .missing } ?? .missing))
         }
         out.raw("}}")
     }
 
-    private func jsonValue(_ value: Value) -> String {
+    static func jsonValue(_ value: Value) -> String {
         switch value {
         case .missing: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -357,5 +439,39 @@ struct JSONBytes {
 
     /// A string, quoted and escaped.
     mutating func quoted(_ text: String) { JSONText.appendQuoted(text, to: &bytes) }
+
+    mutating func integer(_ value: Int64) {
+        if value >= 0 && value < 10 { bytes.append(0x30 + UInt8(value)); return }
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// A cell as a JSON value, written from the column without making a `Value` or a String:
+    /// text straight from its pool's bytes, dates in ten bytes (a JSON report writes millions).
+    mutating func cell(_ column: ColumnData, _ row: Int) {
+        switch column {
+        case .text(let ids, let pool):
+            let id = ids[row]
+            if id < 0 { raw("null"); return }
+            pool.storage.withBytes(id) { JSONText.appendQuoted(utf8: $0, to: &bytes) }
+        case .date(let days):
+            let day = days[row]
+            if day == ColumnData.missingDate { raw("null"); return }
+            let (year, month, date) = CivilDate.components(day)
+            guard (0...9999).contains(year) else { quoted(CivilDate.format(day)); return }
+            func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + value) }
+            bytes.append(contentsOf: [0x22, digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), 0x2D,
+                                      digit(month / 10), digit(month % 10), 0x2D, digit(date / 10), digit(date % 10), 0x22])
+        case .int(let values, let missing):
+            if missing[row] { raw("null") } else { integer(values[row]) }
+        case .bool(let flags):
+            let flag = flags[row]
+            if flag == ColumnData.missingBool { raw("null") } else if flag == 1 { raw("true") } else { raw("false") }
+        case .reference(let rows, let key):
+            let target = rows[row]
+            if target < 0 { raw("null") } else { cell(key, Int(target)) }
+        default:
+            text(ReportWriter.jsonValue(column.value(row)))
+        }
+    }
 }
 

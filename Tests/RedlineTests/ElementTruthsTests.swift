@@ -84,4 +84,107 @@ import Testing
         #expect(fast.stopped != nil)
         #expect(ElementTruthsTests.described(fast) == ElementTruthsTests.described(slow))
     }
+
+    /// Every rule on enterprises has a proof shape (`SubjectPruning`): a `some` over the
+    /// enterprise's rows whose condition starts with what the element alone decides, an
+    /// element condition that fails (overflow), is unknown (missing cells), and a nested `some`
+    /// over the enterprise's other rows that is `no` for every element when none of those
+    /// rows could hold. Enterprises without rows, with rows that fire, and with rows that do not.
+    static let provablePolicy = """
+    table enterprises key id label name { id: text, name: text }
+    table hazards key id { id: text, enterprise_id: text -> enterprises, level: text, size: int?, found_on: date? }
+    table orders key id { id: text, enterprise_id: text -> enterprises, kind: text, issued_on: date? }
+    actions note < warn < act
+    rule major "重" for e in enterprises
+      when some h in e.hazards where h.level == "major" and h.size * 1000000000000 > 5
+      then act e because "{h.id} {h.size}"
+    rule after_order "令" for e in enterprises
+      when some h in e.hazards where h.found_on is present and h.found_on <= today
+             and (some o in e.orders where o.kind in ["close", "suspend"] and o.issued_on < h.found_on)
+      then warn e because "{h.id} {h.found_on}"
+    rule early "早" for e in enterprises
+      when some o in e.orders where o.kind == "close" and o.issued_on < 2024-03-01
+      then note e because "{o.id}"
+    """
+
+    static func provableData() throws -> String {
+        var enterprises = "id,name\n", hazards = "id,enterprise_id,level,size,found_on\n", orders = "id,enterprise_id,kind,issued_on\n"
+        let sizes = ["1", "20", "", "99999999", "-3", "0"]
+        let levels = ["major", "general", ""]
+        let dates = ["2024-01-01", "", "2025-01-01", "2024-04-01"]
+        let kinds = ["close", "suspend", "warn", ""]
+        var h = 0, o = 0
+        for e in 0..<600 {
+            enterprises += "E\(1000 + e),企业\(e)\n"
+            for k in 0..<(e % 4) {
+                h += 1
+                hazards += "H\(10000 + h),E\(1000 + (e * 7 + k * 13) % 600),\(levels[(e + k) % 3]),\(sizes[(e * 3 + k) % 6]),\(dates[(e + 2 * k) % 4])\n"
+            }
+            for k in 0..<(e % 3 == 0 ? 2 : 0) {
+                o += 1
+                orders += "O\(10000 + o),E\(1000 + (e * 7 + k * 13) % 600),\(kinds[(e / 3 + k) % 4]),\(["2024-01-01", "", "2023-05-01"][(e / 6 + k) % 3])\n"
+            }
+        }
+        return try EngineSupport.folder(["enterprises.csv": Array(enterprises.utf8), "hazards.csv": Array(hazards.utf8),
+                                         "orders.csv": Array(orders.utf8)])
+    }
+
+    /// Subjects proven to fire nothing are passed over, and the run decides as one that visits
+    /// every subject, element by element.
+    @Test func subjectsProvenToFireNothingArePassedOver() throws {
+        let program = Program.compile([RuleSource(name: "p.rl", text: ElementTruthsTests.provablePolicy)])
+        #expect(!program.hasErrors, "\(DiagnosticRenderer.text(program.diagnostics))")
+        let data = try #require(program.loadData(directory: try ElementTruthsTests.provableData()).dataset)
+        let truths = ElementTruths(rules: program.checked.rules, schema: program.checked.schema, dataset: data,
+                                   today: CalendarDate(iso: "2024-06-30")!.dayNumber, slotCount: program.checked.rules.map(\.slotCount).max() ?? 1,
+                                   limits: EvaluationLimits(), budget: EvaluationBudget(EvaluationLimits(), cancellation: nil))
+        let skippable = try #require(truths.skippable(table: 0))
+        let skipped = skippable.filter { $0 == 1 }.count
+        // Each rule has its own proof too, which spares it on subjects the others keep.
+        for rule in 0..<3 { #expect(truths.provenNotFired(rule: rule) != nil) }
+        let sparedAlone = try #require(truths.provenNotFired(rule: 1)).filter { $0 == 1 }.count
+        #expect(sparedAlone > skipped)
+        let fast = ElementTruthsTests.run(program, data, precompute: true)
+        let slow = ElementTruthsTests.run(program, data, precompute: false)
+        #expect(ElementTruthsTests.described(fast) == ElementTruthsTests.described(slow))
+        #expect(fast.ruleCounts.map(\.fired) == slow.ruleCounts.map(\.fired))
+        #expect(fast.ruleCounts.map(\.undetermined) == slow.ruleCounts.map(\.undetermined))
+        #expect(fast.ruleCounts.map(\.failed) == slow.ruleCounts.map(\.failed))
+        #expect(fast.ruleCounts.allSatisfy { $0.fired > 0 }, "\(fast.ruleCounts)")
+        #expect(fast.ruleCounts.contains { $0.failed > 0 } && fast.ruleCounts.contains { $0.undetermined > 0 })
+        // Some subjects are passed over, and none that the full run reports.
+        #expect(skipped > 50 && skipped <= 600 - fast.decisions.count, "\(skipped) skipped, \(fast.decisions.count) reported")
+        let reported = Set(fast.decisions.map(\.subject.key))
+        for row in 0..<skippable.count where skippable[row] == 1 { #expect(!reported.contains("E\(1000 + row)")) }
+    }
+
+    /// With a step limit the run could reach, no subject is passed over: it stops where the
+    /// element-by-element run stops.
+    @Test(arguments: [60, 300, 900])
+    func aReachableStepLimitVisitsEverySubject(maxSteps: Int) throws {
+        let program = Program.compile([RuleSource(name: "p.rl", text: ElementTruthsTests.provablePolicy)])
+        let data = try #require(program.loadData(directory: try ElementTruthsTests.provableData()).dataset)
+        let limits = EvaluationLimits(maxSteps: maxSteps)
+        let truths = ElementTruths(rules: program.checked.rules, schema: program.checked.schema, dataset: data,
+                                   today: CalendarDate(iso: "2024-06-30")!.dayNumber, slotCount: program.checked.rules.map(\.slotCount).max() ?? 1,
+                                   limits: limits, budget: EvaluationBudget(limits, cancellation: nil))
+        #expect(truths.skippable(table: 0) == nil)
+        let fast = ElementTruthsTests.run(program, data, precompute: true, maxSteps: maxSteps)
+        let slow = ElementTruthsTests.run(program, data, precompute: false, maxSteps: maxSteps)
+        #expect(fast.stopped != nil)
+        #expect(fast.stopped?.subjectsEvaluated == slow.stopped?.subjectsEvaluated)
+        #expect(ElementTruthsTests.described(fast) == ElementTruthsTests.described(slow))
+    }
+
+    /// A rule without a proof shape (`all`) keeps every subject of its table visited.
+    @Test func aRuleWithoutAProofKeepsEverySubject() throws {
+        let program = Program.compile([RuleSource(name: "p.rl", text: ElementTruthsTests.policy)])
+        let data = try #require(program.loadData(directory: try ElementTruthsTests.data()).dataset)
+        let truths = ElementTruths(rules: program.checked.rules, schema: program.checked.schema, dataset: data,
+                                   today: CalendarDate(iso: "2024-06-30")!.dayNumber, slotCount: program.checked.rules.map(\.slotCount).max() ?? 1,
+                                   limits: EvaluationLimits(), budget: EvaluationBudget(EvaluationLimits(), cancellation: nil))
+        #expect(truths.skippable(table: 0) == nil)
+        // The rule on hazards (`some x in h.enterprise.hazards`) loops over another record's rows.
+        #expect(truths.skippable(table: 1) == nil)
+    }
 }

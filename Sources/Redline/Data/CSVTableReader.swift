@@ -37,8 +37,6 @@ struct CSVTableReader {
         let sourceIndex: [Int]
         let dataStart: Int
         let dataLine: Int
-        /// Whether the file holds a NUL byte anywhere (rows are then checked one by one).
-        let hasNUL: Bool
     }
 
     /// A problem found in a chunk, with its line counted from the chunk's start until the chunks
@@ -122,16 +120,16 @@ struct CSVTableReader {
             }
         }
         guard sourceIndex.count == table.columns.count else { return nil }
-        let hasNUL = bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
-        return Layout(fieldCount: count, sourceIndex: sourceIndex, dataStart: position, dataLine: line, hasNUL: hasNUL)
+        return Layout(fieldCount: count, sourceIndex: sourceIndex, dataStart: position, dataLine: line)
     }
 
     /// Where to cut the data into chunks: after line breaks, only if no field is quoted (a quoted
     /// field may hold a line break, and only a scan from the start can tell).
     func chunkRanges(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> [Range<Int>] {
         let size = bytes.count - start
-        guard size > CSVTableReader.chunkBytes, let base = bytes.baseAddress,
-              memchr(base + start, 0x22, size) == nil else { return [start..<bytes.count] }
+        guard size > CSVTableReader.chunkBytes, !CSVTableReader.contains(0x22, in: UnsafeBufferPointer(rebasing: bytes[start...])) else {
+            return [start..<bytes.count]
+        }
         let count = min(size / CSVTableReader.chunkBytes, 256)
         var cuts = [start]
         for k in 1..<count {
@@ -141,6 +139,21 @@ struct CSVTableReader {
         }
         cuts.append(bytes.count)
         return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
+    }
+
+    /// Whether a byte occurs in a buffer, looked for on all cores (a large file is scanned for
+    /// quotes before it is cut, and one core alone would keep the others waiting).
+    static func contains(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count > 0 else { return false }
+        let pieces = bytes.count < 1 << 22 ? 1 : 16
+        let found = ParallelSlots<Bool>(count: pieces)
+        let shared = SharedBytes(bytes)
+        DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+            guard let base = shared.bytes.baseAddress else { return }
+            let from = shared.bytes.count * piece / pieces, to = shared.bytes.count * (piece + 1) / pieces
+            found.set(piece, memchr(base + from, Int32(byte), to - from) != nil)
+        }
+        return (0..<pieces).contains { found.get($0) == true }
     }
 
     func newBuilders(capacity: Int) -> [ColumnBuilder] {
@@ -184,6 +197,9 @@ struct CSVTableReader {
         let sourceIndex = layout.sourceIndex
         let keyField = sourceIndex[table.keyColumn]
         let skipped = sourceIndex.indices.map { unread.contains($0) }
+        // A NUL byte is rare and never valid in a value: rows are looked at one by one for it
+        // only in a chunk that holds one.
+        let hasNUL = range.count > 0 && bytes.baseAddress.map { memchr($0 + range.lowerBound, 0, range.count) != nil } ?? false
         builders.withUnsafeMutableBufferPointer { builders in
             while position < range.upperBound {
                 let recordStart = position
@@ -207,7 +223,7 @@ struct CSVTableReader {
                     if keyField < min(count, capacity) { chunk.skippedKeys.append(self.text(bytes, fields[keyField])) }
                     continue
                 }
-                if layout.hasNUL, let base = bytes.baseAddress, memchr(base + recordStart, 0, position - recordStart) != nil {
+                if hasNUL, let base = bytes.baseAddress, memchr(base + recordStart, 0, position - recordStart) != nil {
                     if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[recordStart..<position])) {
                         chunk.invalidUTF8 = true
                         return

@@ -257,6 +257,9 @@ struct RuleEngine {
         let results = ParallelSlots<([Decision], OutcomeCounts, Int)>(count: chunkCount)
         let slotCount = program.rules.map(\.slotCount).max() ?? 1
         let (actionCount, ruleCount) = (program.schema.actions.count, program.rules.count)
+        // Subjects on which every rule is proven not to fire before the run are passed over.
+        let skippable = SkippableRows(rows: elementTruths?.skippable(table: table),
+                                      provenNotFired: program.rules.indices.map { elementTruths?.provenNotFired(rule: $0) })
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             // `plan()` keeps the program's rule order: a rule's number there is its place in the counts.
             let planned = plan()
@@ -274,8 +277,13 @@ struct RuleEngine {
                     // Rules without loops take no steps: the deadline and cancellation are also
                     // looked at every 16 subjects.
                     if done & 0xF == 0 { try budget.check(.none, nil) }
+                    if let rows = skippable.rows, rows[Int(subjects[index])] == 1 {
+                        done += 1
+                        continue
+                    }
                     let decision = try decide(rules, table: table, subject: subjects[index], frame: frame, keepAll: false,
-                                              counts: &chunkCounts, ruleNumbers: ruleNumbers, names: names)
+                                              counts: &chunkCounts, ruleNumbers: ruleNumbers, names: names,
+                                              provenNotFired: skippable.provenNotFired)
                     done += 1
                     if let decision { found.append(decision) }
                 }
@@ -284,23 +292,23 @@ struct RuleEngine {
             }
             results.set(chunk, (found, chunkCounts, done))
         }
-        var total = decisions.count
-        for chunk in 0..<chunkCount { total += results.get(chunk)?.0.count ?? 0 }
-        decisions.reserveCapacity(total)
         var evaluated = 0
         var undecided: [ArraySlice<Int32>] = []
+        var parts = [decisions]
+        decisions = []
         for chunk in 0..<chunkCount {
             let start = chunk * chunkSize, end = min(subjects.count, start + chunkSize)
-            // Taken out of its slot, so the chunk's array is released as soon as it is copied.
+            // Taken out of its slot, so the chunk's array is the only reference to its decisions.
             guard let (found, chunkCounts, done) = results.take(chunk) else {
                 if start < end { undecided.append(subjects[start..<end]) }
                 continue
             }
-            decisions.append(contentsOf: found)
+            parts.append(found)
             counts.add(chunkCounts)
             evaluated += done
             if start + done < end { undecided.append(subjects[(start + done)..<end]) }
         }
+        decisions = .moving(&parts, placeholder: Decision(subject: RecordID(table: "", key: "", tableIndex: 0, row: 0), action: nil, outcomes: []))
         return (evaluated, undecided)
     }
 
@@ -319,7 +327,8 @@ struct RuleEngine {
     /// `decide`, counting outcomes by rule number (`ruleNumbers[i]` for `rules[i]`) and the action.
     /// A limit stops the run (it is thrown) unless `limitsFail`, when it fails the rule.
     func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool, counts: inout OutcomeCounts,
-                ruleNumbers: [Int], names: RecordNamer, limitsFail: Bool = false) throws(EvaluationError) -> Decision? {
+                ruleNumbers: [Int], names: RecordNamer, limitsFail: Bool = false,
+                provenNotFired: [UnsafeBufferPointer<UInt8>?] = []) throws(EvaluationError) -> Decision? {
         let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
         // Most subjects fire nothing: their outcomes are kept in a small fixed buffer, and arrays
         // are made only for the subjects that are reported.
@@ -335,11 +344,13 @@ struct RuleEngine {
             frame.slots[rule.subjectSlot] = subjectValue
             var failure: String? = nil
             let kind: RuleOutcome.Kind
+            // Proven before the run (`SubjectPruning`): the condition need not be evaluated.
+            let proven = ruleNumbers[index] < provenNotFired.count && provenNotFired[ruleNumbers[index]].map { $0[Int(subject)] == 1 } == true
             do {
                 // One subject alone (explanations) looks at the deadline and cancellation before
                 // each rule: its loops may be too short ever to reach the budget's check.
                 if limitsFail { try frame.budget.check(.none, nil) }
-                switch try rule.condition.truth(frame) {
+                switch proven ? Truth.no : try rule.condition.truth(frame) {
                 case Truth.yes: kind = .fired
                 case Truth.no: kind = .notFired
                 default: kind = .undetermined
@@ -497,4 +508,12 @@ struct RuleEngine {
         frame.missingReads.removeAll()
         return fields
     }
+}
+
+/// Rows of a subject table the run passes over, read by every thread (owned by the run's
+/// `ElementTruths`).
+private struct SkippableRows: @unchecked Sendable {
+    let rows: UnsafeBufferPointer<UInt8>?
+    /// By rule number: the subjects that rule is proven not to fire on.
+    let provenNotFired: [UnsafeBufferPointer<UInt8>?]
 }

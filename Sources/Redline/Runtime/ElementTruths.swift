@@ -27,9 +27,13 @@ final class ElementTruths: @unchecked Sendable {
 
     private var storage: [Key: UnsafeMutableBufferPointer<UInt8>] = [:]
     private var verdictStorage: [VerdictKey: Verdicts] = [:]
+    private var skippableStorage: [Int: UnsafeMutableBufferPointer<UInt8>] = [:]
+    private var provenStorage: [Int: UnsafeMutableBufferPointer<UInt8>] = [:]
 
     deinit {
         for buffer in storage.values { buffer.deallocate() }
+        for buffer in skippableStorage.values { buffer.deallocate() }
+        for buffer in provenStorage.values { buffer.deallocate() }
         for verdicts in verdictStorage.values {
             verdicts.truth.deallocate()
             verdicts.visited.deallocate()
@@ -57,6 +61,18 @@ final class ElementTruths: @unchecked Sendable {
     }
 
     func verdicts(_ key: VerdictKey) -> Verdicts? { verdictStorage[key] }
+
+    /// Per row of a subject table, 1 where every rule on that table is proven `not fired`
+    /// (`SubjectPruning`); nil when some rule has no such proof.
+    func skippable(table: Int) -> UnsafeBufferPointer<UInt8>? {
+        skippableStorage[table].map { UnsafeBufferPointer($0) }
+    }
+
+    /// Per row of its subject table, 1 where one rule (by its place in the program) is proven
+    /// `not fired`: a subject another rule keeps is still spared this rule's loops.
+    func provenNotFired(rule: Int) -> UnsafeBufferPointer<UInt8>? {
+        provenStorage[rule].map { UnsafeBufferPointer($0) }
+    }
 
     /// A quantifier's condition, if it is worth computing for every row of `table`.
     static func key(_ condition: Bound, slot: Int, table: Int) -> Key? {
@@ -107,6 +123,16 @@ final class ElementTruths: @unchecked Sendable {
                 order.append(key)
             }
         }
+        // The conditions proofs that a subject fires nothing read (`SubjectPruning`).
+        let proofs = rules.map { SubjectPruning.proof($0.condition, subjectSlot: $0.subjectSlot) }
+        for rule in rules {
+            var needed: [(key: Key, condition: Bound, slot: Int, table: Int)] = []
+            SubjectPruning.wantedConditions(rule.condition, subjectSlot: rule.subjectSlot, table: rule.subjectTable, into: &needed)
+            for entry in needed where wanted[entry.key] == nil {
+                wanted[entry.key] = (entry.condition, entry.slot, entry.table)
+                order.append(entry.key)
+            }
+        }
         for key in order {
             guard let (condition, slot, table) = wanted[key], budget.stopped == nil else { continue }
             let count = dataset.tables[table].rowCount
@@ -144,6 +170,60 @@ final class ElementTruths: @unchecked Sendable {
             verdictStorage[key] = ElementTruths.verdicts(key.quantifier, truths: UnsafeBufferPointer(truths), index: index,
                                                          targetCount: dataset.tables[target].rowCount)
         }
+        guard budget.stopped == nil, ElementTruths.stepsCannotReachLimit(rules, dataset: dataset, limit: limits.maxSteps) else { return }
+        var subjectTables: [Int] = []
+        for rule in rules where !subjectTables.contains(rule.subjectTable) { subjectTables.append(rule.subjectTable) }
+        for table in subjectTables {
+            let onTable = rules.indices.filter { rules[$0].subjectTable == table }
+            for index in onTable {
+                guard let proof = proofs[index],
+                      let proven = SubjectPruning.evaluate(proof, subjectTable: table, dataset: dataset,
+                                                           truths: { [storage] in storage[$0].map(UnsafeBufferPointer.init) }) else { continue }
+                provenStorage[index] = proven
+            }
+            guard onTable.allSatisfy({ provenStorage[$0] != nil }) else { continue }
+            let count = dataset.tables[table].rowCount
+            let skippable = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
+            skippable.initialize(repeating: 1)
+            for index in onTable {
+                guard let proven = provenStorage[index] else { continue }
+                for row in 0..<count where proven[row] == 0 { skippable[row] = 0 }
+            }
+            skippableStorage[table] = skippable
+            if PhaseTimer.enabled {
+                writeToStandardError("  [\(skippable.prefix(count).reduce(0) { $0 + Int($1) }) of \(count) \(schema.tables[table].name) fire nothing]\n")
+            }
+        }
+    }
+
+    /// Whether the steps of the whole run, every rule on every subject, stay below the limit
+    /// however the conditions come out: each rule's condition twice (evaluated, and again to
+    /// name missing cells when it is undetermined), its evidence loops and its message. Only
+    /// then may subjects be skipped without changing where a run that reaches it would stop.
+    static func stepsCannotReachLimit(_ rules: [CheckedRule], dataset: Dataset, limit: Int) -> Bool {
+        var bounds: [StepBound] = []
+        for rule in rules {
+            let s = rule.subjectSlot, t = rule.subjectTable
+            var parts = [rule.condition, rule.condition]
+            if let message = rule.message { parts.append(message) }
+            for piece in parts {
+                guard let bound = StepBound.of(piece, subjectSlot: s, subjectTable: t, dataset: dataset) else { return false }
+                bounds.append(bound)
+            }
+            for evidence in rule.evidence {
+                guard let body = StepBound.of(evidence.condition, subjectSlot: s, subjectTable: t, dataset: dataset),
+                      case .reverse(let record, let referencing, let column) = evidence.collection.kind, case .local(s, _) = record.kind,
+                      let block = dataset.tables[t].reverse[ReverseReference(table: referencing, column: column)]?.block else { return false }
+                bounds.append(.loop(block, body: body))
+            }
+        }
+        var total = 0
+        for bound in bounds {
+            let (sum, overflow) = total.addingReportingOverflow(bound.total)
+            if overflow || sum > limit { return false }
+            total = sum
+        }
+        return true
     }
 
     /// Each referenced row's verdict, as the quantifier's loop would reach it element by element.

@@ -34,3 +34,25 @@ final class ParallelSlots<Element>: @unchecked Sendable {
         return slots.compactMap { $0 }
     }
 }
+
+extension Array {
+    /// The parts' elements in order, moved rather than copied: copying would retain every
+    /// reference an element holds and releasing the parts would release them again, one atomic
+    /// operation each, on one core while the others wait. Each part is left holding
+    /// `placeholder`s (cheap values that own nothing of their own) in place of what was moved.
+    static func moving(_ parts: inout [[Element]], placeholder: Element) -> [Element] {
+        let total = parts.reduce(0) { $0 + $1.count }
+        return [Element](unsafeUninitializedCapacity: total) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            for index in parts.indices {
+                parts[index].withUnsafeMutableBufferPointer { source in
+                    guard let from = source.baseAddress else { return }
+                    (base + initialized).moveInitialize(from: from, count: source.count)
+                    from.initialize(repeating: placeholder, count: source.count)
+                    initialized += source.count
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+import Foundation
+
+/// Which subjects no rule can fire on, proven before the run from the truths `ElementTruths`
+/// computes, so that the run does not visit them.
+///
+/// Why: most subjects of a register fire nothing (three in four enterprises at 1M), yet each
+/// was visited: every rule's loop run over its rows to find that no element holds. A register
+/// kept in event order puts those rows far apart. The hand-written program and the compiled SQL
+/// start from the other end: from the rows whose condition can hold, to the subjects they name.
+///
+/// What is proven, and why it is the evaluator's own answer: a proof reads only truths computed
+/// by the same condition nodes the run evaluates (never a second reading of the language), and
+/// uses two facts of how those nodes evaluate:
+/// - `a and b` is `no` when either side is `no`: the left side is evaluated first and `no`
+///   decides; a right side that is `no` decides too, and absorbs an error of the left side
+///   (`AndCondition`);
+/// - `some x in s.rows where c` is `no` when every element's `c` is `no` (none failed), and
+///   when there is no element at all (`RowsQuantifier`).
+/// An element's condition is `no` when its truth computed before the run is `no` (a failed
+/// one is not), or when one of its `and` sides is, or when it is a condition proven `no` for
+/// the subject alone (`some o in e.orders where o.kind == "close" and o.issued_on < i.date` is
+/// `no` for every inspection `i` when no order of `e` is a closure).
+///
+/// Skipped subjects take no steps, so a run could reach its step limit later than it would
+/// have. Subjects are skipped only when the steps of the whole run, every subject and every
+/// rule, cannot reach the limit (bounded from the row counts: `StepBound`); a run near its
+/// limit visits every subject and stops where it always did.
+struct SubjectPruning {
+    /// A condition of one element proven `no`.
+    indirect enum ElementProof {
+        /// The element's condition, computed before the run, is `no`.
+        case truths(ElementTruths.Key)
+        /// A condition about the subject alone (it does not read the element) is `no`.
+        case subject(SubjectProof)
+        case either(ElementProof, ElementProof)
+    }
+
+    /// A condition of the subject proven `no`.
+    indirect enum SubjectProof {
+        /// No row referencing the subject, or each one's condition proven `no` (`element` nil:
+        /// nothing proves an element's condition `no`, so only a subject without rows).
+        case noElementHolds(ReverseReference, element: ElementProof?)
+        case either(SubjectProof, SubjectProof)
+    }
+
+    /// A condition's proof for subjects in `subjectSlot`, if it has one of the shapes above.
+    static func proof(_ condition: Bound, subjectSlot: Int) -> SubjectProof? {
+        switch condition.kind {
+        case .and(let left, let right):
+            switch (proof(left, subjectSlot: subjectSlot), proof(right, subjectSlot: subjectSlot)) {
+            case (let l?, let r?): return .either(l, r)
+            case (let l?, nil): return l
+            case (nil, let r?): return r
+            case (nil, nil): return nil
+            }
+        case .quantifier(.some, let slot, _, let collection, let inner):
+            guard case .reverse(let record, let referencing, let column) = collection.kind,
+                  case .local(subjectSlot, _) = record.kind else { return nil }
+            return .noElementHolds(ReverseReference(table: referencing, column: column),
+                                   element: elementProof(inner, slot: slot, table: referencing, subjectSlot: subjectSlot))
+        default:
+            return nil
+        }
+    }
+
+    static func elementProof(_ condition: Bound, slot: Int, table: Int, subjectSlot: Int) -> ElementProof? {
+        if let key = ElementTruths.key(condition, slot: slot, table: table) { return .truths(key) }
+        if case .and(let left, let right) = condition.kind {
+            switch (elementProof(left, slot: slot, table: table, subjectSlot: subjectSlot),
+                    elementProof(right, slot: slot, table: table, subjectSlot: subjectSlot)) {
+            case (let l?, let r?): return .either(l, r)
+            case (let l?, nil): return l
+            case (nil, let r?): return r
+            case (nil, nil): return nil
+            }
+        }
+        return proof(condition, subjectSlot: subjectSlot).map { .subject($0) }
+    }
+
+    /// The element conditions whose truths a proof reads: computed with the run's other truths.
+    static func elementConditions(_ proof: SubjectProof) -> [ElementTruths.Key] {
+        switch proof {
+        case .either(let a, let b): return elementConditions(a) + elementConditions(b)
+        case .noElementHolds(_, let element): return element.map(elementConditions) ?? []
+        }
+    }
+
+    static func elementConditions(_ proof: ElementProof) -> [ElementTruths.Key] {
+        switch proof {
+        case .truths(let key): return [key]
+        case .subject(let inner): return elementConditions(inner)
+        case .either(let a, let b): return elementConditions(a) + elementConditions(b)
+        }
+    }
+
+    /// Every element condition a rule's proof may need, with what computing its truths takes:
+    /// the conditions themselves (the proof holds only their keys).
+    static func wantedConditions(_ condition: Bound, subjectSlot: Int, table: Int,
+                                 into wanted: inout [(key: ElementTruths.Key, condition: Bound, slot: Int, table: Int)]) {
+        switch condition.kind {
+        case .and(let left, let right):
+            wantedConditions(left, subjectSlot: subjectSlot, table: table, into: &wanted)
+            wantedConditions(right, subjectSlot: subjectSlot, table: table, into: &wanted)
+        case .quantifier(.some, let slot, _, let collection, let inner):
+            guard case .reverse(let record, let referencing, _) = collection.kind, case .local(subjectSlot, _) = record.kind else { return }
+            wantedElementConditions(inner, slot: slot, table: referencing, subjectSlot: subjectSlot, into: &wanted)
+        default:
+            return
+        }
+    }
+
+    private static func wantedElementConditions(_ condition: Bound, slot: Int, table: Int, subjectSlot: Int,
+                                                into wanted: inout [(key: ElementTruths.Key, condition: Bound, slot: Int, table: Int)]) {
+        if let key = ElementTruths.key(condition, slot: slot, table: table) {
+            wanted.append((key, condition, slot, table))
+            return
+        }
+        if case .and(let left, let right) = condition.kind {
+            wantedElementConditions(left, slot: slot, table: table, subjectSlot: subjectSlot, into: &wanted)
+            wantedElementConditions(right, slot: slot, table: table, subjectSlot: subjectSlot, into: &wanted)
+            return
+        }
+        wantedConditions(condition, subjectSlot: subjectSlot, table: table, into: &wanted)
+    }
+
+    /// Per subject row, 1 where the proof holds. Nil if a truth it reads was not computed (a
+    /// deadline met meanwhile).
+    static func evaluate(_ proof: SubjectProof, subjectTable: Int, dataset: Dataset,
+                         truths: (ElementTruths.Key) -> UnsafeBufferPointer<UInt8>?) -> UnsafeMutableBufferPointer<UInt8>? {
+        let count = dataset.tables[subjectTable].rowCount
+        switch proof {
+        case .either(let a, let b):
+            guard let left = evaluate(a, subjectTable: subjectTable, dataset: dataset, truths: truths) else { return nil }
+            guard let right = evaluate(b, subjectTable: subjectTable, dataset: dataset, truths: truths) else {
+                left.deallocate()
+                return nil
+            }
+            for row in 0..<count where right[row] == 1 { left[row] = 1 }
+            right.deallocate()
+            return left
+        case .noElementHolds(let reference, let element):
+            guard let index = dataset.tables[subjectTable].reverse[reference] else { return nil }
+            // The element's proof as the truths and subject rows it reads: an element is proven
+            // `no` when any of them says so.
+            var elementTruths: [UnsafeBufferPointer<UInt8>] = []
+            var subjectRows: [UnsafeMutableBufferPointer<UInt8>] = []
+            defer { for rows in subjectRows { rows.deallocate() } }
+            var pending = element.map { [$0] } ?? []
+            while let next = pending.popLast() {
+                switch next {
+                case .either(let a, let b): pending += [a, b]
+                case .truths(let key):
+                    guard let computed = truths(key) else { return nil }
+                    elementTruths.append(computed)
+                case .subject(let inner):
+                    guard let rows = evaluate(inner, subjectTable: subjectTable, dataset: dataset, truths: truths) else { return nil }
+                    subjectRows.append(rows)
+                }
+            }
+            let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
+            let shared = SharedProofInputs(out: out, block: index.block, truths: elementTruths, subjectRows: subjectRows.map { UnsafeBufferPointer($0) })
+            let chunkSize = 1 << 16
+            DispatchQueue.concurrentPerform(iterations: (count + chunkSize - 1) / chunkSize) { chunk in
+                let block = shared.block, truths = shared.truths, subjectRows = shared.subjectRows
+                for subject in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                    if subjectRows.contains(where: { $0[subject] == 1 }) {
+                        shared.out[subject] = 1
+                        continue
+                    }
+                    let start = subject + 1 < block.offsetCount ? Int(block.offsets[subject]) : 0
+                    let end = subject + 1 < block.offsetCount ? Int(block.offsets[subject + 1]) : 0
+                    var proven = true
+                    for position in start..<max(start, end) {
+                        let row = Int(block.rows[position])
+                        if !truths.contains(where: { $0[row] == Truth.no }) {
+                            proven = false
+                            break
+                        }
+                    }
+                    shared.out[subject] = proven ? 1 : 0
+                }
+            }
+            return out
+        }
+    }
+}
+
+private struct SharedProofInputs: @unchecked Sendable {
+    let out: UnsafeMutableBufferPointer<UInt8>
+    let block: RowBlock
+    let truths: [UnsafeBufferPointer<UInt8>]
+    let subjectRows: [UnsafeBufferPointer<UInt8>]
+}
+
+/// An upper bound on the steps one expression takes for one subject, when its loops all run
+/// over rows referencing the subject: each such loop takes a step per row and its body's steps
+/// per row. Other loops (over a whole table, over an element's rows, in a host's hands) have
+/// no bound here.
+indirect enum StepBound {
+    case none
+    case loop(RowBlock, body: StepBound)
+    case sum([StepBound])
+
+    static func of(_ expression: Bound, subjectSlot: Int, subjectTable: Int, dataset: Dataset) -> StepBound? {
+        var loops = false
+        expression.visit { node in
+            switch node.kind {
+            case .quantifier, .aggregate, .tableRows, .reverse, .hostCall: loops = true
+            default: break
+            }
+        }
+        guard loops else { return StepBound.none }
+        func of(_ part: Bound) -> StepBound? { StepBound.of(part, subjectSlot: subjectSlot, subjectTable: subjectTable, dataset: dataset) }
+        func rows(_ collection: Bound) -> RowBlock? {
+            guard case .reverse(let record, let referencing, let column) = collection.kind, case .local(subjectSlot, _) = record.kind else { return nil }
+            return dataset.tables[subjectTable].reverse[ReverseReference(table: referencing, column: column)]?.block
+        }
+        func all(_ parts: [Bound]) -> StepBound? {
+            var bounds: [StepBound] = []
+            for part in parts {
+                guard let bound = of(part) else { return nil }
+                bounds.append(bound)
+            }
+            return .sum(bounds)
+        }
+        switch expression.kind {
+        case .quantifier(_, _, _, let collection, let condition):
+            guard let block = rows(collection), let body = of(condition) else { return nil }
+            return .loop(block, body: body)
+        case .aggregate(_, _, _, let collection, let value, let filter):
+            guard let block = rows(collection), let body = all([value, filter].compactMap { $0 }) else { return nil }
+            return .loop(block, body: body)
+        case .column(let inner, _, _), .forward(let inner, _, _, _), .negate(let inner), .not(let inner), .isMissing(let inner, _):
+            return of(inner)
+        case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .membership(let a, let b, _):
+            return all([a, b])
+        case .list(let items), .call(_, let items):
+            return all(items)
+        case .template(let parts):
+            return all(parts.compactMap { part in if case .value(let value) = part { return value } else { return nil } })
+        default:
+            return nil
+        }
+    }
+
+    /// The bound over all subjects together, saturating at `Int.max`: a loop takes a step per
+    /// row of its collection over all subjects, and each row its body's most for one subject.
+    var total: Int {
+        switch self {
+        case .none: return 0
+        case .sum(let parts): return parts.reduce(0) { StepBound.add($0, $1.total) }
+        case .loop(let block, let body): return StepBound.multiply(block.rowCount, StepBound.add(1, body.most))
+        }
+    }
+
+    /// The most steps for any one subject.
+    var most: Int {
+        switch self {
+        case .none: return 0
+        case .sum(let parts): return parts.reduce(0) { StepBound.add($0, $1.most) }
+        case .loop(let block, let body):
+            var rows = 0
+            if block.offsetCount > 1 {
+                for subject in 0..<(block.offsetCount - 1) { rows = max(rows, Int(block.offsets[subject + 1]) - Int(block.offsets[subject])) }
+            }
+            return StepBound.multiply(rows, StepBound.add(1, body.most))
+        }
+    }
+
+    private static func add(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int.max : sum
+    }
+
+    private static func multiply(_ a: Int, _ b: Int) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? Int.max : product
+    }
+}

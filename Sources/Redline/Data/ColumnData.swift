@@ -115,21 +115,19 @@ final class TableData: @unchecked Sendable {
 
 /// Compressed lists: the rows referencing row `r` are `rows[offsets[r]..<offsets[r + 1]]`.
 struct ReverseIndex: Sendable {
-    let offsets: [Int32]
-    let rows: [Int32]
-    /// The same lists in memory of their own, made once, for the evaluation loop (which then
-    /// reads them without reference counting or copying per plan).
+    /// The lists in memory of their own, made once, which the evaluation loop reads without
+    /// reference counting or copying per plan.
     let block: RowBlock
 
-    init(offsets: [Int32], rows: [Int32]) {
-        self.offsets = offsets
-        self.rows = rows
-        block = RowBlock(offsets: offsets, rows: rows)
-    }
+    init(_ block: RowBlock) { self.block = block }
 
-    @inline(__always)
+    init(offsets: [Int32], rows: [Int32]) { block = RowBlock(offsets: offsets, rows: rows) }
+
+    /// The rows referencing `row`, as an array of their own (for a list value).
     func referencing(_ row: Int32) -> ArraySlice<Int32> {
-        rows[Int(offsets[Int(row)])..<Int(offsets[Int(row) + 1])]
+        guard row >= 0, Int(row) + 1 < block.offsetCount else { return [] }
+        let start = Int(block.offsets[Int(row)]), end = Int(block.offsets[Int(row) + 1])
+        return Array(UnsafeBufferPointer(start: block.rows + start, count: max(0, end - start)))[...]
     }
 }
 
@@ -145,6 +143,14 @@ final class RowBlock: @unchecked Sendable {
         rowCount = rows.count
         self.offsets = RowBlock.copy(offsets)
         self.rows = RowBlock.copy(rows)
+    }
+
+    /// Takes memory already filled (allocated with `allocate`; freed here).
+    init(offsets: UnsafeMutablePointer<Int32>, offsetCount: Int, rows: UnsafeMutablePointer<Int32>, rowCount: Int) {
+        self.offsets = offsets
+        self.offsetCount = offsetCount
+        self.rows = rows
+        self.rowCount = rowCount
     }
 
     static func copy(_ array: [Int32]) -> UnsafeMutablePointer<Int32> {

@@ -234,19 +234,31 @@ struct Linker {
 
     /// For each target row, the rows that reference it, in the referencing table's key order.
     private static func reverseIndex(_ forward: [Int32], order: [Int32]?, targetCount: Int) -> ReverseIndex {
-        var offsets = [Int32](repeating: 0, count: targetCount + 1)
-        for targetRow in forward where targetRow >= 0 { offsets[Int(targetRow) + 1] += 1 }
-        for i in 0..<targetCount { offsets[i + 1] += offsets[i] }
-        var fill = offsets
-        var rows = [Int32](repeating: 0, count: Int(offsets[targetCount]))
-        for position in 0..<forward.count {
-            let row = order.map { Int($0[position]) } ?? position
-            let targetRow = forward[row]
-            if targetRow < 0 { continue }
-            rows[Int(fill[Int(targetRow)])] = Int32(row)
-            fill[Int(targetRow)] += 1
+        // Built straight into the memory the evaluation reads (`RowBlock`), by counting: rows
+        // per target, their running sum, then each row placed after the ones before it.
+        let offsets = UnsafeMutablePointer<Int32>.allocate(capacity: targetCount + 1)
+        offsets.initialize(repeating: 0, count: targetCount + 1)
+        var total = 0
+        forward.withUnsafeBufferPointer { forward in
+            for targetRow in forward where targetRow >= 0 && Int(targetRow) < targetCount { offsets[Int(targetRow) + 1] += 1 }
         }
-        return ReverseIndex(offsets: offsets, rows: rows)
+        for i in 0..<targetCount { offsets[i + 1] += offsets[i] }
+        total = Int(offsets[targetCount])
+        let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(total, 1))
+        rows.initialize(repeating: 0, count: max(total, 1))
+        let fill = UnsafeMutablePointer<Int32>.allocate(capacity: targetCount + 1)
+        fill.initialize(from: offsets, count: targetCount + 1)
+        defer { fill.deallocate() }
+        forward.withUnsafeBufferPointer { forward in
+            for position in 0..<forward.count {
+                let row = order.map { Int($0[position]) } ?? position
+                let targetRow = forward[row]
+                if targetRow < 0 || Int(targetRow) >= targetCount { continue }
+                rows[Int(fill[Int(targetRow)])] = Int32(row)
+                fill[Int(targetRow)] += 1
+            }
+        }
+        return ReverseIndex(RowBlock(offsets: offsets, offsetCount: targetCount + 1, rows: rows, rowCount: total))
     }
 
     // MARK: Reporting

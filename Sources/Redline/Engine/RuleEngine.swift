@@ -13,6 +13,8 @@ final class PlannedRule: @unchecked Sendable {
     let tracedCondition: Plan
     let evidence: [EvidencePlan]
     let message: [MessagePart]
+    /// Bytes a rendered message usually takes: its literals and some for each value.
+    let messageCapacity: Int
 
     enum MessagePart {
         case literal(String)
@@ -33,6 +35,10 @@ final class PlannedRule: @unchecked Sendable {
         self.tracedCondition = tracedCondition
         self.evidence = evidence
         self.message = message
+        messageCapacity = message.reduce(0) { total, part in
+            if case .literal(let text) = part { return total + text.utf8.count }
+            return total + 24
+        }
     }
 
     static func ownCopy(_ text: String) -> String { String(decoding: Array(text.utf8), as: UTF8.self) }
@@ -50,9 +56,23 @@ final class RecordNamer: @unchecked Sendable {
         let ids: [Int32]
         let pool: TextPool?
         let column: ColumnData
-        init(_ column: ColumnData) {
+        /// Whether row r's text is text r (keys, unique, are stored in row order): the row's id
+        /// is then not read, which in a table of millions is a cache miss per name.
+        let idsAreRows: Bool
+        init(_ column: ColumnData, idsAreRows: Bool = false) {
             self.column = column
             if case .text(let ids, let pool) = column { self.ids = ids; self.pool = pool } else { ids = []; self.pool = nil }
+            self.idsAreRows = idsAreRows && pool != nil
+        }
+
+        /// Whether a column's ids are its rows' numbers, looked at once per run.
+        static func idsAreRows(_ column: ColumnData) -> Bool {
+            guard case .text(let ids, _) = column else { return false }
+            return ids.withUnsafeBufferPointer { ids in
+                var same = true
+                for row in ids.indices where ids[row] != Int32(truncatingIfNeeded: row) { same = false; break }
+                return same
+            }
         }
 
         func isMissing(_ row: Int32) -> Bool {
@@ -62,7 +82,7 @@ final class RecordNamer: @unchecked Sendable {
 
         func text(_ row: Int32) -> String {
             if let pool, row >= 0, Int(row) < ids.count {
-                let id = ids[Int(row)]
+                let id = idsAreRows ? row : ids[Int(row)]
                 // Made from the bytes, not the pool's cached String, which every worker shares.
                 return id < 0 ? Value.missing.display : pool.storage.withBytes(id) { String(decoding: $0, as: UTF8.self) }
             }
@@ -72,9 +92,12 @@ final class RecordNamer: @unchecked Sendable {
 
     private let labels: [KeyTexts?]
 
-    init(schema: Schema, dataset: Dataset) {
+    /// `keyIdsAreRows`, by table: `KeyTexts.idsAreRows` of each key column, when known.
+    init(schema: Schema, dataset: Dataset, keyIdsAreRows: [Bool] = []) {
         tableNames = schema.tables.map { PlannedRule.ownCopy($0.name) }
-        keys = schema.tables.indices.map { KeyTexts(dataset.tables[$0].columns[schema.tables[$0].keyColumn]) }
+        keys = schema.tables.indices.map {
+            KeyTexts(dataset.tables[$0].columns[schema.tables[$0].keyColumn], idsAreRows: $0 < keyIdsAreRows.count && keyIdsAreRows[$0])
+        }
         labels = schema.tables.indices.map { table in schema.tables[table].labelColumn.map { KeyTexts(dataset.tables[table].columns[$0]) } }
     }
 
@@ -258,6 +281,7 @@ struct RuleEngine {
         let slotCount = program.rules.map(\.slotCount).max() ?? 1
         let (actionCount, ruleCount) = (program.schema.actions.count, program.rules.count)
         // Subjects on which every rule is proven not to fire before the run are passed over.
+        let keyIdsAreRows = program.schema.tables.indices.map { RecordNamer.KeyTexts.idsAreRows(dataset.tables[$0].columns[program.schema.tables[$0].keyColumn]) }
         let skippable = SkippableRows(rows: elementTruths?.skippable(table: table),
                                       provenNotFired: program.rules.indices.map { elementTruths?.provenNotFired(rule: $0) })
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
@@ -265,7 +289,7 @@ struct RuleEngine {
             let planned = plan()
             let ruleNumbers = planned.indices.filter { planned[$0].rule.subjectTable == table }
             let rules = ruleNumbers.map { planned[$0] }
-            let names = RecordNamer(schema: program.schema, dataset: dataset)
+            let names = RecordNamer(schema: program.schema, dataset: dataset, keyIdsAreRows: keyIdsAreRows)
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, budget: budget)
             var found: [Decision] = []
             var chunkCounts = OutcomeCounts(actions: actionCount, rules: ruleCount)
@@ -474,6 +498,8 @@ struct RuleEngine {
         // Other evidence variables hold their first match while one is varied.
         for entry in evidence { if let first = entry.values.first { frame.slots[entry.slot] = first } }
         var text = ""
+        // Grown once, not at every piece appended.
+        text.reserveCapacity(rule.messageCapacity)
         for part in rule.message {
             switch part {
             case .literal(let literal): text += literal

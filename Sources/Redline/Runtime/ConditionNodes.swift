@@ -296,7 +296,7 @@ final class RowSource: @unchecked Sendable {
         offsets = index.block.offsets
         offsetCount = index.block.offsetCount
         rowList = index.block.rows
-        count = index.rows.count
+        count = index.block.rowCount
     }
 
     init(table keyOrder: [Int32]?, count: Int) {

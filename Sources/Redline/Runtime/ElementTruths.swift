@@ -178,7 +178,8 @@ final class ElementTruths: @unchecked Sendable {
             for index in onTable {
                 guard let proof = proofs[index],
                       let proven = SubjectPruning.evaluate(proof, subjectTable: table, dataset: dataset,
-                                                           truths: { [storage] in storage[$0].map(UnsafeBufferPointer.init) }) else { continue }
+                                                           truths: { [storage] in storage[$0].map(UnsafeBufferPointer.init) },
+                                                           verdicts: { [verdictStorage] in verdictStorage[$0] }) else { continue }
                 provenStorage[index] = proven
             }
             guard onTable.allSatisfy({ provenStorage[$0] != nil }) else { continue }

@@ -126,12 +126,13 @@ struct SubjectPruning {
     /// Per subject row, 1 where the proof holds. Nil if a truth it reads was not computed (a
     /// deadline met meanwhile).
     static func evaluate(_ proof: SubjectProof, subjectTable: Int, dataset: Dataset,
-                         truths: (ElementTruths.Key) -> UnsafeBufferPointer<UInt8>?) -> UnsafeMutableBufferPointer<UInt8>? {
+                         truths: (ElementTruths.Key) -> UnsafeBufferPointer<UInt8>?,
+                         verdicts: (ElementTruths.VerdictKey) -> ElementTruths.Verdicts?) -> UnsafeMutableBufferPointer<UInt8>? {
         let count = dataset.tables[subjectTable].rowCount
         switch proof {
         case .either(let a, let b):
-            guard let left = evaluate(a, subjectTable: subjectTable, dataset: dataset, truths: truths) else { return nil }
-            guard let right = evaluate(b, subjectTable: subjectTable, dataset: dataset, truths: truths) else {
+            guard let left = evaluate(a, subjectTable: subjectTable, dataset: dataset, truths: truths, verdicts: verdicts) else { return nil }
+            guard let right = evaluate(b, subjectTable: subjectTable, dataset: dataset, truths: truths, verdicts: verdicts) else {
                 left.deallocate()
                 return nil
             }
@@ -139,6 +140,12 @@ struct SubjectPruning {
             right.deallocate()
             return left
         case .noElementHolds(let reference, let element):
+            if case .truths(let key)? = element, let verdict = verdicts(ElementTruths.VerdictKey(condition: key, quantifier: .some, reference: reference)) {
+                // The quantifier's own verdict per subject, computed for the run already.
+                let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
+                for row in 0..<count { out[row] = verdict.truth[row] == Truth.no ? 1 : 0 }
+                return out
+            }
             guard let index = dataset.tables[subjectTable].reverse[reference] else { return nil }
             // The element's proof as the truths and subject rows it reads: an element is proven
             // `no` when any of them says so.
@@ -153,7 +160,7 @@ struct SubjectPruning {
                     guard let computed = truths(key) else { return nil }
                     elementTruths.append(computed)
                 case .subject(let inner):
-                    guard let rows = evaluate(inner, subjectTable: subjectTable, dataset: dataset, truths: truths) else { return nil }
+                    guard let rows = evaluate(inner, subjectTable: subjectTable, dataset: dataset, truths: truths, verdicts: verdicts) else { return nil }
                     subjectRows.append(rows)
                 }
             }

@@ -187,4 +187,47 @@ import Testing
         // The rule on hazards (`some x in h.enterprise.hazards`) loops over another record's rows.
         #expect(truths.skippable(table: 1) == nil)
     }
+
+    /// An undetermined rule names the missing cells its condition read, each through the node
+    /// the run itself evaluates: a date compared or passed to a definition, a true/false column,
+    /// a text compared with a literal, a number, and an element's date inside a quantifier whose
+    /// truths were computed before the run.
+    @Test func undeterminedRulesNameTheCellsTheirOwnPlanRead() throws {
+        let policy = """
+        table owners key id { id: text }
+        table things key id { id: text, owner_id: text -> owners, d: date?, b: bool?, k: text?, n: int? }
+        actions note
+        define late(x, on) = x.d > on
+        rule by_date "d" for t in things when t.d < today then note t
+        rule by_flag "b" for t in things when t.b then note t
+        rule by_text "k" for t in things when t.k == "a" then note t
+        rule by_number "n" for t in things when t.n > 3 then note t
+        rule by_definition "def" for t in things when late(t, today) then note t
+        rule by_element "el" for o in owners when some t in o.things where t.d < today and t.k in ["a", "b"] then note o
+        """
+        let program = Program.compile([RuleSource(name: "p.rl", text: policy)])
+        #expect(!program.hasErrors, "\(DiagnosticRenderer.text(program.diagnostics))")
+        let folder = try EngineSupport.folder([
+            "owners.csv": Array("id\nO1\nO2\n".utf8),
+            "things.csv": Array("id,owner_id,d,b,k,n\nT1,O1,,,,\nT2,O1,2024-01-01,true,c,5\nT3,O2,2025-01-01,,a,\n".utf8),
+        ])
+        let data = try #require(program.loadData(directory: folder).dataset)
+        for precompute in [true, false] {
+            let result = ElementTruthsTests.run(program, data, precompute: precompute)
+            var missing: [String: [String]] = [:]
+            for decision in result.decisions {
+                for outcome in decision.outcomes where outcome.kind == .undetermined {
+                    missing["\(decision.subject.key) \(outcome.rule)"] = outcome.missing.map(\.description)
+                }
+            }
+            #expect(missing == [
+                "T1 by_date": ["things T1.d"], "T1 by_flag": ["things T1.b"], "T1 by_text": ["things T1.k"],
+                "T1 by_number": ["things T1.n"], "T1 by_definition": ["things T1.d"],
+                "T3 by_flag": ["things T3.b"], "T3 by_number": ["things T3.n"],
+                // T2 is no for O1 (its text is "c"); T1's unknown date leaves the `and` to its
+                // right side, whose text is missing too.
+                "O1 by_element": ["things T1.d", "things T1.k"],
+            ], "precompute: \(precompute)")
+        }
+    }
 }

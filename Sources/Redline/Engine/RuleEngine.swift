@@ -8,9 +8,9 @@ final class PlannedRule: @unchecked Sendable {
     let action: Int
     let name: String
     let actionName: String
+    /// The condition: the one plan that decides, and that is evaluated again, recording the
+    /// missing cells it reads, for a subject it leaves undetermined.
     let condition: ConditionNode
-    /// The same condition, recording every missing cell it reads (for undetermined subjects).
-    let tracedCondition: Plan
     let evidence: [EvidencePlan]
     let message: [MessagePart]
     /// Bytes a rendered message usually takes: its literals and some for each value.
@@ -22,8 +22,7 @@ final class PlannedRule: @unchecked Sendable {
         case value(Plan, evidenceSlots: [Int])
     }
 
-    init(rule: CheckedRule, actionName: String, condition: ConditionNode, tracedCondition: @escaping Plan,
-         evidence: [EvidencePlan], message: [MessagePart]) {
+    init(rule: CheckedRule, actionName: String, condition: ConditionNode, evidence: [EvidencePlan], message: [MessagePart]) {
         self.rule = rule
         self.subjectSlot = rule.subjectSlot
         self.action = rule.action
@@ -32,7 +31,6 @@ final class PlannedRule: @unchecked Sendable {
         self.name = PlannedRule.ownCopy(rule.name)
         self.actionName = PlannedRule.ownCopy(actionName)
         self.condition = condition
-        self.tracedCondition = tracedCondition
         self.evidence = evidence
         self.message = message
         messageCapacity = message.reduce(0) { total, part in
@@ -176,11 +174,6 @@ struct RuleEngine {
         var planner = Planner(schema: program.schema, dataset: dataset)
         planner.coverage = coverage
         planner.elementTruths = elementTruths
-        var traced = planner
-        traced.recordMissing = true
-        traced.valueReads = SlotSet()
-        // Missing cells are recorded as each element is evaluated: nothing computed ahead.
-        traced.elementTruths = nil
         // Coverage is about conditions: messages and evidence are planned without probes. They
         // bind their variables' values before reading them, so their reads do not count against
         // the condition's row-only variables.
@@ -210,7 +203,7 @@ struct RuleEngine {
                 }
             }
             return PlannedRule(rule: rule, actionName: program.schema.actions[rule.action], condition: planner.conditionNode(rule.condition),
-                               tracedCondition: traced.plan(rule.condition), evidence: evidence, message: parts)
+                               evidence: evidence, message: parts)
         }
     }
 
@@ -521,10 +514,13 @@ struct RuleEngine {
         return text
     }
 
-    /// Re-evaluates an undetermined condition, recording which cells were missing.
+    /// Evaluates an undetermined condition again, the same plan recording which cells were
+    /// missing (elements computed before the run are evaluated in place, to read their cells).
     func missingFields(_ rule: PlannedRule, frame: Frame, names: RecordNamer) -> [MissingField] {
         frame.missingReads.removeAll()
-        _ = try? rule.tracedCondition(frame)
+        frame.recordsMissing = true
+        _ = try? rule.condition.truth(frame)
+        frame.recordsMissing = false
         var seen: Set<MissingRead> = []
         var fields: [MissingField] = []
         for read in frame.missingReads where seen.insert(read).inserted {

@@ -126,18 +126,24 @@ final class TextIdTest: ConditionNode, @unchecked Sendable {
     let wanted: Set<Int32>
     let single: Int32
     let negated: Bool
-    init(_ record: RowNode, ids: [Int32], wanted: Set<Int32>, negated: Bool) {
+    let table: Int, column: Int
+    init(_ record: RowNode, ids: [Int32], wanted: Set<Int32>, negated: Bool, table: Int, column: Int) {
         self.record = record
         self.ids = ids
         self.wanted = wanted
         self.single = wanted.count == 1 ? (wanted.first ?? -2) : -2
         self.negated = negated
+        self.table = table
+        self.column = column
     }
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
         let row = try record.row(frame)
         if row < 0 { return Truth.unknown }
         let id = ids[Int(row)]
-        if id < 0 { return Truth.unknown }
+        if id < 0 {
+            frame.readMissing(table: table, row: row, column: column)
+            return Truth.unknown
+        }
         let hit = wanted.count <= 1 ? id == single : wanted.contains(id)
         return hit != negated ? Truth.yes : Truth.no
     }
@@ -146,12 +152,22 @@ final class TextIdTest: ConditionNode, @unchecked Sendable {
 final class BoolColumnCondition: ConditionNode, @unchecked Sendable {
     let record: RowNode
     let flags: [UInt8]
-    init(_ record: RowNode, _ flags: [UInt8]) { self.record = record; self.flags = flags }
+    let table: Int, column: Int
+    init(_ record: RowNode, _ flags: [UInt8], table: Int, column: Int) {
+        self.record = record
+        self.flags = flags
+        self.table = table
+        self.column = column
+    }
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
         let row = try record.row(frame)
         if row < 0 { return Truth.unknown }
         let flag = flags[Int(row)]
-        return flag == ColumnData.missingBool ? Truth.unknown : flag
+        if flag == ColumnData.missingBool {
+            frame.readMissing(table: table, row: row, column: column)
+            return Truth.unknown
+        }
+        return flag
     }
 }
 
@@ -225,7 +241,9 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
         self.file = file
     }
     override func truth(_ frame: Frame) throws(EvaluationError) -> UInt8 {
-        if let verdicts, let target = try source.target(frame) {
+        // Truths computed before the run read their cells there: to record which are missing,
+        // the elements are evaluated here.
+        if !frame.recordsMissing, let verdicts, let target = try source.target(frame) {
             if target < 0 { return Truth.unknown }
             let verdict = verdicts.truth[Int(target)]
             if verdict != ElementTruths.failed {
@@ -241,7 +259,7 @@ final class RowsQuantifier: ConditionNode, @unchecked Sendable {
         var decided = false
         var failure: EvaluationError? = nil
         var index = start
-        let truths = self.truths
+        let truths = frame.recordsMissing ? nil : self.truths
         while index < end {
             try frame.step(span, file)
             let row = rows.map { $0[index] } ?? Int32(index)
@@ -360,10 +378,19 @@ final class SlotDay: DayNode, @unchecked Sendable {
 final class ColumnDay: DayNode, @unchecked Sendable {
     let record: RowNode
     let days: [Int32]
-    init(_ record: RowNode, _ days: [Int32]) { self.record = record; self.days = days }
+    let table: Int, column: Int
+    init(_ record: RowNode, _ days: [Int32], table: Int, column: Int) {
+        self.record = record
+        self.days = days
+        self.table = table
+        self.column = column
+    }
     override func day(_ frame: Frame) throws(EvaluationError) -> Int32 {
         let row = try record.row(frame)
-        return row < 0 ? Planner.missingDay : days[Int(row)]
+        if row < 0 { return Planner.missingDay }
+        let day = days[Int(row)]
+        if day == Planner.missingDay { frame.readMissing(table: table, row: row, column: column) }
+        return day
     }
 }
 

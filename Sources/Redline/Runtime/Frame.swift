@@ -123,9 +123,19 @@ final class Frame {
     /// Loop iterations so far in this frame (the budget has every frame's).
     var steps: Int { stepCounter.pointee }
     private let maxSteps: Int
-    /// Column reads that found a missing value, when explaining why a rule is undetermined
-    /// (only the traced plans record them; the fast path pays nothing).
+    /// Whether reads of missing cells are recorded in `missingReads`: on while a rule found
+    /// undetermined is evaluated again to name the cells that left it unknown. The plan is the
+    /// one that decided; each node that reads a cell looks at this flag only when the cell is
+    /// missing, so the run pays nothing for it.
+    var recordsMissing = false
+    /// Column reads that found a missing value, while `recordsMissing` is on.
     var missingReads: [MissingRead] = []
+
+    /// Notes a read of a missing cell, if reads are being recorded.
+    @inline(__always)
+    func readMissing(table: Int, row: Int32, column: Int) {
+        if recordsMissing { missingReads.append(MissingRead(table: table, row: row, column: column)) }
+    }
 
     /// A frame of an evaluation of its own (one thread), or of `budget`'s.
     init(slotCount: Int, today: Int32, dataset: Dataset?, calendar: WorkCalendar? = nil, limits: EvaluationLimits = EvaluationLimits(),

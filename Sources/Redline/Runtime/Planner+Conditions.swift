@@ -32,9 +32,9 @@ extension Planner {
             return OrCondition(probed(a), probed(b))
         case .not(let a):
             return NotCondition(conditionNode(a))
-        case .isMissing(let operand, let negated) where operand.type == .date && !recordMissing:
+        case .isMissing(let operand, let negated) where operand.type == .date:
             return DayIsMissing(dayNode(operand), negated: negated)
-        case .compare(let op, let a, let b) where a.type == .date && b.type == .date && !recordMissing:
+        case .compare(let op, let a, let b) where a.type == .date && b.type == .date:
             return DayComparison(op, dayNode(a), dayNode(b))
         case .compare(let op, let a, let b) where op == .equal || op == .notEqual:
             if case .constant(.text(let text)) = b.kind, let fast = textTest(a, [text], negated: op == .notEqual) { return fast }
@@ -47,9 +47,9 @@ extension Planner {
                 }
                 if texts.count == items.count, let fast = textTest(element, texts, negated: negated) { return fast }
             }
-        case .column(let target, let table, let column) where !recordMissing:
+        case .column(let target, let table, let column):
             if let record = rowNode(target), case .bool(let flags)? = dataset?.tables[table].columns[column] {
-                return BoolColumnCondition(record, flags)
+                return BoolColumnCondition(record, flags, table: table, column: column)
             }
         case .definition(_, let arguments, let body):
             // The body first: whether it reads a parameter as a value decides whether the
@@ -60,7 +60,7 @@ extension Planner {
                     if valueReads.contains(argument.slot) { valueReads.insert(from) }
                     return SlotArgument(slot: argument.slot, from: from)
                 }
-                if argument.value.type == .date, !recordMissing { return DayArgument(slot: argument.slot, day: dayNode(argument.value)) }
+                if argument.value.type == .date { return DayArgument(slot: argument.slot, day: dayNode(argument.value)) }
                 return ValueArgument(slot: argument.slot, plan: plan(argument.value))
             }
             return DefinitionCondition(arguments: nodes, body: bodyNode)
@@ -143,9 +143,9 @@ extension Planner {
 
     /// `column == "text"` / `column in ["a", "b"]` on an interned text column.
     func textTest(_ columnBound: Bound, _ texts: [String], negated: Bool) -> ConditionNode? {
-        guard !recordMissing, case .column(let target, let table, let column) = columnBound.kind, let record = rowNode(target),
+        guard case .column(let target, let table, let column) = columnBound.kind, let record = rowNode(target),
               let data = dataset?.tables[table], case .text(let ids, let pool) = data.columns[column], pool.storage.isIndexed else { return nil }
-        return TextIdTest(record, ids: ids, wanted: Set(texts.compactMap { pool.lookup($0) }), negated: negated)
+        return TextIdTest(record, ids: ids, wanted: Set(texts.compactMap { pool.lookup($0) }), negated: negated, table: table, column: column)
     }
 
     /// The row a record expression names, for a variable or a reference followed from one.
@@ -172,7 +172,7 @@ extension Planner {
             return SlotDay(slot)
         case .column(let target, let table, let column):
             if let record = rowNode(target), case .date(let days)? = dataset?.tables[table].columns[column] {
-                return ColumnDay(record, days)
+                return ColumnDay(record, days, table: table, column: column)
             }
         default: break
         }

@@ -23,8 +23,6 @@ struct Planner {
     let schema: Schema
     /// The data the plan will read; columns are captured as typed arrays (nil: no tables).
     let dataset: Dataset?
-    /// Record every missing cell read (for explaining undetermined rules); off on the fast path.
-    var recordMissing = false
     /// Record the outcomes of each side of every `and`/`or` (for rule-test coverage).
     var coverage: CoverageRecorder? = nil
     /// The slots some plan reads as a value (not only as a row). Shared by the planner's copies:

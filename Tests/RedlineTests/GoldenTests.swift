@@ -51,4 +51,25 @@ import Testing
         #expect(decided[0] == decided[1])
         #expect(decided[0].count == 7)
     }
+
+    /// Explanations evaluate the parts of each rule's own plan: for every subject of the sample
+    /// under every policy, no part of a condition is planned again on its own.
+    @Test(arguments: ["three-always.rl", "三个一律.rl", "rectification-ledger.rl"])
+    func explanationsReadTheRulesOwnPlans(_ file: String) throws {
+        let program = try EngineSupport.program("Rules/" + file)
+        let dataset = try #require(EngineSupport.load(program, EngineSupport.sample).dataset)
+        let checked = program.checked
+        var explained = 0
+        for table in Set(checked.rules.map(\.subjectTable)) {
+            for row in 0..<dataset.tables[table].rowCount {
+                let explainer = Explainer(program: checked, dataset: dataset, limits: EvaluationLimits())
+                let key = dataset.keyText(table: table, row: Int32(row))
+                let explanation = try #require(explainer.explain(subject: key, asOf: EngineSupport.asOf))
+                #expect(!explanation.rules.isEmpty)
+                #expect(explainer.registry.misses == 0, "\(file) \(key): \(explainer.registry.misses) parts planned again")
+                explained += 1
+            }
+        }
+        #expect(explained > 10)
+    }
 }

@@ -49,6 +49,8 @@ struct Explainer {
     let limits: EvaluationLimits
     var cancellation: CancellationFlag? = nil
     var language: Language = .en
+    /// The plans of the rules' parts, filled when the rules are planned for an explanation.
+    let registry = PlanRegistry()
 
     private func say(_ text: LocalizedText) -> String { text.in(language) }
     /// How many elements of a collection a "why not" goes through before summarising.
@@ -56,7 +58,7 @@ struct Explainer {
 
     func explain(subject key: String, asOf date: CalendarDate) -> Explanation? {
         let engine = RuleEngine(program: program, dataset: dataset, limits: limits, cancellation: nil)
-        let planned = engine.plan()
+        let planned = engine.plan(registry: registry)
         // The subject may be in any table that rules are about.
         for table in Set(program.rules.map(\.subjectTable)).sorted() {
             guard let row = findRow(table: table, key: key) else { continue }
@@ -102,8 +104,9 @@ struct Explainer {
 
     // MARK: Why not
 
+    /// A part of a rule's condition, evaluated by the rule's own plan.
     private func evaluate(_ bound: Bound, _ frame: Frame) -> Value {
-        let plan = Planner(schema: program.schema, dataset: dataset).plan(bound)
+        let plan = registry.plan(for: bound, orPlan: Planner(schema: program.schema, dataset: dataset))
         return (try? plan(frame)) ?? .missing
     }
 

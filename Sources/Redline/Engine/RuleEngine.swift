@@ -170,15 +170,19 @@ struct RuleEngine {
     /// Whether `run` computes them (tests compare runs with and without).
     var precomputes = true
 
-    func plan() -> [PlannedRule] {
+    /// The rules' plans; with a registry, every part of each condition's plan is kept in it
+    /// (for explanations).
+    func plan(registry: PlanRegistry? = nil) -> [PlannedRule] {
         var planner = Planner(schema: program.schema, dataset: dataset)
         planner.coverage = coverage
         planner.elementTruths = elementTruths
+        planner.registry = registry
         // Coverage is about conditions: messages and evidence are planned without probes. They
         // bind their variables' values before reading them, so their reads do not count against
         // the condition's row-only variables.
         var plain = planner
         plain.coverage = nil
+        plain.registry = nil
         plain.valueReads = SlotSet()
         return program.rules.map { rule in
             let evidence = rule.evidence.map { EvidencePlan($0, planner: plain) }

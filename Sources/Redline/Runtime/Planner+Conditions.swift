@@ -23,6 +23,12 @@ extension Planner {
     }
 
     func conditionNode(_ bound: Bound) -> ConditionNode {
+        let node = plannedCondition(bound)
+        if let registry { registry.register(bound, valuePlan(node)) }
+        return node
+    }
+
+    private func plannedCondition(_ bound: Bound) -> ConditionNode {
         switch bound.kind {
         case .constant(.bool(let b)):
             return ConstantCondition(b ? Truth.yes : Truth.no)
@@ -58,6 +64,7 @@ extension Planner {
             let nodes = arguments.map { argument -> ArgumentNode in
                 if case .local(let from, _) = argument.value.kind {
                     if valueReads.contains(argument.slot) { valueReads.insert(from) }
+                    if let registry { registry.register(argument.value, { frame in frame.slots[from] }) }
                     return SlotArgument(slot: argument.slot, from: from)
                 }
                 if argument.value.type == .date { return DayArgument(slot: argument.slot, day: dayNode(argument.value)) }
@@ -66,6 +73,8 @@ extension Planner {
             return DefinitionCondition(arguments: nodes, body: bodyNode)
         case .quantifier(let quantifier, let slot, _, let collection, let condition):
             if let (table, source) = rowSource(collection) {
+                // The rows are read without values; an explanation lists them as values.
+                if registry != nil { _ = plan(collection) }
                 let body = conditionNode(condition)
                 let key = ElementTruths.key(condition, slot: slot, table: Int(table))
                 let truths = key.flatMap { elementTruths?.truths($0) }
@@ -145,6 +154,8 @@ extension Planner {
     func textTest(_ columnBound: Bound, _ texts: [String], negated: Bool) -> ConditionNode? {
         guard case .column(let target, let table, let column) = columnBound.kind, let record = rowNode(target),
               let data = dataset?.tables[table], case .text(let ids, let pool) = data.columns[column], pool.storage.isIndexed else { return nil }
+        // The node reads the text's id; an explanation shows the text.
+        if registry != nil { _ = plan(columnBound) }
         return TextIdTest(record, ids: ids, wanted: Set(texts.compactMap { pool.lookup($0) }), negated: negated, table: table, column: column)
     }
 
@@ -163,6 +174,17 @@ extension Planner {
 
     /// A date expression as a day number.
     func dayNode(_ bound: Bound) -> DayNode {
+        let node = plannedDay(bound)
+        if let registry {
+            registry.register(bound, { frame throws(EvaluationError) in
+                let day = try node.day(frame)
+                return day == Planner.missingDay ? .missing : .date(day)
+            })
+        }
+        return node
+    }
+
+    private func plannedDay(_ bound: Bound) -> DayNode {
         switch bound.kind {
         case .constant(.date(let day)): return ConstantDay(day)
         case .constant(.missing): return ConstantDay(Planner.missingDay)

@@ -32,8 +32,16 @@ struct Planner {
     /// Quantifier conditions computed for every row before the run (`ElementTruths`); nil
     /// outside a run (explanations, queries, one expression).
     var elementTruths: ElementTruths? = nil
+    /// Where each sub-expression's plan is kept, for explanations (nil: not kept).
+    var registry: PlanRegistry? = nil
 
     func plan(_ bound: Bound) -> Plan {
+        let planned = planValue(bound)
+        registry?.register(bound, planned)
+        return planned
+    }
+
+    private func planValue(_ bound: Bound) -> Plan {
         let span = bound.span
         let source = bound.source
         switch bound.kind {
@@ -274,5 +282,43 @@ struct Planner {
                 }
             }
         }
+    }
+}
+
+/// Each sub-expression's plan, by where it is written and the variables it reads, as the
+/// planner made it for a rule: an explanation evaluates the parts of the rule's own plan (the
+/// one that decided) instead of planning them again. A definition's body expanded twice with
+/// the same variables is one entry: its two plans compute the same.
+final class PlanRegistry: @unchecked Sendable {
+    struct Key: Hashable {
+        let file: ObjectIdentifier?
+        let span: SourceSpan
+        let slots: [Int]
+
+        init(_ bound: Bound) {
+            file = bound.source.map(ObjectIdentifier.init)
+            span = bound.span
+            var slots: [Int] = []
+            bound.visit { node in if case .local(let slot, _) = node.kind { slots.append(slot) } }
+            self.slots = slots
+        }
+    }
+
+    private var plans: [Key: Plan] = [:]
+    /// Sub-expressions asked for that the rule's plan did not hold (planned on their own then).
+    private(set) var misses = 0
+
+    func register(_ bound: Bound, _ plan: @escaping Plan) {
+        let key = Key(bound)
+        if plans[key] == nil { plans[key] = plan }
+    }
+
+    /// The rule's plan for a sub-expression, or one made for it alone.
+    func plan(for bound: Bound, orPlan planner: Planner) -> Plan {
+        if let found = plans[Key(bound)] { return found }
+        misses += 1
+        var alone = planner
+        alone.registry = nil
+        return alone.plan(bound)
     }
 }

@@ -71,8 +71,9 @@ struct RunCommand: ParsableCommand {
         // Every file this run reads, which --output may never replace: checked before the work.
         let inputs = rules + dataset.files.map(\.path) + (data.calendar.map { [$0] } ?? [])
         if let output { try Output.checkOutputTarget(output, reads: inputs) }
-        let result = program.run(on: dataset, asOf: date, limits: limitOptions.limits, cancellation: interrupt,
-                                 detail: reportFormat == .json ? .everyRule : .decidingRule)
+        // A CSV report is rendered as the subjects are decided; a workbook is made from decisions.
+        let detail: RunDetail = reportFormat == .json ? .everyRule : (format == "csv" ? .csvReport(raw: rawCSV) : .decidingRule)
+        let result = program.run(on: dataset, asOf: date, limits: limitOptions.limits, cancellation: interrupt, detail: detail)
         phase("evaluate")
         if let stop = result.stopped {
             // A report of some subjects would read as complete: none is written.

@@ -94,6 +94,15 @@ public struct RunResult: Sendable {
     /// Set when a limit stopped the run before every subject was evaluated: the decisions are
     /// then only those of the subjects evaluated, and the report must not be taken as complete.
     public var stopped: RunStop? = nil
+    /// With `RunDetail.csvReport`: the CSV report's rows (no header), in pieces to be written in
+    /// order, rendered as the subjects were decided; `decisions` is then empty.
+    var csvRows: [[UInt8]]? = nil
+    /// How many subjects the rows of `csvRows` are about, when the run rendered them.
+    var csvRowCount = 0
+
+    /// Subjects with at least one fired, undetermined or failed rule: `decisions`, or the rows
+    /// rendered in their place.
+    public var decidedCount: Int { csvRows == nil ? decisions.count : csvRowCount }
 }
 
 /// Why a run stopped early, and how far it got.
@@ -113,10 +122,15 @@ public struct RunStop: Sendable {
 }
 
 /// How much a run gathers for rules that fired but did not decide the action.
-public enum RunDetail: Sendable {
+public enum RunDetail: Sendable, Equatable {
     /// Evidence and message for every fired rule (JSON reports, explanations).
     case everyRule
     /// Evidence and message only for the rule that decides each subject's action (tables, CSV):
     /// the other fired rules are listed without them, which saves time on large runs.
     case decidingRule
+    /// The CSV report itself, rendered as each subject is decided, with no `Decision` kept
+    /// (`decisions` is empty; `ReportWriter` writes the report from the result as from
+    /// decisions, byte for byte). A `Decision` with its strings per subject costs most of a
+    /// large run's evaluation. `raw`: cells as they are (`ReportWriter.rawCSV`).
+    case csvReport(raw: Bool)
 }

@@ -39,7 +39,9 @@ public struct ReportWriter: Sendable {
     }
 
     /// One subject's row of the report.
-    func row(_ decision: Decision) -> [String] {
+    func row(_ decision: Decision) -> [String] { ReportWriter.row(decision) }
+
+    static func row(_ decision: Decision) -> [String] {
         if let outcome = decision.decidingOutcome {
             return [decision.subject.key, outcome.action, outcome.rule, outcome.evidence.map(\.key).joined(separator: ";"), outcome.message ?? ""]
         }
@@ -80,6 +82,7 @@ public struct ReportWriter: Sendable {
     }
 
     private func csvParts(_ result: RunResult) -> [[UInt8]] {
+        if let rows = result.csvRows { return [Array((csvHeader.joined(separator: ",") + "\n").utf8)] + rows }
         let decisions = result.decisions
         let chunkCount = max(1, min(64, decisions.count / 4096))
         let parts = ParallelSlots<[UInt8]>(count: chunkCount)
@@ -165,7 +168,7 @@ public struct ReportWriter: Sendable {
     /// The run summary (counts per action and per rule, skipped rows, timings) for stderr.
     public func summary(_ result: RunResult, language: Language = .en) -> String {
         func say(_ text: LocalizedText) -> String { text.in(language) }
-        var out = say(Catalog.summaryHead(result.asOf.description, subjects: result.subjectCount, decided: result.decisions.count)) + "\n"
+        var out = say(Catalog.summaryHead(result.asOf.description, subjects: result.subjectCount, decided: result.decidedCount)) + "\n"
         let actions = (program.actions.reversed() + ["undetermined"]).compactMap { action in
             result.actionCounts[action].map { "\(action) \($0)" }
         }

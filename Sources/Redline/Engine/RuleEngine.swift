@@ -78,6 +78,16 @@ final class RecordNamer: @unchecked Sendable {
             return column.value(Int(row)).isMissing
         }
 
+        /// The row's text as UTF-8 bytes, without making a String when it is pooled text.
+        func withBytes<R>(_ row: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            if let pool, row >= 0, Int(row) < ids.count {
+                let id = idsAreRows ? row : ids[Int(row)]
+                if id >= 0 { return pool.storage.withBytes(id, body) }
+            }
+            var text = self.text(row)
+            return text.withUTF8(body)
+        }
+
         func text(_ row: Int32) -> String {
             if let pool, row >= 0, Int(row) < ids.count {
                 let id = idsAreRows ? row : ids[Int(row)]
@@ -97,6 +107,18 @@ final class RecordNamer: @unchecked Sendable {
             KeyTexts(dataset.tables[$0].columns[schema.tables[$0].keyColumn], idsAreRows: $0 < keyIdsAreRows.count && keyIdsAreRows[$0])
         }
         labels = schema.tables.indices.map { table in schema.tables[table].labelColumn.map { KeyTexts(dataset.tables[table].columns[$0]) } }
+    }
+
+    /// A row's key as UTF-8 bytes (as `id(table:row:).key` spells it).
+    func withKeyBytes<R>(table: Int, row: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        keys[table].withBytes(row, body)
+    }
+
+    /// A row's label as UTF-8 bytes: empty where the table has no label or the cell is empty
+    /// (as `id(table:row:).label ?? ""`).
+    func withLabelBytes<R>(table: Int, row: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let label = labels[table], !label.isMissing(row) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return label.withBytes(row, body)
     }
 
     func id(table: Int, row: Int32) -> RecordID {
@@ -235,6 +257,7 @@ struct RuleEngine {
         var counts = OutcomeCounts(actions: program.schema.actions.count, rules: program.rules.count)
         var subjectCount = 0, evaluated = 0
         var undecided: [(table: Int, rows: ArraySlice<Int32>)] = []
+        var csvRows: [[UInt8]] = [], csvRowCount = 0
         for table in subjectTables {
             let order = dataset.tables[table].orderedRows()
             subjectCount += order.count
@@ -243,7 +266,8 @@ struct RuleEngine {
                 continue
             }
             PhaseTimer.measure("evaluate \(program.schema.tables[table].name)") {
-                let (done, left) = evaluate(table: table, subjects: order, date: date, budget: budget, into: &decisions, counts: &counts)
+                let (done, left) = evaluate(table: table, subjects: order, date: date, budget: budget, into: &decisions, counts: &counts,
+                                            csvRows: &csvRows, csvRowCount: &csvRowCount)
                 evaluated += done
                 undecided += left.map { (table, $0) }
             }
@@ -257,11 +281,16 @@ struct RuleEngine {
         var actionCounts: [String: Int] = [:]
         for (action, count) in counts.actions.enumerated() where count > 0 { actionCounts[program.schema.actions[action]] = count }
         if counts.undetermined > 0 { actionCounts["undetermined"] = counts.undetermined }
-        return RunResult(asOf: date, decisions: decisions, subjectCount: subjectCount, actionCounts: actionCounts,
-                         ruleCounts: program.rules.indices.map { r in
-                             (program.rules[r].name, counts.fired[r], counts.undeterminedRules[r], counts.failed[r])
-                         },
-                         evaluationSeconds: Date().timeIntervalSince(started), rules: program.rules.map(\.name), stopped: stop)
+        var result = RunResult(asOf: date, decisions: decisions, subjectCount: subjectCount, actionCounts: actionCounts,
+                               ruleCounts: program.rules.indices.map { r in
+                                   (program.rules[r].name, counts.fired[r], counts.undeterminedRules[r], counts.failed[r])
+                               },
+                               evaluationSeconds: Date().timeIntervalSince(started), rules: program.rules.map(\.name), stopped: stop)
+        if case .csvReport = detail {
+            result.csvRows = csvRows
+            result.csvRowCount = csvRowCount
+        }
+        return result
     }
 
     /// Subjects are split into chunks evaluated on all cores; each chunk has its own frame and its
@@ -271,10 +300,14 @@ struct RuleEngine {
     /// Returns how many subjects were evaluated (all of them unless a limit stopped the run), and
     /// the subjects left undecided by a stop, in key order.
     private func evaluate(table: Int, subjects: [Int32], date: CalendarDate, budget: EvaluationBudget,
-                          into decisions: inout [Decision], counts: inout OutcomeCounts) -> (Int, [ArraySlice<Int32>]) {
+                          into decisions: inout [Decision], counts: inout OutcomeCounts,
+                          csvRows: inout [[UInt8]], csvRowCount: inout Int) -> (Int, [ArraySlice<Int32>]) {
         let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
         let results = ParallelSlots<([Decision], OutcomeCounts, Int)>(count: chunkCount)
+        let rendered = ParallelSlots<([UInt8], Int)>(count: chunkCount)
+        let csvRaw: Bool? = { if case .csvReport(let raw) = detail { return raw } else { return nil } }()
+        let labelled = program.schema.tables.contains { $0.labelColumn != nil }
         let slotCount = program.rules.map(\.slotCount).max() ?? 1
         let (actionCount, ruleCount) = (program.schema.actions.count, program.rules.count)
         // Subjects on which every rule is proven not to fire before the run are passed over.
@@ -288,6 +321,7 @@ struct RuleEngine {
             let rules = ruleNumbers.map { planned[$0] }
             let names = RecordNamer(schema: program.schema, dataset: dataset, keyIdsAreRows: keyIdsAreRows)
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, budget: budget)
+            let csv = csvRaw.map { CSVRowWriter(raw: $0, labelled: labelled, names: names) }
             var found: [Decision] = []
             var chunkCounts = OutcomeCounts(actions: actionCount, rules: ruleCount)
             let start = chunk * chunkSize
@@ -304,7 +338,7 @@ struct RuleEngine {
                     }
                     let decision = try decide(rules, table: table, subject: subjects[index], frame: frame, keepAll: false,
                                               counts: &chunkCounts, ruleNumbers: ruleNumbers, names: names,
-                                              provenNotFired: skippable.provenNotFired)
+                                              provenNotFired: skippable.provenNotFired, csv: csv)
                     done += 1
                     if let decision { found.append(decision) }
                 }
@@ -312,6 +346,7 @@ struct RuleEngine {
                 budget.record(error)
             }
             results.set(chunk, (found, chunkCounts, done))
+            if let csv { rendered.set(chunk, (csv.bytes, csv.rows)) }
         }
         var evaluated = 0
         var undecided: [ArraySlice<Int32>] = []
@@ -326,6 +361,10 @@ struct RuleEngine {
             }
             parts.append(found)
             counts.add(chunkCounts)
+            if let (bytes, rows) = rendered.take(chunk) {
+                csvRows.append(bytes)
+                csvRowCount += rows
+            }
             evaluated += done
             if start + done < end { undecided.append(subjects[(start + done)..<end]) }
         }
@@ -349,7 +388,7 @@ struct RuleEngine {
     /// A limit stops the run (it is thrown) unless `limitsFail`, when it fails the rule.
     func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool, counts: inout OutcomeCounts,
                 ruleNumbers: [Int], names: RecordNamer, limitsFail: Bool = false,
-                provenNotFired: [UnsafeBufferPointer<UInt8>?] = []) throws(EvaluationError) -> Decision? {
+                provenNotFired: [UnsafeBufferPointer<UInt8>?] = [], csv: CSVRowWriter? = nil) throws(EvaluationError) -> Decision? {
         let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
         // Most subjects fire nothing: their outcomes are kept in a small fixed buffer, and arrays
         // are made only for the subjects that are reported.
@@ -409,6 +448,27 @@ struct RuleEngine {
         }
         guard anyOutcome else { return nil }
         if let strongest { counts.actions[strongest] += 1 } else if anyUndetermined { counts.undetermined += 1 }
+        if let csv, let strongest {
+            // The report's row straight away: the deciding rule (the first that fired with the
+            // strongest action), its evidence and message.
+            for index in rules.indices where rules[index].action == strongest {
+                let kind: RuleOutcome.Kind
+                switch index {
+                case 0: kind = kinds.0
+                case 1: kind = kinds.1
+                case 2: kind = kinds.2
+                case 3: kind = kinds.3
+                default: kind = extraKinds[index - 4]
+                }
+                guard kind == .fired else { continue }
+                let rule = rules[index]
+                frame.slots[rule.subjectSlot] = subjectValue
+                let found = try collectEvidence(rule, frame: frame)
+                csv.appendDecided(table: table, subject: subject, action: rule.actionName, rule: rule.name, evidence: found,
+                                  message: renderMessage(rule, evidence: found, frame: frame))
+                return nil
+            }
+        }
         func kindOf(_ index: Int) -> RuleOutcome.Kind {
             switch index {
             case 0: return kinds.0
@@ -446,7 +506,12 @@ struct RuleEngine {
                                         message: message, missing: missing, error: failures[index], noCalendarFor: calendarGaps[index]))
 
         }
-        return Decision(subject: names.id(table: table, row: subject), action: strongest.map { program.schema.actions[$0] }, outcomes: outcomes)
+        let decision = Decision(subject: names.id(table: table, row: subject), action: strongest.map { program.schema.actions[$0] }, outcomes: outcomes)
+        if let csv {
+            csv.appendGeneral(decision)
+            return nil
+        }
+        return decision
     }
 
 

@@ -87,7 +87,7 @@ enum CSVText {
         copy.withUTF8 { appendField(utf8: $0, to: &bytes, raw: raw) }
     }
 
-    private static func appendField(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8], raw: Bool) {
+    static func appendField(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8], raw: Bool) {
         let guarded = !raw && looksLikeFormula(utf8)
         if !utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
             if guarded { bytes.append(0x27) }

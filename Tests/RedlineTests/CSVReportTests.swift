@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import Redline
+
+/// A CSV report rendered as subjects are decided (`RunDetail.csvReport`, what `redline run
+/// --format csv` does) is byte for byte the report `ReportWriter` renders from the decisions:
+/// labelled and unlabelled tables, several pieces of evidence, undetermined and failed subjects,
+/// cells that need quoting, formula-like cells with and without `rawCSV`.
+@Suite struct CSVReportTests {
+    static func bothReports(_ program: Program, _ data: Dataset, raw: Bool = false) -> (fromDecisions: String, asDecided: String,
+                                                                                            summaries: (String, String)) {
+        var writer = ReportWriter(program: program, dataset: data)
+        writer.rawCSV = raw
+        let decided = program.run(on: data, asOf: EngineSupport.asOf, detail: .decidingRule)
+        let rendered = program.run(on: data, asOf: EngineSupport.asOf, detail: .csvReport(raw: raw))
+        #expect(rendered.decisions.isEmpty)
+        func timeless(_ summary: String) -> String { summary.split(separator: "\n").filter { !$0.contains("time:") && !$0.contains("时间") }.joined(separator: "\n") }
+        return (writer.render(decided, as: .csv), writer.render(rendered, as: .csv),
+                (timeless(writer.summary(decided)), timeless(writer.summary(rendered))))
+    }
+
+    @Test(arguments: ["three-always.rl", "三个一律.rl", "rectification-ledger.rl"])
+    func policiesOnTheSample(_ file: String) throws {
+        let program = try EngineSupport.program("Rules/" + file)
+        let data = try #require(EngineSupport.load(program, EngineSupport.sample).dataset)
+        for raw in [false, true] {
+            let reports = CSVReportTests.bothReports(program, data, raw: raw)
+            #expect(reports.asDecided == reports.fromDecisions)
+            #expect(reports.summaries.0 == reports.summaries.1)
+            #expect(reports.asDecided.split(separator: "\n").count > 3)
+        }
+    }
+
+    /// Failed and undetermined subjects, evidence lists, an unlabelled table next to a labelled one.
+    @Test func failuresUnknownsAndEvidenceLists() throws {
+        let program = Program.compile([RuleSource(name: "p.rl", text: ElementTruthsTests.policy)])
+        let data = try #require(program.loadData(directory: try ElementTruthsTests.data()).dataset)
+        let reports = CSVReportTests.bothReports(program, data)
+        #expect(reports.asDecided == reports.fromDecisions)
+        #expect(reports.summaries.0 == reports.summaries.1)
+        #expect(reports.asDecided.contains(",failed,") && reports.asDecided.contains(",undetermined,") && reports.asDecided.contains(";"))
+    }
+
+    /// Keys, labels and messages holding commas, quotes, line breaks and leading `=`.
+    @Test func cellsThatNeedQuoting() throws {
+        let policy = """
+        table people key id label name { id: text, name: text, note: text }
+        table marks key id { id: text, person_id: text -> people, kind: text }
+        actions flag
+        rule marked "m" for p in people
+          when some m in p.marks where m.kind == "bad"
+          then flag p because "{p.note} / {m.id}"
+        """
+        let program = Program.compile([RuleSource(name: "p.rl", text: policy)])
+        #expect(!program.hasErrors, "\(DiagnosticRenderer.text(program.diagnostics))")
+        let folder = try EngineSupport.folder([
+            "people.csv": Array("id,name,note\n\"P,1\",\"Li \"\"Lei\"\"\",=1+2\nP2,,\"two\nlines\"\n=P3,王,plain\n".utf8),
+            "marks.csv": Array("id,person_id,kind\n\"M,1\",\"P,1\",bad\nM2,\"P,1\",bad\nM3,P2,bad\n=M4,=P3,bad\nM5,P2,good\n".utf8),
+        ])
+        let data = try #require(program.loadData(directory: folder).dataset)
+        for raw in [false, true] {
+            let reports = CSVReportTests.bothReports(program, data, raw: raw)
+            #expect(reports.asDecided == reports.fromDecisions)
+            #expect(reports.asDecided.contains("\"M,1;M2\""))
+        }
+    }
+}

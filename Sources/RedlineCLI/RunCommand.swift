@@ -62,11 +62,12 @@ struct RunCommand: ParsableCommand {
         }
         let reportFormat = ReportFormat(rawValue: format) ?? (format == "xlsx" ? .csv : .table)
         if engine == "postgres" { return try runInDatabase(reportFormat) }
-        // JSON reports show every column of the evidence records; tables and CSV show keys and
-        // messages, so their runs store only the text columns the rules read.
+        // JSON reports show every column of the evidence records (so of the tables evidence comes
+        // from); tables and CSV show keys and messages, so their runs store only the text columns
+        // the rules read.
         let (program, dataset, date) = try data.prepare(ruleFiles: rules, language: diagnosticOptions.language,
                                                         hashFiles: reportFormat == .json,
-                                                        columns: reportFormat == .json ? .all : .readByRules)
+                                                        columns: reportFormat == .json ? .readByRulesAndEvidence : .readByRules)
         phase("prepare (compile and load)")
         // Every file this run reads, which --output may never replace: checked before the work.
         let inputs = rules + dataset.files.map(\.path) + (data.calendar.map { [$0] } ?? [])

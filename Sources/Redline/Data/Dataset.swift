@@ -43,6 +43,10 @@ public enum ColumnSelection: Sendable {
     /// is skipped: text has no bad values, and every other column is still converted and checked.
     /// Queries refuse the columns left out; `run` and `explain` of the same program are unaffected.
     case readByRules
+    /// What `readByRules` keeps, and every column of the tables whose rows can be evidence (a
+    /// `some` variable's rows): what a JSON report shows, whose evidence records carry all their
+    /// values while subjects show only key and label.
+    case readByRulesAndEvidence
 }
 
 /// A data file that was read.
@@ -223,7 +227,7 @@ extension Program {
 
     /// Per table: the text columns that are neither keys nor references and that no rule reads
     /// (in its condition, evidence or message, through any definition it calls).
-    func unreadTextColumns() -> [Set<Int>] {
+    func unreadTextColumns(keepingEvidenceTables: Bool = false) -> [Set<Int>] {
         let schema = checked.schema
         var read = schema.tables.map { _ in Set<Int>() }
         func note(_ bound: Bound) {
@@ -240,8 +244,22 @@ extension Program {
             if let message = rule.message { note(message) }
             for variable in rule.evidence { note(variable.collection); note(variable.condition) }
         }
+        var evidenceTables: Set<Int> = []
+        if keepingEvidenceTables {
+            for rule in checked.rules {
+                for variable in rule.evidence {
+                    switch variable.collection.kind {
+                    case .reverse(_, let table, _), .tableRows(let table): evidenceTables.insert(table)
+                    default:
+                        // Any other collection of records: its elements' table.
+                        if case .record(let table) = variable.type { evidenceTables.insert(table) } else { evidenceTables.formUnion(schema.tables.indices) }
+                    }
+                }
+            }
+        }
         return schema.tables.map { table in
-            Set(table.columns.indices.filter { column in
+            if evidenceTables.contains(table.index) { return [] }
+            return Set(table.columns.indices.filter { column in
                 column != table.keyColumn && column != table.labelColumn && table.columns[column].type == .text && table.columns[column].target == nil
                     && !read[table.index].contains(column)
             })
@@ -279,7 +297,12 @@ extension Program {
         let sourceByTable = Dictionary(uniqueKeysWithValues: sources.map { ($0.table.index, $0) })
         // One lookup structure per referenced table, shared by every table that references it.
         var referenceTargets: [Int: ColumnBuilder.ReferenceTarget] = [:]
-        let unread = options.columns == .readByRules ? unreadTextColumns() : schema.tables.map { _ in Set<Int>() }
+        let unread: [Set<Int>]
+        switch options.columns {
+        case .all: unread = schema.tables.map { _ in Set<Int>() }
+        case .readByRules: unread = unreadTextColumns()
+        case .readByRulesAndEvidence: unread = unreadTextColumns(keepingEvidenceTables: true)
+        }
         for level in TableLoading.levels(schema) {
             for table in level {
                 guard let source = sourceByTable[table] else { continue }

@@ -280,9 +280,10 @@ public struct ReportWriter: Sendable {
             let start = decisions.count * chunk / chunkCount, end = decisions.count * (chunk + 1) / chunkCount
             var out = JSONBytes()
             out.bytes.reserveCapacity((end - start) * 768)
+            let local = JSONChunkLayout(layout)
             for index in start..<end {
                 out.raw(index == 0 ? "\n" : ",\n")
-                writer.appendDecision(decisions[index], layout, to: &out)
+                writer.appendDecision(decisions[index], local, to: &out)
             }
             return out.bytes
         }
@@ -338,14 +339,16 @@ public struct ReportWriter: Sendable {
 
     /// One decision, with every rule over the subject's table, including those that did not
     /// fire. Written as bytes: a large report is mostly this, and Strings made it slow.
-    private func appendDecision(_ decision: Decision, _ layout: JSONLayout, to out: inout JSONBytes) {
+    private func appendDecision(_ decision: Decision, _ layout: JSONChunkLayout, to out: inout JSONBytes) {
         let action = decision.action ?? (decision.isUndetermined ? "undetermined" : "failed")
         out.raw("    {\"subject\": "); out.quoted(decision.subject.key)
         if let label = decision.subject.label { out.raw(", \"label\": "); out.quoted(label) }
         out.raw(", \"table\": "); out.bytes.append(contentsOf: layout.tables[decision.subject.tableIndex].quotedName)
         out.raw(", \"action\": "); out.quoted(action)
         out.raw(", \"rules\": [")
-        for (index, rule) in layout.rulesByTable[decision.subject.tableIndex].enumerated() {
+        let rules = layout.rulesByTable[decision.subject.tableIndex]
+        for index in rules.indices {
+            let rule = rules[index]
             let outcome = decision.outcomes.first { $0.rule == rule.name }
             out.raw(index == 0 ? "\n      {" : ",\n      {")
             out.raw("\"rule\": "); out.bytes.append(contentsOf: rule.quotedName)
@@ -381,7 +384,7 @@ public struct ReportWriter: Sendable {
     }
 
     /// An evidence record with every value of its row: the values that decided the rule.
-    private func appendRecord(_ record: RecordID, _ table: JSONLayout.Table, to out: inout JSONBytes) {
+    private func appendRecord(_ record: RecordID, _ table: JSONChunkLayout.Table, to out: inout JSONBytes) {
         guard case .dataset = source else {
             appendDatabaseRecord(record, to: &out)
             return
@@ -391,10 +394,10 @@ public struct ReportWriter: Sendable {
         out.raw(", \"key\": "); out.quoted(record.key)
         out.raw(", \"line\": "); out.integer(Int64(table.lines[row]))
         out.raw(", \"values\": {")
-        for (index, column) in table.columns.enumerated() {
+        let cells = table.cells
+        for index in cells.indices {
             if index > 0 { out.raw(", ") }
-            out.bytes.append(contentsOf: column.prefix)
-            if let data = column.data { out.cell(data, row) }
+            cells[index].write(row, to: &out)
         }
         out.raw("}}")
     }
@@ -448,6 +451,16 @@ struct JSONBytes {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// A date as a quoted `YYYY-MM-DD` (ten bytes), `null` when missing.
+    mutating func day(_ day: Int32) {
+        if day == ColumnData.missingDate { raw("null"); return }
+        let (year, month, date) = CivilDate.components(day)
+        guard (0...9999).contains(year) else { quoted(CivilDate.format(day)); return }
+        func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + value) }
+        bytes.append(contentsOf: [0x22, digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), 0x2D,
+                                  digit(month / 10), digit(month % 10), 0x2D, digit(date / 10), digit(date % 10), 0x22])
+    }
+
     /// A cell as a JSON value, written from the column without making a `Value` or a String:
     /// text straight from its pool's bytes, dates in ten bytes (a JSON report writes millions).
     mutating func cell(_ column: ColumnData, _ row: Int) {
@@ -457,13 +470,7 @@ struct JSONBytes {
             if id < 0 { raw("null"); return }
             pool.storage.withBytes(id) { JSONText.appendQuoted(utf8: $0, to: &bytes) }
         case .date(let days):
-            let day = days[row]
-            if day == ColumnData.missingDate { raw("null"); return }
-            let (year, month, date) = CivilDate.components(day)
-            guard (0...9999).contains(year) else { quoted(CivilDate.format(day)); return }
-            func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + value) }
-            bytes.append(contentsOf: [0x22, digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), 0x2D,
-                                      digit(month / 10), digit(month % 10), 0x2D, digit(date / 10), digit(date % 10), 0x22])
+            day(days[row])
         case .int(let values, let missing):
             if missing[row] { raw("null") } else { integer(values[row]) }
         case .bool(let flags):
@@ -478,3 +485,105 @@ struct JSONBytes {
     }
 }
 
+/// A JSON report's layout as one chunk of it reads it: objects of the chunk's own, with copies
+/// of the small arrays, so that what every decision reads (rule names, quoted names, columns)
+/// is reference counted on one core only.
+final class JSONChunkLayout {
+    final class Rule {
+        let name: String
+        let quotedName: [UInt8]
+        let quotedAction: [UInt8]
+        init(_ rule: ReportWriter.JSONLayout.Rule) {
+            name = PlannedRule.ownCopy(rule.name)
+            quotedName = rule.quotedName.map { $0 }
+            quotedAction = rule.quotedAction.map { $0 }
+        }
+    }
+    final class Table {
+        let quotedName: [UInt8]
+        let cells: [JSONCells]
+        let lines: [Int32]
+        init(_ table: ReportWriter.JSONLayout.Table) {
+            quotedName = table.quotedName.map { $0 }
+            cells = table.columns.map { JSONCells(prefix: $0.prefix.map { $0 }, data: $0.data) }
+            lines = table.lines
+        }
+    }
+    let rulesByTable: [[Rule]]
+    let tables: [Table]
+
+    init(_ layout: ReportWriter.JSONLayout) {
+        rulesByTable = layout.rulesByTable.map { $0.map(Rule.init) }
+        tables = layout.tables.map(Table.init)
+    }
+}
+
+/// One column's `"name": value` for the evidence records of a JSON report, read through this
+/// object's own stored arrays. Each chunk of the report makes its own: reading a shared
+/// `ColumnData` copies its arrays (a reference count raised and lowered per cell), and with the
+/// same arrays counted from both cores those updates took 40% of a million-subject report.
+final class JSONCells {
+    private enum Kind { case text, date, int, bool, reference, other, absent }
+    private let kind: Kind
+    private let prefix: [UInt8]
+    /// Text ids (text), or the referenced rows (reference).
+    private let ids: [Int32]
+    private let textBytes: [UInt8]
+    private let starts: [Int]
+    private let days: [Int32]
+    private let ints: [Int64]
+    private let missing: [Bool]
+    private let flags: [UInt8]
+    /// A reference's target key column.
+    private let key: JSONCells?
+    private let other: ColumnData?
+
+    init(prefix: [UInt8], data: ColumnData?) {
+        self.prefix = prefix
+        var kind = Kind.absent
+        var ids: [Int32] = [], textBytes: [UInt8] = [], starts: [Int] = [], days: [Int32] = [], ints: [Int64] = [], missing: [Bool] = []
+        var flags: [UInt8] = [], key: JSONCells? = nil, other: ColumnData? = nil
+        switch data {
+        case .text(let textIds, let pool)?:
+            kind = .text
+            (ids, textBytes, starts) = (textIds, pool.storage.bytes, pool.storage.starts)
+        case .date(let values)?: kind = .date; days = values
+        case .int(let values, let absent)?: kind = .int; (ints, missing) = (values, absent)
+        case .bool(let values)?: kind = .bool; flags = values
+        case .reference(let rows, let target)?:
+            kind = .reference
+            ids = rows
+            key = JSONCells(prefix: [], data: target)
+        case let column?: kind = .other; other = column
+        case nil: break
+        }
+        (self.kind, self.ids, self.textBytes, self.starts, self.days, self.ints, self.missing, self.flags, self.key, self.other) =
+            (kind, ids, textBytes, starts, days, ints, missing, flags, key, other)
+    }
+
+    /// `"name": value` for a row.
+    func write(_ row: Int, to out: inout JSONBytes) {
+        out.bytes.append(contentsOf: prefix)
+        value(row, to: &out)
+    }
+
+    private func value(_ row: Int, to out: inout JSONBytes) {
+        switch kind {
+        case .absent: return
+        case .text:
+            let id = Int(ids[row])
+            if id < 0 { out.raw("null"); return }
+            textBytes.withUnsafeBufferPointer { JSONText.appendQuoted(utf8: UnsafeBufferPointer(rebasing: $0[starts[id]..<starts[id + 1]]), to: &out.bytes) }
+        case .date: out.day(days[row])
+        case .int: if missing[row] { out.raw("null") } else { out.integer(ints[row]) }
+        case .bool:
+            let flag = flags[row]
+            if flag == ColumnData.missingBool { out.raw("null") } else if flag == 1 { out.raw("true") } else { out.raw("false") }
+        case .reference:
+            let target = ids[row]
+            if target < 0 { out.raw("null") } else { key?.value(Int(target), to: &out) }
+        case .other:
+            if let other { out.text(ReportWriter.jsonValue(other.value(row))) }
+        }
+    }
+}

@@ -72,8 +72,9 @@ struct RunCommand: ParsableCommand {
         // Every file this run reads, which --output may never replace: checked before the work.
         let inputs = rules + dataset.files.map(\.path) + (data.calendar.map { [$0] } ?? [])
         if let output { try Output.checkOutputTarget(output, reads: inputs) }
-        // A CSV report is rendered as the subjects are decided; a workbook is made from decisions.
-        let detail: RunDetail = reportFormat == .json ? .everyRule : (format == "csv" ? .csvReport(raw: rawCSV) : .decidingRule)
+        // CSV and JSON reports are rendered as the subjects are decided; tables and workbooks are
+        // made from decisions.
+        let detail: RunDetail = reportFormat == .json ? .jsonReport : (format == "csv" ? .csvReport(raw: rawCSV) : .decidingRule)
         let result = program.run(on: dataset, asOf: date, limits: limitOptions.limits, cancellation: interrupt, detail: detail)
         phase("evaluate")
         if let stop = result.stopped {
@@ -108,8 +109,14 @@ struct RunCommand: ParsableCommand {
             if let output { try Output.writeAtomically(parts: &report, to: output, reads: inputs) } else { Output.write(bytes: report[0]) }
             return
         }
-        // Pieces are written as they are rendered (a JSON report's chunks overlap its writing).
         let bom: [UInt8] = self.bom ? [0xEF, 0xBB, 0xBF] : []
+        // Rendered as the subjects were decided: written in parallel pieces.
+        if let output, var parts = writer.renderedParts(result, as: reportFormat) {
+            if !bom.isEmpty { parts.insert(bom, at: 0) }
+            try Output.writeAtomically(parts: &parts, to: output, reads: inputs)
+            return
+        }
+        // Pieces are written as they are rendered (a JSON report's chunks overlap its writing).
         if let output {
             try Output.writeAtomically(to: output, reads: inputs) { write in
                 if !bom.isEmpty { try write(bom) }

@@ -6,6 +6,7 @@ extension Program {
                     cancellation: CancellationFlag? = nil, detail: RunDetail = .everyRule) -> RunResult {
         var engine = RuleEngine(program: checked, dataset: data, limits: limits, cancellation: cancellation)
         engine.detail = detail
+        if detail == .jsonReport { engine.jsonWriter = ReportWriter(program: self, dataset: data) }
         return engine.run(asOf: date)
     }
 

@@ -1,3 +1,23 @@
+/// The JSON report's decision entries rendered as subjects are decided (`RunDetail.jsonReport`),
+/// each right after its subject, while the rows its evidence names are in the cache.
+final class JSONDecisionWriter {
+    var bytes = JSONBytes()
+    private(set) var count = 0
+    private let writer: ReportWriter
+    private let layout: JSONChunkLayout
+
+    init(writer: ReportWriter, layout: JSONChunkLayout) {
+        self.writer = writer
+        self.layout = layout
+    }
+
+    func append(_ decision: Decision) {
+        bytes.raw(",\n")
+        writer.appendDecision(decision, layout, to: &bytes)
+        count += 1
+    }
+}
+
 /// Rows of the CSV report rendered as subjects are decided (`RunDetail.csvReport`), into the
 /// bytes `ReportWriter` would write from the subjects' `Decision`s: the subject's key, its label
 /// where a table has labels, then the deciding rule's action, name, evidence keys (`;` between)

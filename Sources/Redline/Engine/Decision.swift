@@ -97,12 +97,15 @@ public struct RunResult: Sendable {
     /// With `RunDetail.csvReport`: the CSV report's rows (no header), in pieces to be written in
     /// order, rendered as the subjects were decided; `decisions` is then empty.
     var csvRows: [[UInt8]]? = nil
-    /// How many subjects the rows of `csvRows` are about, when the run rendered them.
-    var csvRowCount = 0
+    /// With `RunDetail.jsonReport`: the JSON report's decision entries, each after `,\n`, in
+    /// pieces to be written in order; `decisions` is then empty.
+    var jsonDecisions: [[UInt8]]? = nil
+    /// How many subjects the rendered rows or entries are about.
+    var renderedCount = 0
 
     /// Subjects with at least one fired, undetermined or failed rule: `decisions`, or the rows
     /// rendered in their place.
-    public var decidedCount: Int { csvRows == nil ? decisions.count : csvRowCount }
+    public var decidedCount: Int { csvRows == nil && jsonDecisions == nil ? decisions.count : renderedCount }
 }
 
 /// Why a run stopped early, and how far it got.
@@ -133,4 +136,16 @@ public enum RunDetail: Sendable, Equatable {
     /// decisions, byte for byte). A `Decision` with its strings per subject costs most of a
     /// large run's evaluation. `raw`: cells as they are (`ReportWriter.rawCSV`).
     case csvReport(raw: Bool)
+    /// The JSON report's decisions, rendered as each subject is decided, with every rule's
+    /// evidence and message (as `everyRule`): each is written while the rows it names are still
+    /// in the cache, and none is kept (`decisions` is empty; `ReportWriter` writes the report).
+    case jsonReport
+
+    /// Whether evidence and messages are gathered for every fired rule.
+    var gathersEveryRule: Bool {
+        switch self {
+        case .everyRule, .jsonReport: return true
+        case .decidingRule, .csvReport: return false
+        }
+    }
 }

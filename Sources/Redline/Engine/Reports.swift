@@ -205,6 +205,18 @@ public struct ReportWriter: Sendable {
         return [pieces.head] + parts.all + [pieces.tail]
     }
 
+    /// The report's pieces when the run rendered them already (`RunDetail.csvReport` and
+    /// `jsonReport`, in that format), else nil.
+    public func renderedParts(_ result: RunResult, as format: ReportFormat) -> [[UInt8]]? {
+        switch format {
+        case .csv where result.csvRows != nil: return csvParts(result)
+        case .json where result.jsonDecisions != nil:
+            let pieces = jsonPieces(result)
+            return [pieces.head] + (0..<pieces.chunkCount).map(pieces.chunk) + [pieces.tail]
+        default: return nil
+        }
+    }
+
     /// The report in pieces written as they are rendered, in order: a large JSON report's
     /// chunks are rendered on all cores while the ones before them are written, so writing
     /// (a quarter of a gigabyte at a million enterprises) overlaps rendering. Tables and CSV
@@ -272,8 +284,15 @@ public struct ReportWriter: Sendable {
         out += result.ruleCounts.map { "\(JSONText.quote($0.rule)): {\"fired\": \($0.fired), \"undetermined\": \($0.undetermined), \"failed\": \($0.failed)}" }
             .joined(separator: ", ") + "}},\n"
         out += "  \"decisions\": ["
+        let tail = Array((result.decidedCount == 0 ? "]\n}\n" : "\n  ]\n}\n").utf8)
+        if var rendered = result.jsonDecisions {
+            // Rendered as the subjects were decided, each entry after `,\n`: the first has no comma.
+            if let first = rendered.firstIndex(where: { !$0.isEmpty }) { rendered[first].removeFirst() }
+            let parts = rendered
+            return (Array(out.utf8), parts.count, { parts[$0] }, tail)
+        }
         let decisions = result.decisions
-        let layout = JSONLayout(program: program, source: source)
+        let layout = jsonLayout
         let chunkCount = max(1, min(64, decisions.count / 1024))
         let writer = self
         let chunk: @Sendable (Int) -> [UInt8] = { chunk in
@@ -287,8 +306,11 @@ public struct ReportWriter: Sendable {
             }
             return out.bytes
         }
-        return (Array(out.utf8), chunkCount, chunk, Array((decisions.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8))
+        return (Array(out.utf8), chunkCount, chunk, tail)
     }
+
+    /// The JSON report's layout for this writer's program and source.
+    var jsonLayout: JSONLayout { JSONLayout(program: program, source: source) }
 
     /// What every decision of a JSON report repeats, quoted once: per subject table its rules'
     /// names and actions, per table its name and the names of the columns its records show.
@@ -339,7 +361,7 @@ public struct ReportWriter: Sendable {
 
     /// One decision, with every rule over the subject's table, including those that did not
     /// fire. Written as bytes: a large report is mostly this, and Strings made it slow.
-    private func appendDecision(_ decision: Decision, _ layout: JSONChunkLayout, to out: inout JSONBytes) {
+    func appendDecision(_ decision: Decision, _ layout: JSONChunkLayout, to out: inout JSONBytes) {
         let action = decision.action ?? (decision.isUndetermined ? "undetermined" : "failed")
         out.raw("    {\"subject\": "); out.quoted(decision.subject.key)
         if let label = decision.subject.label { out.raw(", \"label\": "); out.quoted(label) }

@@ -186,6 +186,8 @@ struct RuleEngine {
     let limits: EvaluationLimits
     let cancellation: CancellationFlag?
     var detail: RunDetail = .everyRule
+    /// For `RunDetail.jsonReport`: the writer whose report the decisions are rendered for.
+    var jsonWriter: ReportWriter? = nil
     var coverage: CoverageRecorder? = nil
     /// Conditions computed for every row before the run (set by `run`).
     var elementTruths: ElementTruths? = nil
@@ -288,7 +290,11 @@ struct RuleEngine {
                                evaluationSeconds: Date().timeIntervalSince(started), rules: program.rules.map(\.name), stopped: stop)
         if case .csvReport = detail {
             result.csvRows = csvRows
-            result.csvRowCount = csvRowCount
+            result.renderedCount = csvRowCount
+        }
+        if case .jsonReport = detail {
+            result.jsonDecisions = csvRows
+            result.renderedCount = csvRowCount
         }
         return result
     }
@@ -307,6 +313,7 @@ struct RuleEngine {
         let results = ParallelSlots<([Decision], OutcomeCounts, Int)>(count: chunkCount)
         let rendered = ParallelSlots<([UInt8], Int)>(count: chunkCount)
         let csvRaw: Bool? = { if case .csvReport(let raw) = detail { return raw } else { return nil } }()
+        let jsonLayout = detail == .jsonReport ? jsonWriter.map { (writer: $0, layout: $0.jsonLayout) } : nil
         let labelled = program.schema.tables.contains { $0.labelColumn != nil }
         let slotCount = program.rules.map(\.slotCount).max() ?? 1
         let (actionCount, ruleCount) = (program.schema.actions.count, program.rules.count)
@@ -322,6 +329,7 @@ struct RuleEngine {
             let names = RecordNamer(schema: program.schema, dataset: dataset, keyIdsAreRows: keyIdsAreRows)
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, budget: budget)
             let csv = csvRaw.map { CSVRowWriter(raw: $0, labelled: labelled, names: names) }
+            let json = jsonLayout.map { JSONDecisionWriter(writer: $0.writer, layout: JSONChunkLayout($0.layout)) }
             var found: [Decision] = []
             var chunkCounts = OutcomeCounts(actions: actionCount, rules: ruleCount)
             let start = chunk * chunkSize
@@ -338,7 +346,7 @@ struct RuleEngine {
                     }
                     let decision = try decide(rules, table: table, subject: subjects[index], frame: frame, keepAll: false,
                                               counts: &chunkCounts, ruleNumbers: ruleNumbers, names: names,
-                                              provenNotFired: skippable.provenNotFired, csv: csv)
+                                              provenNotFired: skippable.provenNotFired, csv: csv, json: json)
                     done += 1
                     if let decision { found.append(decision) }
                 }
@@ -347,6 +355,7 @@ struct RuleEngine {
             }
             results.set(chunk, (found, chunkCounts, done))
             if let csv { rendered.set(chunk, (csv.bytes, csv.rows)) }
+            if let json { rendered.set(chunk, (json.bytes.bytes, json.count)) }
         }
         var evaluated = 0
         var undecided: [ArraySlice<Int32>] = []
@@ -388,7 +397,8 @@ struct RuleEngine {
     /// A limit stops the run (it is thrown) unless `limitsFail`, when it fails the rule.
     func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool, counts: inout OutcomeCounts,
                 ruleNumbers: [Int], names: RecordNamer, limitsFail: Bool = false,
-                provenNotFired: [UnsafeBufferPointer<UInt8>?] = [], csv: CSVRowWriter? = nil) throws(EvaluationError) -> Decision? {
+                provenNotFired: [UnsafeBufferPointer<UInt8>?] = [], csv: CSVRowWriter? = nil,
+                json: JSONDecisionWriter? = nil) throws(EvaluationError) -> Decision? {
         let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
         // Most subjects fire nothing: their outcomes are kept in a small fixed buffer, and arrays
         // are made only for the subjects that are reported.
@@ -491,7 +501,7 @@ struct RuleEngine {
             case .fired:
                 let deciding = !decidingDone && rule.action == strongest
                 if deciding { decidingDone = true }
-                if deciding || detail == .everyRule {
+                if deciding || detail.gathersEveryRule {
                     let found = limitsFail ? ((try? collectEvidence(rule, frame: frame)) ?? []) : try collectEvidence(rule, frame: frame)
                     for entry in found {
                         for case .record(let ref) in entry.values { evidence.append(names.id(table: Int(ref.table), row: ref.row)) }
@@ -509,6 +519,10 @@ struct RuleEngine {
         let decision = Decision(subject: names.id(table: table, row: subject), action: strongest.map { program.schema.actions[$0] }, outcomes: outcomes)
         if let csv {
             csv.appendGeneral(decision)
+            return nil
+        }
+        if let json {
+            json.append(decision)
             return nil
         }
         return decision

@@ -2,11 +2,24 @@ import Foundation
 import Testing
 @testable import Redline
 
-/// A CSV report rendered as subjects are decided (`RunDetail.csvReport`, what `redline run
-/// --format csv` does) is byte for byte the report `ReportWriter` renders from the decisions:
-/// labelled and unlabelled tables, several pieces of evidence, undetermined and failed subjects,
-/// cells that need quoting, formula-like cells with and without `rawCSV`.
-@Suite struct CSVReportTests {
+/// CSV and JSON reports rendered as subjects are decided (`RunDetail.csvReport` and
+/// `jsonReport`, what `redline run --format csv|json` does) are byte for byte the reports
+/// `ReportWriter` renders from the decisions: labelled and unlabelled tables, several pieces of
+/// evidence, undetermined and failed subjects, cells that need quoting, formula-like cells with
+/// and without `rawCSV`, a run that decides nothing.
+@Suite struct ReportsWhileDecidingTests {
+    /// The JSON report from decisions and as decided; the summary counts of both.
+    static func bothJSON(_ program: Program, _ data: Dataset, asOf: CalendarDate = EngineSupport.asOf) -> (String, String) {
+        let writer = ReportWriter(program: program, dataset: data)
+        let decided = program.run(on: data, asOf: asOf, detail: .everyRule)
+        let rendered = program.run(on: data, asOf: asOf, detail: .jsonReport)
+        #expect(rendered.decisions.isEmpty)
+        #expect(rendered.decidedCount == decided.decisions.count)
+        let streamed = writer.renderedParts(rendered, as: .json).map { $0.reduce([], +) } ?? []
+        #expect(String(decoding: streamed, as: UTF8.self) == writer.render(rendered, as: .json))
+        return (writer.render(decided, as: .json), writer.render(rendered, as: .json))
+    }
+
     static func bothReports(_ program: Program, _ data: Dataset, raw: Bool = false) -> (fromDecisions: String, asDecided: String,
                                                                                             summaries: (String, String)) {
         var writer = ReportWriter(program: program, dataset: data)
@@ -24,21 +37,29 @@ import Testing
         let program = try EngineSupport.program("Rules/" + file)
         let data = try #require(EngineSupport.load(program, EngineSupport.sample).dataset)
         for raw in [false, true] {
-            let reports = CSVReportTests.bothReports(program, data, raw: raw)
+            let reports = ReportsWhileDecidingTests.bothReports(program, data, raw: raw)
             #expect(reports.asDecided == reports.fromDecisions)
             #expect(reports.summaries.0 == reports.summaries.1)
             #expect(reports.asDecided.split(separator: "\n").count > 3)
         }
+        let json = ReportsWhileDecidingTests.bothJSON(program, data)
+        #expect(json.0 == json.1)
+        // A date before any record: nothing decided, an empty list of decisions.
+        let none = ReportsWhileDecidingTests.bothJSON(program, data, asOf: CalendarDate(iso: "1990-01-01")!)
+        #expect(none.0 == none.1)
     }
 
     /// Failed and undetermined subjects, evidence lists, an unlabelled table next to a labelled one.
     @Test func failuresUnknownsAndEvidenceLists() throws {
         let program = Program.compile([RuleSource(name: "p.rl", text: ElementTruthsTests.policy)])
         let data = try #require(program.loadData(directory: try ElementTruthsTests.data()).dataset)
-        let reports = CSVReportTests.bothReports(program, data)
+        let reports = ReportsWhileDecidingTests.bothReports(program, data)
         #expect(reports.asDecided == reports.fromDecisions)
         #expect(reports.summaries.0 == reports.summaries.1)
         #expect(reports.asDecided.contains(",failed,") && reports.asDecided.contains(",undetermined,") && reports.asDecided.contains(";"))
+        let json = ReportsWhileDecidingTests.bothJSON(program, data)
+        #expect(json.0 == json.1)
+        #expect(json.1.contains("\"missing\"") && json.1.contains("\"error\""))
     }
 
     /// Keys, labels and messages holding commas, quotes, line breaks and leading `=`.
@@ -59,9 +80,11 @@ import Testing
         ])
         let data = try #require(program.loadData(directory: folder).dataset)
         for raw in [false, true] {
-            let reports = CSVReportTests.bothReports(program, data, raw: raw)
+            let reports = ReportsWhileDecidingTests.bothReports(program, data, raw: raw)
             #expect(reports.asDecided == reports.fromDecisions)
             #expect(reports.asDecided.contains("\"M,1;M2\""))
         }
+        let json = ReportsWhileDecidingTests.bothJSON(program, data)
+        #expect(json.0 == json.1)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One loaded column, stored by type so that evaluation reads plain arrays:
 /// dates are day numbers, text is interned ids, missing is a sentinel or a flag.
 enum ColumnData: @unchecked Sendable {
@@ -123,11 +125,12 @@ struct ReverseIndex: Sendable {
 
     init(offsets: [Int32], rows: [Int32]) { block = RowBlock(offsets: offsets, rows: rows) }
 
-    /// The rows referencing `row`, as an array of their own (for a list value).
-    func referencing(_ row: Int32) -> ArraySlice<Int32> {
+    /// The rows referencing `row`, a slice of `rows` (an array of all the lists, made once).
+    func referencing(_ row: Int32, in rows: [Int32]) -> ArraySlice<Int32> {
         guard row >= 0, Int(row) + 1 < block.offsetCount else { return [] }
         let start = Int(block.offsets[Int(row)]), end = Int(block.offsets[Int(row) + 1])
-        return Array(UnsafeBufferPointer(start: block.rows + start, count: max(0, end - start)))[...]
+        guard start <= end, end <= rows.count else { return [] }
+        return rows[start..<end]
     }
 }
 
@@ -159,6 +162,21 @@ final class RowBlock: @unchecked Sendable {
             if let base = buffer.baseAddress { pointer.initialize(from: base, count: buffer.count) }
         }
         return pointer
+    }
+
+    private let arrayLock = NSLock()
+    private var array: [Int32]? = nil
+
+    /// The rows as an array, made the first time one is asked for: the plans that make lists of
+    /// them (aggregates, list values) take slices of it, with no array made per subject. Most
+    /// runs never ask (quantifiers read `rows` directly), and hold no second copy.
+    var rowsArray: [Int32] {
+        arrayLock.lock()
+        defer { arrayLock.unlock() }
+        if let array { return array }
+        let made = Array(UnsafeBufferPointer(start: rows, count: rowCount))
+        array = made
+        return made
     }
 
     deinit {

@@ -261,9 +261,10 @@ struct Planner {
                 let fail = noData(table, bound.span, bound.source)
                 return { frame throws(EvaluationError) in _ = try fail(frame); return .missing }
             }
+            let rows = index.block.rowsArray
             return { frame throws(EvaluationError) in
                 guard case .record(let ref) = try record(frame) else { return .missing }
-                return .rows(table: tableId, index.referencing(ref.row))
+                return .rows(table: tableId, index.referencing(ref.row, in: rows))
             }
         case .list(let items):
             let planned = items.map(plan)

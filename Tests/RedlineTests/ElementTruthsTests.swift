@@ -49,6 +49,21 @@ import Testing
         return engine.run(asOf: CalendarDate(iso: "2024-06-30")!)
     }
 
+    /// Both runs decided alike: the same decisions and the same counts per rule.
+    static func expectSameOutcomes(_ fast: RunResult, _ slow: RunResult) {
+        #expect(described(fast) == described(slow))
+        #expect(fast.ruleCounts.map(\.fired) == slow.ruleCounts.map(\.fired))
+        #expect(fast.ruleCounts.map(\.undetermined) == slow.ruleCounts.map(\.undetermined))
+        #expect(fast.ruleCounts.map(\.failed) == slow.ruleCounts.map(\.failed))
+    }
+
+    /// The truths computed before a run of `program` over `data` as of the usual date.
+    static func truths(_ program: Program, _ data: Dataset, limits: EvaluationLimits = EvaluationLimits()) -> ElementTruths {
+        ElementTruths(rules: program.checked.rules, schema: program.checked.schema, dataset: data,
+                      today: CalendarDate(iso: "2024-06-30")!.dayNumber, slotCount: program.checked.rules.map(\.slotCount).max() ?? 1,
+                      limits: limits, budget: EvaluationBudget(limits, cancellation: nil))
+    }
+
     static func described(_ result: RunResult) -> [String] {
         result.decisions.map { decision in
             decision.subject.key + " " + (decision.action ?? "-") + " " + decision.outcomes.map { outcome in
@@ -63,10 +78,7 @@ import Testing
         let data = try #require(program.loadData(directory: try ElementTruthsTests.data()).dataset)
         let fast = ElementTruthsTests.run(program, data, precompute: true)
         let slow = ElementTruthsTests.run(program, data, precompute: false)
-        #expect(ElementTruthsTests.described(fast) == ElementTruthsTests.described(slow))
-        #expect(fast.ruleCounts.map(\.fired) == slow.ruleCounts.map(\.fired))
-        #expect(fast.ruleCounts.map(\.undetermined) == slow.ruleCounts.map(\.undetermined))
-        #expect(fast.ruleCounts.map(\.failed) == slow.ruleCounts.map(\.failed))
+        ElementTruthsTests.expectSameOutcomes(fast, slow)
         // Every kind of element occurs: fired, undetermined and failed rules.
         #expect(fast.ruleCounts.contains { $0.failed > 0 } && fast.ruleCounts.contains { $0.undetermined > 0 })
         #expect(fast.decisions.count > 100)
@@ -135,9 +147,7 @@ import Testing
         let program = Program.compile([RuleSource(name: "p.rl", text: ElementTruthsTests.provablePolicy)])
         #expect(!program.hasErrors, "\(DiagnosticRenderer.text(program.diagnostics))")
         let data = try #require(program.loadData(directory: try ElementTruthsTests.provableData()).dataset)
-        let truths = ElementTruths(rules: program.checked.rules, schema: program.checked.schema, dataset: data,
-                                   today: CalendarDate(iso: "2024-06-30")!.dayNumber, slotCount: program.checked.rules.map(\.slotCount).max() ?? 1,
-                                   limits: EvaluationLimits(), budget: EvaluationBudget(EvaluationLimits(), cancellation: nil))
+        let truths = ElementTruthsTests.truths(program, data)
         let skippable = try #require(truths.skippable(table: 0))
         let skipped = skippable.filter { $0 == 1 }.count
         // Each rule has its own proof too, which spares it on subjects the others keep.
@@ -146,10 +156,7 @@ import Testing
         #expect(sparedAlone > skipped)
         let fast = ElementTruthsTests.run(program, data, precompute: true)
         let slow = ElementTruthsTests.run(program, data, precompute: false)
-        #expect(ElementTruthsTests.described(fast) == ElementTruthsTests.described(slow))
-        #expect(fast.ruleCounts.map(\.fired) == slow.ruleCounts.map(\.fired))
-        #expect(fast.ruleCounts.map(\.undetermined) == slow.ruleCounts.map(\.undetermined))
-        #expect(fast.ruleCounts.map(\.failed) == slow.ruleCounts.map(\.failed))
+        ElementTruthsTests.expectSameOutcomes(fast, slow)
         #expect(fast.ruleCounts.allSatisfy { $0.fired > 0 }, "\(fast.ruleCounts)")
         #expect(fast.ruleCounts.contains { $0.failed > 0 } && fast.ruleCounts.contains { $0.undetermined > 0 })
         // Some subjects are passed over, and none that the full run reports.
@@ -165,9 +172,7 @@ import Testing
         let program = Program.compile([RuleSource(name: "p.rl", text: ElementTruthsTests.provablePolicy)])
         let data = try #require(program.loadData(directory: try ElementTruthsTests.provableData()).dataset)
         let limits = EvaluationLimits(maxSteps: maxSteps)
-        let truths = ElementTruths(rules: program.checked.rules, schema: program.checked.schema, dataset: data,
-                                   today: CalendarDate(iso: "2024-06-30")!.dayNumber, slotCount: program.checked.rules.map(\.slotCount).max() ?? 1,
-                                   limits: limits, budget: EvaluationBudget(limits, cancellation: nil))
+        let truths = ElementTruthsTests.truths(program, data, limits: limits)
         #expect(truths.skippable(table: 0) == nil)
         let fast = ElementTruthsTests.run(program, data, precompute: true, maxSteps: maxSteps)
         let slow = ElementTruthsTests.run(program, data, precompute: false, maxSteps: maxSteps)
@@ -180,9 +185,7 @@ import Testing
     @Test func aRuleWithoutAProofKeepsEverySubject() throws {
         let program = Program.compile([RuleSource(name: "p.rl", text: ElementTruthsTests.policy)])
         let data = try #require(program.loadData(directory: try ElementTruthsTests.data()).dataset)
-        let truths = ElementTruths(rules: program.checked.rules, schema: program.checked.schema, dataset: data,
-                                   today: CalendarDate(iso: "2024-06-30")!.dayNumber, slotCount: program.checked.rules.map(\.slotCount).max() ?? 1,
-                                   limits: EvaluationLimits(), budget: EvaluationBudget(EvaluationLimits(), cancellation: nil))
+        let truths = ElementTruthsTests.truths(program, data)
         #expect(truths.skippable(table: 0) == nil)
         // The rule on hazards (`some x in h.enterprise.hazards`) loops over another record's rows.
         #expect(truths.skippable(table: 1) == nil)

@@ -10,21 +10,14 @@ import re
 import sys
 import time
 
-import duckdb
+from duckdb_connect import connect
 
 
 def main():
     args = sys.argv[1:]
-    threads = None
-    if "--threads" in args:
-        k = args.index("--threads")
-        threads = int(args[k + 1])
-        del args[k:k + 2]
+    con = connect(args)
     script_path, data, out = args[:3]
     script = open(script_path, encoding="utf-8").read()
-    con = duckdb.connect()
-    if threads:
-        con.execute("SET threads = %d" % threads)
     started = time.time()
     for line in script.splitlines():
         m = re.match(r"^-- reads (\S+) \((.*)\)$", line)

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-import duckdb
+from duckdb_connect import connect
 
 SCHEMAS = {
     "enterprises": "{'id':'VARCHAR','name':'VARCHAR','industry':'VARCHAR','county':'VARCHAR','owner':'VARCHAR','status':'VARCHAR','employees':'BIGINT'}",
@@ -39,18 +39,11 @@ def workdays_after(start, count):
 
 def main():
     args = sys.argv[1:]
-    threads = None
-    if "--threads" in args:
-        k = args.index("--threads")
-        threads = int(args[k + 1])
-        del args[k:k + 2]
+    con = connect(args)
     data, out = args[0], args[1]
     today = datetime.date.fromisoformat(args[2] if len(args) > 2 else "2024-06-30")
     due = workdays_after(today, 5)
     year_ago = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) else today.replace(year=today.year - 1, day=28)
-    con = duckdb.connect()
-    if threads:
-        con.execute("SET threads = %d" % threads)
     started = time.time()
     for table, schema in SCHEMAS.items():
         con.execute("CREATE TABLE %s AS SELECT * FROM read_csv('%s/%s.csv', header = true, auto_detect = false, columns = %s)"

@@ -153,9 +153,10 @@ final class ElementTruths: @unchecked Sendable {
                     return
                 }
                 let out = shared.buffer
-                for row in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                let rows = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
+                ElementTruths.fill(node, slot: slot, rows: rows, today: today, out: out) { row in
                     if asValue { frame.slots[slot] = .record(RecordRef(table: Int32(table), row: Int32(row))) } else { frame.slots.rows[slot] = Int32(row) }
-                    do throws(EvaluationError) { out[row] = try node.truth(frame) } catch { out[row] = ElementTruths.failed }
+                    do throws(EvaluationError) { return try node.truth(frame) } catch { return ElementTruths.failed }
                 }
                 complete.set(chunk, true)
             }
@@ -275,4 +276,109 @@ private struct SharedVerdicts: @unchecked Sendable {
 private struct SharedTruths: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<UInt8>
     init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+}
+
+/// Conditions computed for a run of rows at once. A condition's leading conjuncts that test a
+/// cell of the element against constants (`h.level == "major"`, `h.found_on <= today`) are
+/// computed column by column, in loops with no call per row; the rows where they are all
+/// settled `no` are `no` (an `and` stops at a `no` on its left, and these tests cannot fail),
+/// and every other row is evaluated by the condition's own node, whole, as before.
+extension ElementTruths {
+    /// The truth per row of `rows` into `out`; `each` evaluates one row the usual way.
+    static func fill(_ node: ConditionNode, slot: Int, rows: Range<Int>, today: Int32, out: UnsafeMutableBufferPointer<UInt8>,
+                     each: (Int) -> UInt8) {
+        var conjuncts: [ConditionNode] = []
+        var rest: ConditionNode? = node
+        // `a and b and c` is `(a and b) and c`: its conjuncts, leftmost first.
+        while let and = rest as? AndCondition {
+            var left: [ConditionNode] = []
+            var inner: ConditionNode = and
+            while let chain = inner as? AndCondition { left.insert(chain.right, at: 0); inner = chain.left }
+            conjuncts = [inner] + left
+            rest = nil
+        }
+        if conjuncts.isEmpty { conjuncts = [node] }
+        var settled = 0
+        var scratch = [UInt8](repeating: 0, count: rows.count)
+        for conjunct in conjuncts {
+            let done = scratch.withUnsafeMutableBufferPointer { buffer in
+                batch(conjunct, slot: slot, rows: rows, today: today, into: buffer)
+            }
+            guard done else { break }
+            if settled == 0 {
+                for (offset, row) in rows.enumerated() { out[row] = scratch[offset] }
+            } else {
+                // Kleene `and` of what is known so far and this conjunct.
+                for (offset, row) in rows.enumerated() {
+                    let a = out[row], b = scratch[offset]
+                    out[row] = a == Truth.no || b == Truth.no ? Truth.no : (a == Truth.yes && b == Truth.yes ? Truth.yes : Truth.unknown)
+                }
+            }
+            settled += 1
+        }
+        if settled == conjuncts.count { return }
+        for row in rows where settled == 0 || out[row] != Truth.no { out[row] = each(row) }
+    }
+
+    /// A test of the element's own cell against constants, for every row at once; false if the
+    /// node is not one.
+    private static func batch(_ node: ConditionNode, slot: Int, rows: Range<Int>, today: Int32,
+                              into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        func own(_ record: RowNode) -> Bool { (record as? SlotRow)?.slot == slot }
+        switch node {
+        case let test as TextIdTest where own(test.record):
+            let hit = test.negated ? Truth.no : Truth.yes, miss = test.negated ? Truth.yes : Truth.no
+            test.ids.withUnsafeBufferPointer { ids in
+                for (offset, row) in rows.enumerated() {
+                    let id = ids[row]
+                    out[offset] = id < 0 ? Truth.unknown : ((test.wanted.count <= 1 ? id == test.single : test.wanted.contains(id)) ? hit : miss)
+                }
+            }
+            return true
+        case let test as BoolColumnCondition where own(test.record):
+            test.flags.withUnsafeBufferPointer { flags in
+                for (offset, row) in rows.enumerated() {
+                    let flag = flags[row]
+                    out[offset] = flag == ColumnData.missingBool ? Truth.unknown : flag
+                }
+            }
+            return true
+        case let comparison as DayComparison:
+            // A date cell of the element against a constant or today, on either side.
+            func constant(_ day: DayNode) -> Int32? {
+                if let value = (day as? ConstantDay)?.value { return value }
+                return day is TodayDay ? today : nil
+            }
+            let cellOnLeft: Bool
+            let column: ColumnDay, fixed: Int32
+            if let cell = comparison.left as? ColumnDay, own(cell.record), let value = constant(comparison.right) {
+                (cellOnLeft, column, fixed) = (true, cell, value)
+            } else if let cell = comparison.right as? ColumnDay, own(cell.record), let value = constant(comparison.left) {
+                (cellOnLeft, column, fixed) = (false, cell, value)
+            } else {
+                return false
+            }
+            let op = comparison.op
+            column.days.withUnsafeBufferPointer { days in
+                for (offset, row) in rows.enumerated() {
+                    let day = days[row]
+                    let (x, y) = cellOnLeft ? (day, fixed) : (fixed, day)
+                    if x == Planner.missingDay || y == Planner.missingDay { out[offset] = Truth.unknown; continue }
+                    let result: Bool
+                    switch op {
+                    case .equal: result = x == y
+                    case .notEqual: result = x != y
+                    case .less: result = x < y
+                    case .lessEqual: result = x <= y
+                    case .greater: result = x > y
+                    default: result = x >= y
+                    }
+                    out[offset] = result ? Truth.yes : Truth.no
+                }
+            }
+            return true
+        default:
+            return false
+        }
+    }
 }

@@ -106,16 +106,20 @@ final class DayComparison: ConditionNode, @unchecked Sendable {
         if x == Planner.missingDay { return Truth.unknown }
         let y = try right.day(frame)
         if y == Planner.missingDay { return Truth.unknown }
-        let result: Bool
+        return DayComparison.holds(op, x, y) ? Truth.yes : Truth.no
+    }
+
+    /// Two known days compared.
+    @inline(__always)
+    static func holds(_ op: BinaryOperator, _ x: Int32, _ y: Int32) -> Bool {
         switch op {
-        case .equal: result = x == y
-        case .notEqual: result = x != y
-        case .less: result = x < y
-        case .lessEqual: result = x <= y
-        case .greater: result = x > y
-        default: result = x >= y
+        case .equal: return x == y
+        case .notEqual: return x != y
+        case .less: return x < y
+        case .lessEqual: return x <= y
+        case .greater: return x > y
+        default: return x >= y
         }
-        return result ? Truth.yes : Truth.no
     }
 }
 

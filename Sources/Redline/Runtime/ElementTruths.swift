@@ -364,16 +364,7 @@ extension ElementTruths {
                     let day = days[row]
                     let (x, y) = cellOnLeft ? (day, fixed) : (fixed, day)
                     if x == Planner.missingDay || y == Planner.missingDay { out[offset] = Truth.unknown; continue }
-                    let result: Bool
-                    switch op {
-                    case .equal: result = x == y
-                    case .notEqual: result = x != y
-                    case .less: result = x < y
-                    case .lessEqual: result = x <= y
-                    case .greater: result = x > y
-                    default: result = x >= y
-                    }
-                    out[offset] = result ? Truth.yes : Truth.no
+                    out[offset] = DayComparison.holds(op, x, y) ? Truth.yes : Truth.no
                 }
             }
             return true

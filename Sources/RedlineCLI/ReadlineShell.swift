@@ -11,11 +11,17 @@ struct ReadlineShell {
     static let continuation = "     ..> "
 
     /// Where history is kept: `$REDLINE_HISTORY`, or `.redline_history` in `$HOME` (as shells
-    /// and psql do; the password database's home only when `HOME` is unset).
-    static var historyPath: String {
+    /// and psql do; the password database's home only when `HOME` is unset). None when there is
+    /// no home at all (a user the password database does not know, as in some containers): the
+    /// session then keeps no history. (Foundation's `NSHomeDirectory` traps in that case.)
+    static var historyPath: String? {
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["REDLINE_HISTORY"], !path.isEmpty { return path }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        var home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        if home == nil, let entry = getpwuid(getuid()), let directory = entry.pointee.pw_dir {
+            home = String(cString: directory)
+        }
+        guard let home, !home.isEmpty else { return nil }
         return (home as NSString).appendingPathComponent(".redline_history")
     }
 
@@ -29,7 +35,8 @@ struct ReadlineShell {
         using_history()
         redline_set_multiline_history()
         let history = ReadlineShell.historyPath
-        read_history(history)
+        func saveHistory() { if let history { write_history(history) } }
+        if let history { read_history(history) }
         signal(SIGINT, interruptHandler)
         Output.write("Redline — :help for commands, Ctrl-D to leave.\n")
         while true {
@@ -52,7 +59,7 @@ struct ReadlineShell {
             // The lines of one input are one history entry: Up brings back a whole definition.
             if response != .needsMore, !ShellState.entry.isEmpty {
                 add_history(ShellState.entry.joined(separator: "\n"))
-                write_history(history)
+                saveHistory()
                 ShellState.entry.removeAll()
             }
             switch response {
@@ -60,11 +67,11 @@ struct ReadlineShell {
             case .output(let text): Output.write(text)
             case .error(let text): Output.error(text)
             case .quit:
-                write_history(history)
+                saveHistory()
                 return
             }
         }
-        write_history(history)
+        saveHistory()
     }
 }
 

@@ -25,17 +25,21 @@ enum Output {
         exit(1)
     }
 
-    /// Writes every byte, retrying interrupted and partial writes; returns 0 or the errno.
-    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32 {
+    /// Writes every byte, retrying interrupted and partial writes; returns 0 or the errno. With
+    /// `start`, at that offset of the file (pwrite: several threads may write one file), else
+    /// where the descriptor stands (a pipe, a terminal).
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], at start: Int? = nil) -> Int32 {
         bytes.withUnsafeBytes { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return 0 }
             var offset = 0
             while offset < buffer.count {
-                let written = Foundation.write(descriptor, base + offset, buffer.count - offset)
+                let written = start.map { pwrite(descriptor, base + offset, buffer.count - offset, off_t($0 + offset)) }
+                    ?? Foundation.write(descriptor, base + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     return errno
                 }
+                if written == 0 { return EIO }
                 offset += written
             }
             return 0
@@ -115,25 +119,6 @@ enum Output {
         func note(_ code: Int32) {
             lock.lock(); defer { lock.unlock() }
             if first == nil { first = code }
-        }
-    }
-
-    /// Writes all the bytes at an offset of the file (pwrite, retried after a partial write or
-    /// an interruption); 0, or the errno.
-    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], at start: Int) -> Int32 {
-        bytes.withUnsafeBytes { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return 0 }
-            var offset = 0
-            while offset < buffer.count {
-                let written = pwrite(descriptor, base + offset, buffer.count - offset, off_t(start + offset))
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                if written == 0 { return EIO }
-                offset += written
-            }
-            return 0
         }
     }
 

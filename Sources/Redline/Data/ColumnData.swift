@@ -123,14 +123,11 @@ struct ReverseIndex: Sendable {
 
     init(_ block: RowBlock) { self.block = block }
 
-    init(offsets: [Int32], rows: [Int32]) { block = RowBlock(offsets: offsets, rows: rows) }
-
     /// The rows referencing `row`, a slice of `rows` (an array of all the lists, made once).
     func referencing(_ row: Int32, in rows: [Int32]) -> ArraySlice<Int32> {
-        guard row >= 0, Int(row) + 1 < block.offsetCount else { return [] }
-        let start = Int(block.offsets[Int(row)]), end = Int(block.offsets[Int(row) + 1])
-        guard start <= end, end <= rows.count else { return [] }
-        return rows[start..<end]
+        let positions = block.positions(of: Int(row))
+        guard positions.upperBound <= rows.count else { return [] }
+        return rows[positions]
     }
 }
 
@@ -146,6 +143,14 @@ final class RowBlock: @unchecked Sendable {
         rowCount = rows.count
         self.offsets = RowBlock.copy(offsets)
         self.rows = RowBlock.copy(rows)
+    }
+
+    /// Where the rows referencing `target` lie in `rows` (empty for a row out of range).
+    @inline(__always)
+    func positions(of target: Int) -> Range<Int> {
+        guard target >= 0, target + 1 < offsetCount else { return 0..<0 }
+        let start = Int(offsets[target]), end = Int(offsets[target + 1])
+        return start..<max(start, end)
     }
 
     /// Takes memory already filled (allocated with `allocate`; freed here).

@@ -238,12 +238,11 @@ struct Linker {
         // per target, their running sum, then each row placed after the ones before it.
         let offsets = UnsafeMutablePointer<Int32>.allocate(capacity: targetCount + 1)
         offsets.initialize(repeating: 0, count: targetCount + 1)
-        var total = 0
         forward.withUnsafeBufferPointer { forward in
             for targetRow in forward where targetRow >= 0 && Int(targetRow) < targetCount { offsets[Int(targetRow) + 1] += 1 }
         }
         for i in 0..<targetCount { offsets[i + 1] += offsets[i] }
-        total = Int(offsets[targetCount])
+        let total = Int(offsets[targetCount])
         let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(total, 1))
         rows.initialize(repeating: 0, count: max(total, 1))
         let fill = UnsafeMutablePointer<Int32>.allocate(capacity: targetCount + 1)

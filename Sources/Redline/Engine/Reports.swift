@@ -210,9 +210,7 @@ public struct ReportWriter: Sendable {
     public func renderedParts(_ result: RunResult, as format: ReportFormat) -> [[UInt8]]? {
         switch format {
         case .csv where result.csvRows != nil: return csvParts(result)
-        case .json where result.jsonDecisions != nil:
-            let pieces = jsonPieces(result)
-            return [pieces.head] + (0..<pieces.chunkCount).map(pieces.chunk) + [pieces.tail]
+        case .json where result.jsonDecisions != nil: return jsonParts(result)
         default: return nil
         }
     }
@@ -481,29 +479,6 @@ struct JSONBytes {
         func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + value) }
         bytes.append(contentsOf: [0x22, digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), 0x2D,
                                   digit(month / 10), digit(month % 10), 0x2D, digit(date / 10), digit(date % 10), 0x22])
-    }
-
-    /// A cell as a JSON value, written from the column without making a `Value` or a String:
-    /// text straight from its pool's bytes, dates in ten bytes (a JSON report writes millions).
-    mutating func cell(_ column: ColumnData, _ row: Int) {
-        switch column {
-        case .text(let ids, let pool):
-            let id = ids[row]
-            if id < 0 { raw("null"); return }
-            pool.storage.withBytes(id) { JSONText.appendQuoted(utf8: $0, to: &bytes) }
-        case .date(let days):
-            day(days[row])
-        case .int(let values, let missing):
-            if missing[row] { raw("null") } else { integer(values[row]) }
-        case .bool(let flags):
-            let flag = flags[row]
-            if flag == ColumnData.missingBool { raw("null") } else if flag == 1 { raw("true") } else { raw("false") }
-        case .reference(let rows, let key):
-            let target = rows[row]
-            if target < 0 { raw("null") } else { cell(key, Int(target)) }
-        default:
-            text(ReportWriter.jsonValue(column.value(row)))
-        }
     }
 }
 

@@ -259,7 +259,12 @@ struct RuleEngine {
         var counts = OutcomeCounts(actions: program.schema.actions.count, rules: program.rules.count)
         var subjectCount = 0, evaluated = 0
         var undecided: [(table: Int, rows: ArraySlice<Int32>)] = []
-        var csvRows: [[UInt8]] = [], csvRowCount = 0
+        // Reports rendered as the subjects are decided (`RunDetail.csvReport`, `.jsonReport`).
+        var rendered: [[UInt8]] = [], renderedCount = 0
+        // Whether each key column's text ids are its row numbers, looked at once for the run.
+        let keyIdsAreRows = program.schema.tables.indices.map {
+            RecordNamer.KeyTexts.idsAreRows(dataset.tables[$0].columns[program.schema.tables[$0].keyColumn])
+        }
         for table in subjectTables {
             let order = dataset.tables[table].orderedRows()
             subjectCount += order.count
@@ -268,8 +273,8 @@ struct RuleEngine {
                 continue
             }
             PhaseTimer.measure("evaluate \(program.schema.tables[table].name)") {
-                let (done, left) = evaluate(table: table, subjects: order, date: date, budget: budget, into: &decisions, counts: &counts,
-                                            csvRows: &csvRows, csvRowCount: &csvRowCount)
+                let (done, left) = evaluate(table: table, subjects: order, date: date, budget: budget, keyIdsAreRows: keyIdsAreRows,
+                                            into: &decisions, counts: &counts, rendered: &rendered, renderedCount: &renderedCount)
                 evaluated += done
                 undecided += left.map { (table, $0) }
             }
@@ -288,14 +293,12 @@ struct RuleEngine {
                                    (program.rules[r].name, counts.fired[r], counts.undeterminedRules[r], counts.failed[r])
                                },
                                evaluationSeconds: Date().timeIntervalSince(started), rules: program.rules.map(\.name), stopped: stop)
-        if case .csvReport = detail {
-            result.csvRows = csvRows
-            result.renderedCount = csvRowCount
+        switch detail {
+        case .csvReport: result.csvRows = rendered
+        case .jsonReport: result.jsonDecisions = rendered
+        case .everyRule, .decidingRule: break
         }
-        if case .jsonReport = detail {
-            result.jsonDecisions = csvRows
-            result.renderedCount = csvRowCount
-        }
+        result.renderedCount = renderedCount
         return result
     }
 
@@ -305,9 +308,9 @@ struct RuleEngine {
     /// evaluation itself.
     /// Returns how many subjects were evaluated (all of them unless a limit stopped the run), and
     /// the subjects left undecided by a stop, in key order.
-    private func evaluate(table: Int, subjects: [Int32], date: CalendarDate, budget: EvaluationBudget,
+    private func evaluate(table: Int, subjects: [Int32], date: CalendarDate, budget: EvaluationBudget, keyIdsAreRows: [Bool],
                           into decisions: inout [Decision], counts: inout OutcomeCounts,
-                          csvRows: inout [[UInt8]], csvRowCount: inout Int) -> (Int, [ArraySlice<Int32>]) {
+                          rendered renderedParts: inout [[UInt8]], renderedCount: inout Int) -> (Int, [ArraySlice<Int32>]) {
         let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
         let results = ParallelSlots<([Decision], OutcomeCounts, Int)>(count: chunkCount)
@@ -318,7 +321,6 @@ struct RuleEngine {
         let slotCount = program.rules.map(\.slotCount).max() ?? 1
         let (actionCount, ruleCount) = (program.schema.actions.count, program.rules.count)
         // Subjects on which every rule is proven not to fire before the run are passed over.
-        let keyIdsAreRows = program.schema.tables.indices.map { RecordNamer.KeyTexts.idsAreRows(dataset.tables[$0].columns[program.schema.tables[$0].keyColumn]) }
         let skippable = SkippableRows(rows: elementTruths?.skippable(table: table),
                                       provenNotFired: program.rules.indices.map { elementTruths?.provenNotFired(rule: $0) })
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
@@ -371,8 +373,8 @@ struct RuleEngine {
             parts.append(found)
             counts.add(chunkCounts)
             if let (bytes, rows) = rendered.take(chunk) {
-                csvRows.append(bytes)
-                csvRowCount += rows
+                renderedParts.append(bytes)
+                renderedCount += rows
             }
             evaluated += done
             if start + done < end { undecided.append(subjects[(start + done)..<end]) }
@@ -458,27 +460,6 @@ struct RuleEngine {
         }
         guard anyOutcome else { return nil }
         if let strongest { counts.actions[strongest] += 1 } else if anyUndetermined { counts.undetermined += 1 }
-        if let csv, let strongest {
-            // The report's row straight away: the deciding rule (the first that fired with the
-            // strongest action), its evidence and message.
-            for index in rules.indices where rules[index].action == strongest {
-                let kind: RuleOutcome.Kind
-                switch index {
-                case 0: kind = kinds.0
-                case 1: kind = kinds.1
-                case 2: kind = kinds.2
-                case 3: kind = kinds.3
-                default: kind = extraKinds[index - 4]
-                }
-                guard kind == .fired else { continue }
-                let rule = rules[index]
-                frame.slots[rule.subjectSlot] = subjectValue
-                let found = try collectEvidence(rule, frame: frame)
-                csv.appendDecided(table: table, subject: subject, action: rule.actionName, rule: rule.name, evidence: found,
-                                  message: renderMessage(rule, evidence: found, frame: frame))
-                return nil
-            }
-        }
         func kindOf(_ index: Int) -> RuleOutcome.Kind {
             switch index {
             case 0: return kinds.0
@@ -486,6 +467,18 @@ struct RuleEngine {
             case 2: return kinds.2
             case 3: return kinds.3
             default: return extraKinds[index - 4]
+            }
+        }
+        if let csv, let strongest {
+            // The report's row straight away: the deciding rule (the first that fired with the
+            // strongest action), its evidence and message.
+            for index in rules.indices where rules[index].action == strongest && kindOf(index) == .fired {
+                let rule = rules[index]
+                frame.slots[rule.subjectSlot] = subjectValue
+                let found = try collectEvidence(rule, frame: frame)
+                csv.appendDecided(table: table, subject: subject, action: rule.actionName, rule: rule.name, evidence: found,
+                                  message: renderMessage(rule, evidence: found, frame: frame))
+                return nil
             }
         }
         var outcomes: [RuleOutcome] = []

@@ -148,9 +148,12 @@ final class TextIdTest: ConditionNode, @unchecked Sendable {
             frame.readMissing(table: table, row: row, column: column)
             return Truth.unknown
         }
-        let hit = wanted.count <= 1 ? id == single : wanted.contains(id)
-        return hit != negated ? Truth.yes : Truth.no
+        return isWanted(id) != negated ? Truth.yes : Truth.no
     }
+
+    /// Whether a (present) text id is one of the texts looked for.
+    @inline(__always)
+    func isWanted(_ id: Int32) -> Bool { wanted.count <= 1 ? id == single : wanted.contains(id) }
 }
 
 final class BoolColumnCondition: ConditionNode, @unchecked Sendable {

@@ -125,12 +125,10 @@ final class ElementTruths: @unchecked Sendable {
         }
         // The conditions proofs that a subject fires nothing read (`SubjectPruning`).
         let proofs = rules.map { SubjectPruning.proof($0.condition, subjectSlot: $0.subjectSlot) }
-        for rule in rules {
-            var needed: [(key: Key, condition: Bound, slot: Int, table: Int)] = []
-            SubjectPruning.wantedConditions(rule.condition, subjectSlot: rule.subjectSlot, table: rule.subjectTable, into: &needed)
-            for entry in needed where wanted[entry.key] == nil {
-                wanted[entry.key] = (entry.condition, entry.slot, entry.table)
-                order.append(entry.key)
+        for proof in proofs.compactMap({ $0 }) {
+            for needed in SubjectPruning.elementConditions(proof) where wanted[needed.key] == nil {
+                wanted[needed.key] = (needed.condition, needed.slot, needed.table)
+                order.append(needed.key)
             }
         }
         for key in order {
@@ -236,12 +234,12 @@ final class ElementTruths: @unchecked Sendable {
         let lookFor = quantifier == .all ? Truth.no : Truth.yes
         let chunkSize = 1 << 16
         DispatchQueue.concurrentPerform(iterations: (targetCount + chunkSize - 1) / chunkSize) { chunk in
-            let offsets = out.block.offsets, rows = out.block.rows, truths = out.truths
+            let rows = out.block.rows, truths = out.truths
             for target in (chunk * chunkSize)..<min(targetCount, (chunk + 1) * chunkSize) {
                 var verdict = Truth.unknown, sawUnknown = false, decided = false, failed = false
-                var position = target + 1 < out.block.offsetCount ? Int(offsets[target]) : 0
-                let end = target + 1 < out.block.offsetCount ? Int(offsets[target + 1]) : 0
-                let start = position
+                let positions = out.block.positions(of: target)
+                var position = positions.lowerBound
+                let end = positions.upperBound, start = position
                 while position < end {
                     let known = truths[Int(rows[position])]
                     position += 1
@@ -287,17 +285,14 @@ extension ElementTruths {
     /// The truth per row of `rows` into `out`; `each` evaluates one row the usual way.
     static func fill(_ node: ConditionNode, slot: Int, rows: Range<Int>, today: Int32, out: UnsafeMutableBufferPointer<UInt8>,
                      each: (Int) -> UInt8) {
-        var conjuncts: [ConditionNode] = []
-        var rest: ConditionNode? = node
         // `a and b and c` is `(a and b) and c`: its conjuncts, leftmost first.
-        while let and = rest as? AndCondition {
-            var left: [ConditionNode] = []
-            var inner: ConditionNode = and
-            while let chain = inner as? AndCondition { left.insert(chain.right, at: 0); inner = chain.left }
-            conjuncts = [inner] + left
-            rest = nil
+        var conjuncts: [ConditionNode] = []
+        var leftmost = node
+        while let and = leftmost as? AndCondition {
+            conjuncts.insert(and.right, at: 0)
+            leftmost = and.left
         }
-        if conjuncts.isEmpty { conjuncts = [node] }
+        conjuncts.insert(leftmost, at: 0)
         var settled = 0
         var scratch = [UInt8](repeating: 0, count: rows.count)
         for conjunct in conjuncts {
@@ -327,11 +322,10 @@ extension ElementTruths {
         func own(_ record: RowNode) -> Bool { (record as? SlotRow)?.slot == slot }
         switch node {
         case let test as TextIdTest where own(test.record):
-            let hit = test.negated ? Truth.no : Truth.yes, miss = test.negated ? Truth.yes : Truth.no
             test.ids.withUnsafeBufferPointer { ids in
                 for (offset, row) in rows.enumerated() {
                     let id = ids[row]
-                    out[offset] = id < 0 ? Truth.unknown : ((test.wanted.count <= 1 ? id == test.single : test.wanted.contains(id)) ? hit : miss)
+                    out[offset] = id < 0 ? Truth.unknown : (test.isWanted(id) != test.negated ? Truth.yes : Truth.no)
                 }
             }
             return true

@@ -26,10 +26,18 @@ import Foundation
 /// rule, cannot reach the limit (bounded from the row counts: `StepBound`); a run near its
 /// limit visits every subject and stops where it always did.
 struct SubjectPruning {
+    /// An element condition whose truths a proof reads, with what computing them takes.
+    struct ElementCondition {
+        let key: ElementTruths.Key
+        let condition: Bound
+        let slot: Int
+        let table: Int
+    }
+
     /// A condition of one element proven `no`.
     indirect enum ElementProof {
         /// The element's condition, computed before the run, is `no`.
-        case truths(ElementTruths.Key)
+        case truths(ElementCondition)
         /// A condition about the subject alone (it does not read the element) is `no`.
         case subject(SubjectProof)
         case either(ElementProof, ElementProof)
@@ -47,12 +55,7 @@ struct SubjectPruning {
     static func proof(_ condition: Bound, subjectSlot: Int) -> SubjectProof? {
         switch condition.kind {
         case .and(let left, let right):
-            switch (proof(left, subjectSlot: subjectSlot), proof(right, subjectSlot: subjectSlot)) {
-            case (let l?, let r?): return .either(l, r)
-            case (let l?, nil): return l
-            case (nil, let r?): return r
-            case (nil, nil): return nil
-            }
+            return either(proof(left, subjectSlot: subjectSlot), proof(right, subjectSlot: subjectSlot), SubjectProof.either)
         case .quantifier(.some, let slot, _, let collection, let inner):
             guard case .reverse(let record, let referencing, let column) = collection.kind,
                   case .local(subjectSlot, _) = record.kind else { return nil }
@@ -64,63 +67,37 @@ struct SubjectPruning {
     }
 
     static func elementProof(_ condition: Bound, slot: Int, table: Int, subjectSlot: Int) -> ElementProof? {
-        if let key = ElementTruths.key(condition, slot: slot, table: table) { return .truths(key) }
+        if let key = ElementTruths.key(condition, slot: slot, table: table) {
+            return .truths(ElementCondition(key: key, condition: condition, slot: slot, table: table))
+        }
         if case .and(let left, let right) = condition.kind {
-            switch (elementProof(left, slot: slot, table: table, subjectSlot: subjectSlot),
-                    elementProof(right, slot: slot, table: table, subjectSlot: subjectSlot)) {
-            case (let l?, let r?): return .either(l, r)
-            case (let l?, nil): return l
-            case (nil, let r?): return r
-            case (nil, nil): return nil
-            }
+            return either(elementProof(left, slot: slot, table: table, subjectSlot: subjectSlot),
+                          elementProof(right, slot: slot, table: table, subjectSlot: subjectSlot), ElementProof.either)
         }
         return proof(condition, subjectSlot: subjectSlot).map { .subject($0) }
     }
 
+    /// Either side's proof, or both (either proves the `and` `no`).
+    private static func either<Proof>(_ a: Proof?, _ b: Proof?, _ both: (Proof, Proof) -> Proof) -> Proof? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return both(a, b)
+    }
+
     /// The element conditions whose truths a proof reads: computed with the run's other truths.
-    static func elementConditions(_ proof: SubjectProof) -> [ElementTruths.Key] {
+    static func elementConditions(_ proof: SubjectProof) -> [ElementCondition] {
         switch proof {
         case .either(let a, let b): return elementConditions(a) + elementConditions(b)
         case .noElementHolds(_, let element): return element.map(elementConditions) ?? []
         }
     }
 
-    static func elementConditions(_ proof: ElementProof) -> [ElementTruths.Key] {
+    static func elementConditions(_ proof: ElementProof) -> [ElementCondition] {
         switch proof {
-        case .truths(let key): return [key]
+        case .truths(let needed): return [needed]
         case .subject(let inner): return elementConditions(inner)
         case .either(let a, let b): return elementConditions(a) + elementConditions(b)
         }
-    }
-
-    /// Every element condition a rule's proof may need, with what computing its truths takes:
-    /// the conditions themselves (the proof holds only their keys).
-    static func wantedConditions(_ condition: Bound, subjectSlot: Int, table: Int,
-                                 into wanted: inout [(key: ElementTruths.Key, condition: Bound, slot: Int, table: Int)]) {
-        switch condition.kind {
-        case .and(let left, let right):
-            wantedConditions(left, subjectSlot: subjectSlot, table: table, into: &wanted)
-            wantedConditions(right, subjectSlot: subjectSlot, table: table, into: &wanted)
-        case .quantifier(.some, let slot, _, let collection, let inner):
-            guard case .reverse(let record, let referencing, _) = collection.kind, case .local(subjectSlot, _) = record.kind else { return }
-            wantedElementConditions(inner, slot: slot, table: referencing, subjectSlot: subjectSlot, into: &wanted)
-        default:
-            return
-        }
-    }
-
-    private static func wantedElementConditions(_ condition: Bound, slot: Int, table: Int, subjectSlot: Int,
-                                                into wanted: inout [(key: ElementTruths.Key, condition: Bound, slot: Int, table: Int)]) {
-        if let key = ElementTruths.key(condition, slot: slot, table: table) {
-            wanted.append((key, condition, slot, table))
-            return
-        }
-        if case .and(let left, let right) = condition.kind {
-            wantedElementConditions(left, slot: slot, table: table, subjectSlot: subjectSlot, into: &wanted)
-            wantedElementConditions(right, slot: slot, table: table, subjectSlot: subjectSlot, into: &wanted)
-            return
-        }
-        wantedConditions(condition, subjectSlot: subjectSlot, table: table, into: &wanted)
     }
 
     /// Per subject row, 1 where the proof holds. Nil if a truth it reads was not computed (a
@@ -140,7 +117,8 @@ struct SubjectPruning {
             right.deallocate()
             return left
         case .noElementHolds(let reference, let element):
-            if case .truths(let key)? = element, let verdict = verdicts(ElementTruths.VerdictKey(condition: key, quantifier: .some, reference: reference)) {
+            if case .truths(let needed)? = element,
+               let verdict = verdicts(ElementTruths.VerdictKey(condition: needed.key, quantifier: .some, reference: reference)) {
                 // The quantifier's own verdict per subject, computed for the run already.
                 let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
                 for row in 0..<count { out[row] = verdict.truth[row] == Truth.no ? 1 : 0 }
@@ -156,8 +134,8 @@ struct SubjectPruning {
             while let next = pending.popLast() {
                 switch next {
                 case .either(let a, let b): pending += [a, b]
-                case .truths(let key):
-                    guard let computed = truths(key) else { return nil }
+                case .truths(let needed):
+                    guard let computed = truths(needed.key) else { return nil }
                     elementTruths.append(computed)
                 case .subject(let inner):
                     guard let rows = evaluate(inner, subjectTable: subjectTable, dataset: dataset, truths: truths, verdicts: verdicts) else { return nil }
@@ -174,10 +152,8 @@ struct SubjectPruning {
                         shared.out[subject] = 1
                         continue
                     }
-                    let start = subject + 1 < block.offsetCount ? Int(block.offsets[subject]) : 0
-                    let end = subject + 1 < block.offsetCount ? Int(block.offsets[subject + 1]) : 0
                     var proven = true
-                    for position in start..<max(start, end) {
+                    for position in block.positions(of: subject) {
                         let row = Int(block.rows[position])
                         if !truths.contains(where: { $0[row] == Truth.no }) {
                             proven = false
@@ -199,10 +175,10 @@ private struct SharedProofInputs: @unchecked Sendable {
     let subjectRows: [UnsafeBufferPointer<UInt8>]
 }
 
-/// An upper bound on the steps one expression takes for one subject, when its loops all run
-/// over rows referencing the subject: each such loop takes a step per row and its body's steps
-/// per row. Other loops (over a whole table, over an element's rows, in a host's hands) have
-/// no bound here.
+/// An upper bound on the steps an expression takes, when its loops all run over rows
+/// referencing the subject: each such loop takes a step per row and its body's steps per row.
+/// Other loops (over a whole table, over an element's rows, in a host's hands) have no bound
+/// here.
 indirect enum StepBound {
     case none
     case loop(RowBlock, body: StepBound)
@@ -267,9 +243,7 @@ indirect enum StepBound {
         case .sum(let parts): return parts.reduce(0) { StepBound.add($0, $1.most) }
         case .loop(let block, let body):
             var rows = 0
-            if block.offsetCount > 1 {
-                for subject in 0..<(block.offsetCount - 1) { rows = max(rows, Int(block.offsets[subject + 1]) - Int(block.offsets[subject])) }
-            }
+            for subject in 0..<max(0, block.offsetCount - 1) { rows = max(rows, block.positions(of: subject).count) }
             return StepBound.multiply(rows, StepBound.add(1, body.most))
         }
     }

@@ -12,8 +12,7 @@ enum CSVLoading {
         var notUTF8 = false
     }
 
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, reader: CSVTableReader, options: LoadOptions,
-                     indexKeys: Bool, issues: IssueList) -> Outcome {
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, reader: CSVTableReader, options: LoadOptions, issues: IssueList) -> Outcome {
         // The header line is checked here; the rest as values are read.
         var headerEnd = 0
         while headerEnd < bytes.count, bytes[headerEnd] != 0x0A { headerEnd += 1 }
@@ -84,7 +83,7 @@ enum CSVLoading {
                 return
             }
             let parts = parsedChunks.all.map { $0.builders[c] }
-            joined.set(c, ColumnBuilder.join(parts, indexKeys: indexKeys && c == keyColumn))
+            joined.set(c, ColumnBuilder.join(parts))
         }
         var columns = joined.all
         if PhaseTimer.enabled { writeToStandardError("  [join] \(String(format: "%.3f", Date().timeIntervalSince(mergeStart))) s\n") }

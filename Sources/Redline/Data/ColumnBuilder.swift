@@ -338,28 +338,22 @@ struct ColumnBuilder {
 
     /// One column from the builders of consecutive chunks, in order: text ids remapped into one
     /// pool (the first chunk's), everything else copied once into the final array.
-    static func join(_ parts: [ColumnBuilder], indexKeys: Bool = false) -> ColumnData {
+    static func join(_ parts: [ColumnBuilder]) -> ColumnData {
         guard let first = parts.first else { return .text([], TextPool(TextInterner(deduplicate: true))) }
         switch first.kind {
+        case .key where parts.count > 1:
+            let (interner, ids) = TextInterner.concatenated(parts.map(\.interner), ids: parts.map(\.ids))
+            return .text(ids, TextPool(interner))
         case .text, .key:
             var interner = first.interner
-            if first.kind == .key, parts.count > 1 {
-                interner.reserve(values: parts.reduce(0) { $0 + $1.interner.count },
-                                 bytes: parts.reduce(0) { $0 + $1.interner.bytes.count })
-            }
             let total = parts.reduce(0) { $0 + $1.ids.count }
             var ids: [Int32] = []
             ids.reserveCapacity(total)
             ids.append(contentsOf: first.ids.elements)
             for part in parts.dropFirst() {
-                let base = Int32(interner.count)
-                if let remap = interner.absorb(part.interner) {
-                    for id in part.ids.elements { ids.append(id < 0 ? -1 : remap[Int(id)]) }
-                } else {
-                    for id in part.ids.elements { ids.append(id < 0 ? -1 : id + base) }
-                }
+                let remap = interner.absorb(part.interner)
+                for id in part.ids.elements { ids.append(id < 0 ? -1 : remap[Int(id)]) }
             }
-            if indexKeys, first.kind == .key { interner.buildIndex() }
             return .text(ids, TextPool(interner))
         case .reference:
             return .reference(ColumnBuffer.joined(parts.map(\.ids)),
@@ -372,7 +366,7 @@ struct ColumnBuilder {
         }
     }
 
-    func build(indexKeys: Bool = false) -> ColumnData { ColumnBuilder.join([self], indexKeys: indexKeys) }
+    func build() -> ColumnData { ColumnBuilder.join([self]) }
 }
 
 /// Conversions from field bytes, by hand: these run once per cell of millions of rows.

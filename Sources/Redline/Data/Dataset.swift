@@ -308,22 +308,21 @@ extension Program {
                 guard let source = sourceByTable[table] else { continue }
                 var targets: [Int: ColumnBuilder.ReferenceTarget] = [:]
                 for (c, column) in schema.tables[table].columns.enumerated() {
-                    guard let target = column.target, target != table, let data = loaded[target],
-                          case .text(let ids, let pool) = data.columns[schema.tables[target].keyColumn], pool.storage.isIndexed else { continue }
-                    if referenceTargets[target] == nil {
-                        referenceTargets[target] = ColumnBuilder.ReferenceTarget(table: data.name, index: KeyIndex(keys: pool, keyIdByRow: ids),
-                                                                                 keyColumn: data.columns[schema.tables[target].keyColumn],
-                                                                                 skippedKeys: data.skippedKeys, increasingKeys: increasing[target])
-                    }
+                    guard let target = column.target, target != table else { continue }
                     targets[c] = referenceTargets[target]
                 }
                 let result = PhaseTimer.measure("load \(source.table.name)") {
                     TableLoading.load(source.table, path: source.path, format: source.format, contents: source.contents, options: options,
-                                      targets: targets, unread: unread[table], indexKeys: referenced.contains(table), issues: issues)
+                                      targets: targets, unread: unread[table], issues: issues)
                 }
                 loaded[table] = result.table
                 files[table] = result.file
                 increasing[table] = result.keysIncreasing
+                if referenced.contains(table), let data = result.table {
+                    referenceTargets[table] = PhaseTimer.measure("index \(source.table.name) keys") {
+                        TableLoading.indexKeys(of: data, keyColumn: schema.tables[table].keyColumn, increasing: result.keysIncreasing)
+                    }
+                }
             }
         }
         var calendar = options.calendar ?? .china
@@ -371,6 +370,26 @@ public enum InputFile {
 
 /// Reading one data file into a table.
 enum TableLoading {
+    /// The lookups a referenced table's keys need, built side by side once it is loaded: the key
+    /// pool's own index (lookups by key text: the linker, a host's `record`, the REPL) and the
+    /// `KeyIndex` that resolves the references of the files read after it. Each inserts a
+    /// million keys at random places, one cache miss after another; on two cores the second
+    /// costs no time. Nil when the key is not text (references are then resolved by the linker).
+    static func indexKeys(of data: TableData, keyColumn: Int, increasing: Bool) -> ColumnBuilder.ReferenceTarget? {
+        guard case .text(let ids, let pool) = data.columns[keyColumn] else { return nil }
+        let index = ParallelSlots<KeyIndex>(count: 1)
+        let building = DispatchGroup()
+        DispatchQueue.global().async(group: building) { index.set(0, KeyIndex(keys: pool, keyIdByRow: ids)) }
+        var storage = pool.storage
+        storage.buildIndex()
+        let indexed = TextPool(storage)
+        data.columns[keyColumn] = .text(ids, indexed)
+        building.wait()
+        guard let keyIndex = index.get(0) else { return nil }
+        return ColumnBuilder.ReferenceTarget(table: data.name, index: keyIndex, keyColumn: data.columns[keyColumn],
+                                             skippedKeys: data.skippedKeys, increasingKeys: increasing)
+    }
+
     /// A data file mapped into memory, with the kernel asked to read all of it ahead. Parsing
     /// touches a mapped file in several places at once (one chunk per core); on a cold page cache
     /// each first touch of a page would otherwise wait for its own small read, which made a load
@@ -431,14 +450,14 @@ enum TableLoading {
 
     /// One file's table. (Its hash, when wanted, is computed by `Program.load`, beside the parsing.)
     static func load(_ table: TableSchema, path: String, format: String, contents: Data? = nil, options: LoadOptions,
-                     targets: [Int: ColumnBuilder.ReferenceTarget], unread: Set<Int> = [], indexKeys: Bool, issues: IssueList) -> Loaded {
+                     targets: [Int: ColumnBuilder.ReferenceTarget], unread: Set<Int> = [], issues: IssueList) -> Loaded {
         guard let data = contents ?? TableLoading.mapped(path) else {
             issues.add(DataIssue(reason: .badValue, table: table.index, row: 0,
                                  diagnostic: Diagnostic(.error, LocalizedText("cannot read the file", zh: "无法读取文件"), file: path)))
             return Loaded(table: nil, file: DataFile(path: path, table: table.name, encoding: "?", rows: 0, sha256: nil), keysIncreasing: false)
         }
         if format != "csv" && format != "xlsx" && format != "host" && format != "database" {
-            let result = JSONTableReader(table: table, file: path, issues: issues).read(data, linesFormat: format == "jsonl", indexKeys: indexKeys)
+            let result = JSONTableReader(table: table, file: path, issues: issues).read(data, linesFormat: format == "jsonl")
             return Loaded(table: result, file: DataFile(path: path, table: table.name, encoding: "JSON", rows: result?.rowCount ?? 0, sha256: nil),
                           keysIncreasing: false)
         }
@@ -451,7 +470,7 @@ enum TableLoading {
         var outcome = data.withUnsafeBytes { raw -> CSVLoading.Outcome in
             let buffer = raw.bindMemory(to: UInt8.self)
             return CSVLoading.read(UnsafeBufferPointer(rebasing: buffer[skip...]), reader: reader, options: options,
-                                   indexKeys: indexKeys, issues: attempt)
+                                   issues: attempt)
         }
         var issuesFound = attempt
         // The reader validates every byte of every record (columns no rule reads included), so a
@@ -479,7 +498,7 @@ enum TableLoading {
             let retry = IssueList(limit: options.maxErrors)
             issuesFound = retry
             outcome = utf8.withUnsafeBufferPointer { buffer in
-                CSVLoading.read(buffer, reader: reader, options: options, indexKeys: indexKeys, issues: retry)
+                CSVLoading.read(buffer, reader: reader, options: options, issues: retry)
             }
         }
         issues.absorb(issuesFound)
@@ -510,7 +529,7 @@ enum TableLoading {
             ColumnSchema(name: "kind", type: .text, optional: false, target: nil),
         ], declaration: TableDecl(name: Name(text: "calendar", span: .none), key: nil, columns: [], span: .none),
            source: SourceFile(name: path, text: ""))
-        let loaded = load(schema, path: path, format: "csv", contents: contents, options: LoadOptions(), targets: [:], indexKeys: false, issues: issues)
+        let loaded = load(schema, path: path, format: "csv", contents: contents, options: LoadOptions(), targets: [:], issues: issues)
         guard let table = loaded.table, case .date(let days) = table.columns[0], case .text(let kinds, let pool) = table.columns[1] else {
             issues.add(DataIssue(reason: .badValue, table: -1, row: 0,
                                  diagnostic: Diagnostic(.error, LocalizedText("cannot read the calendar", zh: "无法读取日历文件"), file: path)))

@@ -7,7 +7,7 @@ struct JSONTableReader {
     let file: String
     let issues: IssueList
 
-    func read(_ data: Data, linesFormat: Bool, indexKeys: Bool) -> TableData? {
+    func read(_ data: Data, linesFormat: Bool) -> TableData? {
         let source = LineSource(data)
         var objects: [(line: Int, object: Any)] = []
         if linesFormat {
@@ -89,9 +89,6 @@ struct JSONTableReader {
             lines.append(Int32(clamping: line))
         }
         if !missingReported.isEmpty { return nil }
-        if indexKeys, builders.indices.contains(table.keyColumn), builders[table.keyColumn].kind == .key {
-            builders[table.keyColumn].interner.buildIndex()
-        }
         var columns = builders.map { $0.build() }
         if !bad.isEmpty {
             let keep = (0..<lines.count).filter { !bad.contains($0) }

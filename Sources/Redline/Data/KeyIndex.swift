@@ -44,20 +44,43 @@ final class KeyIndex: @unchecked Sendable {
         (slots, mapped) = KeyIndex.allocate(slotCount)
         slots.initialize(repeating: Slot(prefix: 0, tag: 0, value: KeyIndex.empty), count: slotCount)
         let mask = slotCount - 1
-        for keyId in 0..<keys.count {
-            let row = rowByKeyId[keyId] >= 0 ? rowByKeyId[keyId] : ~Int32(keyId)
-            keys.storage.withBytes(Int32(keyId)) { key in
-                let (prefix, tag, hash) = KeyIndex.signature(key)
-                var slot = Int(truncatingIfNeeded: hash >> shift)
-                while slots[slot].value != KeyIndex.empty {
-                    // A duplicated key keeps its first row.
-                    if slots[slot].tag == tag, slots[slot].prefix == prefix, key.count <= 8 || KeyIndex.sameKey(slots[slot].value, key, keys, keyIdByRow) { return }
-                    slot = (slot + 1) & mask
-                }
-                slots[slot] = Slot(prefix: prefix, tag: tag, value: row)
+        // Thirty-two keys at a time: their first slots are read before any is filled, so the
+        // cache misses of a batch overlap (as lookups do, `ColumnBuilder.resolveDeferred`).
+        // Keys are still inserted in id order.
+        let batch = 32
+        let probes = UnsafeMutablePointer<Probe>.allocate(capacity: batch)
+        defer { probes.deallocate() }
+        var sink: UInt32 = 0
+        var start = 0
+        while start < keys.count {
+            let end = min(keys.count, start + batch)
+            for keyId in start..<end {
+                let (prefix, tag, hash) = keys.storage.withBytes(Int32(keyId)) { KeyIndex.signature($0) }
+                (probes + (keyId - start)).initialize(to: Probe(prefix: prefix, tag: tag, slot: Int(truncatingIfNeeded: hash >> shift)))
             }
+            for j in 0..<(end - start) { sink &+= slots[probes[j].slot].tag }
+            for keyId in start..<end {
+                let probe = probes[keyId - start]
+                let row = rowByKeyId[keyId] >= 0 ? rowByKeyId[keyId] : ~Int32(keyId)
+                var slot = probe.slot
+                let duplicate = keys.storage.withBytes(Int32(keyId)) { key -> Bool in
+                    while slots[slot].value != KeyIndex.empty {
+                        // A duplicated key keeps its first row.
+                        if slots[slot].tag == probe.tag, slots[slot].prefix == probe.prefix,
+                           key.count <= 8 || KeyIndex.sameKey(slots[slot].value, key, keys, keyIdByRow) { return true }
+                        slot = (slot + 1) & mask
+                    }
+                    return false
+                }
+                if !duplicate { slots[slot] = Slot(prefix: probe.prefix, tag: probe.tag, value: row) }
+            }
+            start = end
         }
+        touched = sink
     }
+
+    /// What the batches' first reads read; kept so that the reads are not optimized away.
+    private(set) var touched: UInt32 = 0
 
     deinit {
         if let mapped {

@@ -264,4 +264,44 @@ import Testing
         #expect(fast.ruleCounts.allSatisfy { $0.fired > 0 } && fast.ruleCounts.contains { $0.undetermined > 0 })
         #expect(fast.ruleCounts.contains { $0.failed > 0 })
     }
+
+    /// Rules whose condition reads only the subject (`for t in things when …`) are computed for
+    /// every row before the run, a column at a time through definitions (the element, `today`
+    /// and a cell as arguments), `or`, `not`, `is missing` and cells compared with cells; the
+    /// subjects where every rule is `no` are passed over, and the run decides as the one that
+    /// evaluates each subject.
+    @Test func subjectConditionsComputedBeforeTheRunDecideAlike() throws {
+        let policy = """
+        table owners key id { id: text }
+        table things key id { id: text, owner_id: text -> owners, found: date?, due: date?, done: date?, b: bool?, k: text?, n: int? }
+        actions note < warn < act
+        define open_on(t, on) = t.found <= on and (t.done is missing or t.done > on)
+        define late(t) = open_on(t, t.due) and t.due < today
+        rule overdue "1" for t in things when open_on(t, today) and t.due < today then act t because "{t.id} {today - t.due}"
+        rule late_or_flag "2" for t in things when late(t) or (t.b and not (t.k == "a")) then warn t because "{t.id}"
+        rule soon "3" for t in things when open_on(t, today) and t.due >= today and t.due <= today + 5 workdays then note t because "{t.k}"
+        rule failing "4" for t in things when t.done > t.due and t.n * 1000000000000 > 1 then note t because "{t.n}"
+        """
+        let program = Program.compile([RuleSource(name: "p.rl", text: policy)])
+        #expect(!program.hasErrors, "\(DiagnosticRenderer.text(program.diagnostics))")
+        var things = "id,owner_id,found,due,done,b,k,n\n"
+        let dates = ["2024-01-01", "", "2024-06-30", "2024-07-03", "2025-01-01", "2024-03-01"]
+        let flags = ["true", "false", ""], texts = ["a", "b", ""], numbers = ["1", "", "99999999", "0"]
+        for t in 0..<2000 {
+            things += "T\(10000 + t),O1,\(dates[t % 6]),\(dates[(t / 6) % 6]),\(dates[(t / 36) % 6]),\(flags[(t / 5) % 3]),\(texts[(t / 7) % 3]),\(numbers[(t / 11) % 4])\n"
+        }
+        let folder = try EngineSupport.folder(["owners.csv": Array("id\nO1\n".utf8), "things.csv": Array(things.utf8)])
+        let data = try #require(program.loadData(directory: folder).dataset)
+        let truths = ElementTruthsTests.truths(program, data)
+        let skippable = try #require(truths.skippable(table: 1))
+        let skipped = skippable.filter { $0 == 1 }.count
+        let fast = ElementTruthsTests.run(program, data, precompute: true)
+        let slow = ElementTruthsTests.run(program, data, precompute: false)
+        ElementTruthsTests.expectSameOutcomes(fast, slow)
+        #expect(fast.ruleCounts.allSatisfy { $0.fired > 0 }, "\(fast.ruleCounts)")
+        #expect(fast.ruleCounts.contains { $0.undetermined > 0 } && fast.ruleCounts.contains { $0.failed > 0 })
+        #expect(skipped > 100 && skipped <= 2000 - fast.decisions.count, "\(skipped) skipped, \(fast.decisions.count) reported")
+        let reported = Set(fast.decisions.map(\.subject.key))
+        for row in 0..<skippable.count where skippable[row] == 1 { #expect(!reported.contains("T\(10000 + row)")) }
+    }
 }

@@ -194,7 +194,7 @@ struct ColumnBuilder {
             // digits are gone; as a key it would name a row nobody can find.
             if FieldParsing.looksLikeRewrittenNumber(field) { ids.append(-1); keysIncreasing = false; return false }
             if keysIncreasing, previousId >= 0 {
-                keysIncreasing = TextInterner.compare(previousBytes, field) < 0
+                keysIncreasing = ColumnBuilder.isBefore(previousBytes, field)
             }
             if !TextEncoding.isValidUTF8(field) { sawInvalidUTF8 = true }
             let id = interner.intern(field)
@@ -312,6 +312,18 @@ struct ColumnBuilder {
         }
         touched = sink
         return true
+    }
+
+    /// Whether `a` sorts before `b` byte-wise: their first eight bytes compared as one number
+    /// when both have them (keys of a register differ there), else as `TextInterner.compare`.
+    @inline(__always)
+    static func isBefore(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if a.count >= 8, b.count >= 8, let x = a.baseAddress, let y = b.baseAddress {
+            let left = UInt64(bigEndian: UnsafeRawPointer(x).loadUnaligned(as: UInt64.self))
+            let right = UInt64(bigEndian: UnsafeRawPointer(y).loadUnaligned(as: UInt64.self))
+            if left != right { return left < right }
+        }
+        return TextInterner.compare(a, b) < 0
     }
 
     private var previousBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: previousBase, count: previousCount) }

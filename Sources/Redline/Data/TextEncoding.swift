@@ -125,6 +125,10 @@ enum TextEncoding: String, Sendable {
                     i += 16
                     continue
                 }
+            } else if i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                // Keys and codes are short: eight ASCII bytes at once there too.
+                i += 8
+                continue
             }
             let lead = base[i]
             if lead < 0x80 { i += 1; continue }

@@ -124,7 +124,7 @@ final class ElementTruths: @unchecked Sendable {
             }
         }
         // The conditions proofs that a subject fires nothing read (`SubjectPruning`).
-        let proofs = rules.map { SubjectPruning.proof($0.condition, subjectSlot: $0.subjectSlot) }
+        let proofs = rules.map { SubjectPruning.proof($0.condition, subjectSlot: $0.subjectSlot, subjectTable: $0.subjectTable) }
         for proof in proofs.compactMap({ $0 }) {
             for needed in SubjectPruning.elementConditions(proof) where wanted[needed.key] == nil {
                 wanted[needed.key] = (needed.condition, needed.slot, needed.table)
@@ -315,12 +315,101 @@ extension ElementTruths {
         for row in rows where settled == 0 || out[row] != Truth.no { out[row] = each(row) }
     }
 
-    /// A test of the element's own cell against constants, for every row at once; false if the
-    /// node is not one.
+    /// What a column-at-a-time computation knows of the variables it meets: slots holding the
+    /// element's own row, and slots holding a day (a parameter bound to `today`, a constant or
+    /// a date cell of the element).
+    private struct BatchScope {
+        var own: Set<Int>
+        var days: [Int: DaySource] = [:]
+    }
+
+    /// A day per row: a cell of the element, or the same day for every row.
+    private enum DaySource {
+        case column([Int32])
+        case fixed(Int32)
+    }
+
+    /// A condition over the element's own cells for every row at once, into `out`; false if the
+    /// node is not of the shapes below (nothing is then written that counts). The shapes are
+    /// those that cannot fail: cell tests against constants, `today` or other cells of the
+    /// element, `is missing`, `and`, `or`, `not`, and definitions whose arguments are such
+    /// cells, the element or `today`, each computed as its node computes it, in Kleene logic.
     private static func batch(_ node: ConditionNode, slot: Int, rows: Range<Int>, today: Int32,
                               into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
-        func own(_ record: RowNode) -> Bool { (record as? SlotRow)?.slot == slot }
+        batch(node, BatchScope(own: [slot]), rows: rows, today: today, into: out)
+    }
+
+    private static func batch(_ node: ConditionNode, _ scope: BatchScope, rows: Range<Int>, today: Int32,
+                              into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        func own(_ record: RowNode) -> Bool { (record as? SlotRow).map { scope.own.contains($0.slot) } ?? false }
+        func source(_ day: DayNode) -> DaySource? {
+            switch day {
+            case let constant as ConstantDay: return .fixed(constant.value)
+            case is TodayDay: return .fixed(today)
+            case let local as SlotDay: return scope.days[local.slot]
+            case let cell as ColumnDay where own(cell.record): return .column(cell.days)
+            default: return nil
+            }
+        }
+        /// Both sides into `out` and a scratch buffer, then combined row by row.
+        func both(_ left: ConditionNode, _ right: ConditionNode, _ combine: (UInt8, UInt8) -> UInt8) -> Bool {
+            guard batch(left, scope, rows: rows, today: today, into: out) else { return false }
+            let other = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(rows.count, 1))
+            defer { other.deallocate() }
+            guard batch(right, scope, rows: rows, today: today, into: other) else { return false }
+            for offset in 0..<rows.count { out[offset] = combine(out[offset], other[offset]) }
+            return true
+        }
         switch node {
+        case let constant as ConstantCondition:
+            for offset in 0..<rows.count { out[offset] = constant.value }
+            return true
+        case let and as AndCondition:
+            return both(and.left, and.right) { a, b in
+                a == Truth.no || b == Truth.no ? Truth.no : (a == Truth.yes && b == Truth.yes ? Truth.yes : Truth.unknown)
+            }
+        case let or as OrCondition:
+            return both(or.left, or.right) { a, b in
+                a == Truth.yes || b == Truth.yes ? Truth.yes : (a == Truth.no && b == Truth.no ? Truth.no : Truth.unknown)
+            }
+        case let not as NotCondition:
+            guard batch(not.inner, scope, rows: rows, today: today, into: out) else { return false }
+            for offset in 0..<rows.count where out[offset] != Truth.unknown { out[offset] = 1 - out[offset] }
+            return true
+        case let definition as DefinitionCondition:
+            // The parameters stand for their arguments: the element, or a day.
+            var inner = scope
+            for argument in definition.arguments {
+                inner.own.remove(argument.slot)
+                inner.days[argument.slot] = nil
+                switch argument {
+                case let copy as SlotArgument:
+                    if scope.own.contains(copy.from) {
+                        inner.own.insert(copy.slot)
+                    } else if let day = scope.days[copy.from] {
+                        inner.days[copy.slot] = day
+                    } else {
+                        return false
+                    }
+                case let day as DayArgument:
+                    guard let value = source(day.day) else { return false }
+                    inner.days[day.slot] = value
+                default:
+                    return false
+                }
+            }
+            return batch(definition.body, inner, rows: rows, today: today, into: out)
+        case let missing as DayIsMissing:
+            guard let operand = source(missing.operand) else { return false }
+            switch operand {
+            case .fixed(let day):
+                for offset in 0..<rows.count { out[offset] = day == Planner.missingDay ? missing.whenMissing : 1 - missing.whenMissing }
+            case .column(let days):
+                days.withUnsafeBufferPointer { days in
+                    for (offset, row) in rows.enumerated() { out[offset] = days[row] == Planner.missingDay ? missing.whenMissing : 1 - missing.whenMissing }
+                }
+            }
+            return true
         case let test as TextIdTest where own(test.record):
             test.ids.withUnsafeBufferPointer { ids in
                 for (offset, row) in rows.enumerated() {
@@ -338,27 +427,22 @@ extension ElementTruths {
             }
             return true
         case let comparison as DayComparison:
-            // A date cell of the element against a constant or today, on either side.
-            func constant(_ day: DayNode) -> Int32? {
-                if let value = (day as? ConstantDay)?.value { return value }
-                return day is TodayDay ? today : nil
-            }
-            let cellOnLeft: Bool
-            let column: ColumnDay, fixed: Int32
-            if let cell = comparison.left as? ColumnDay, own(cell.record), let value = constant(comparison.right) {
-                (cellOnLeft, column, fixed) = (true, cell, value)
-            } else if let cell = comparison.right as? ColumnDay, own(cell.record), let value = constant(comparison.left) {
-                (cellOnLeft, column, fixed) = (false, cell, value)
-            } else {
-                return false
-            }
+            guard let left = source(comparison.left), let right = source(comparison.right) else { return false }
             let op = comparison.op
-            column.days.withUnsafeBufferPointer { days in
-                for (offset, row) in rows.enumerated() {
-                    let day = days[row]
-                    let (x, y) = cellOnLeft ? (day, fixed) : (fixed, day)
-                    if x == Planner.missingDay || y == Planner.missingDay { out[offset] = Truth.unknown; continue }
-                    out[offset] = DayComparison.holds(op, x, y) ? Truth.yes : Truth.no
+            func compare(_ x: Int32, _ y: Int32) -> UInt8 {
+                x == Planner.missingDay || y == Planner.missingDay ? Truth.unknown : (DayComparison.holds(op, x, y) ? Truth.yes : Truth.no)
+            }
+            switch (left, right) {
+            case (.fixed(let x), .fixed(let y)):
+                let truth = compare(x, y)
+                for offset in 0..<rows.count { out[offset] = truth }
+            case (.column(let days), .fixed(let y)):
+                days.withUnsafeBufferPointer { days in for (offset, row) in rows.enumerated() { out[offset] = compare(days[row], y) } }
+            case (.fixed(let x), .column(let days)):
+                days.withUnsafeBufferPointer { days in for (offset, row) in rows.enumerated() { out[offset] = compare(x, days[row]) } }
+            case (.column(let xs), .column(let ys)):
+                xs.withUnsafeBufferPointer { xs in
+                    ys.withUnsafeBufferPointer { ys in for (offset, row) in rows.enumerated() { out[offset] = compare(xs[row], ys[row]) } }
                 }
             }
             return true

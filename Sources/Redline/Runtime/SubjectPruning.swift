@@ -16,6 +16,9 @@ import Foundation
 ///   (`AndCondition`);
 /// - `some x in s.rows where c` is `no` when every element's `c` is `no` (none failed), and
 ///   when there is no element at all (`RowsQuantifier`).
+/// A condition that reads nothing but the subject itself (`for h in hazards when open_on(h,
+/// today) and h.deadline < today`) is `no` where its truth, computed before the run for every
+/// row of the subject table by the same node, is `no` (a failed one is not).
 /// An element's condition is `no` when its truth computed before the run is `no` (a failed
 /// one is not), or when one of its `and` sides is, or when it is a condition proven `no` for
 /// the subject alone (`some o in e.orders where o.kind == "close" and o.issued_on < i.date` is
@@ -45,36 +48,43 @@ struct SubjectPruning {
 
     /// A condition of the subject proven `no`.
     indirect enum SubjectProof {
+        /// The condition reads only the subject, and its truth computed before the run is `no`.
+        case truths(ElementCondition)
         /// No row referencing the subject, or each one's condition proven `no` (`element` nil:
         /// nothing proves an element's condition `no`, so only a subject without rows).
         case noElementHolds(ReverseReference, element: ElementProof?)
         case either(SubjectProof, SubjectProof)
     }
 
-    /// A condition's proof for subjects in `subjectSlot`, if it has one of the shapes above.
-    static func proof(_ condition: Bound, subjectSlot: Int) -> SubjectProof? {
+    /// A condition's proof for subjects in `subjectSlot`, rows of `subjectTable`, if it has one
+    /// of the shapes above.
+    static func proof(_ condition: Bound, subjectSlot: Int, subjectTable: Int) -> SubjectProof? {
+        if let key = ElementTruths.key(condition, slot: subjectSlot, table: subjectTable) {
+            return .truths(ElementCondition(key: key, condition: condition, slot: subjectSlot, table: subjectTable))
+        }
         switch condition.kind {
         case .and(let left, let right):
-            return either(proof(left, subjectSlot: subjectSlot), proof(right, subjectSlot: subjectSlot), SubjectProof.either)
+            return either(proof(left, subjectSlot: subjectSlot, subjectTable: subjectTable),
+                          proof(right, subjectSlot: subjectSlot, subjectTable: subjectTable), SubjectProof.either)
         case .quantifier(.some, let slot, _, let collection, let inner):
             guard case .reverse(let record, let referencing, let column) = collection.kind,
                   case .local(subjectSlot, _) = record.kind else { return nil }
             return .noElementHolds(ReverseReference(table: referencing, column: column),
-                                   element: elementProof(inner, slot: slot, table: referencing, subjectSlot: subjectSlot))
+                                   element: elementProof(inner, slot: slot, table: referencing, subjectSlot: subjectSlot, subjectTable: subjectTable))
         default:
             return nil
         }
     }
 
-    static func elementProof(_ condition: Bound, slot: Int, table: Int, subjectSlot: Int) -> ElementProof? {
+    static func elementProof(_ condition: Bound, slot: Int, table: Int, subjectSlot: Int, subjectTable: Int) -> ElementProof? {
         if let key = ElementTruths.key(condition, slot: slot, table: table) {
             return .truths(ElementCondition(key: key, condition: condition, slot: slot, table: table))
         }
         if case .and(let left, let right) = condition.kind {
-            return either(elementProof(left, slot: slot, table: table, subjectSlot: subjectSlot),
-                          elementProof(right, slot: slot, table: table, subjectSlot: subjectSlot), ElementProof.either)
+            return either(elementProof(left, slot: slot, table: table, subjectSlot: subjectSlot, subjectTable: subjectTable),
+                          elementProof(right, slot: slot, table: table, subjectSlot: subjectSlot, subjectTable: subjectTable), ElementProof.either)
         }
-        return proof(condition, subjectSlot: subjectSlot).map { .subject($0) }
+        return proof(condition, subjectSlot: subjectSlot, subjectTable: subjectTable).map { .subject($0) }
     }
 
     /// Either side's proof, or both (either proves the `and` `no`).
@@ -87,6 +97,7 @@ struct SubjectPruning {
     /// The element conditions whose truths a proof reads: computed with the run's other truths.
     static func elementConditions(_ proof: SubjectProof) -> [ElementCondition] {
         switch proof {
+        case .truths(let needed): return [needed]
         case .either(let a, let b): return elementConditions(a) + elementConditions(b)
         case .noElementHolds(_, let element): return element.map(elementConditions) ?? []
         }
@@ -107,6 +118,11 @@ struct SubjectPruning {
                          verdicts: (ElementTruths.VerdictKey) -> ElementTruths.Verdicts?) -> UnsafeMutableBufferPointer<UInt8>? {
         let count = dataset.tables[subjectTable].rowCount
         switch proof {
+        case .truths(let needed):
+            guard let computed = truths(needed.key) else { return nil }
+            let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
+            for row in 0..<count { out[row] = computed[row] == Truth.no ? 1 : 0 }
+            return out
         case .either(let a, let b):
             guard let left = evaluate(a, subjectTable: subjectTable, dataset: dataset, truths: truths, verdicts: verdicts) else { return nil }
             guard let right = evaluate(b, subjectTable: subjectTable, dataset: dataset, truths: truths, verdicts: verdicts) else {

@@ -31,6 +31,8 @@ final class CSVRowWriter {
     private let labelled: Bool
     private let names: RecordNamer
     private var evidence: [UInt8] = []
+    /// The deciding rule's message, rendered here by the engine before `appendDecided`.
+    var message: [UInt8] = []
 
     init(raw: Bool, labelled: Bool, names: RecordNamer) {
         self.raw = raw
@@ -39,7 +41,7 @@ final class CSVRowWriter {
     }
 
     /// A subject some rule fired for: the row of the rule that decides its action.
-    func appendDecided(table: Int, subject: Int32, action: String, rule: String, evidence found: [(slot: Int, values: [Value])], message: String?) {
+    func appendDecided(table: Int, subject: Int32, action: String, rule: String, evidence found: [(slot: Int, values: [Value])]) {
         names.withKeyBytes(table: table, row: subject) { CSVText.appendField(utf8: $0, to: &bytes, raw: raw) }
         bytes.append(0x2C)
         if labelled {
@@ -62,7 +64,7 @@ final class CSVRowWriter {
         }
         evidence.withUnsafeBufferPointer { CSVText.appendField(utf8: $0, to: &bytes, raw: raw) }
         bytes.append(0x2C)
-        CSVText.appendField(message ?? "", to: &bytes, raw: raw)
+        message.withUnsafeBufferPointer { CSVText.appendField(utf8: $0, to: &bytes, raw: raw) }
         bytes.append(0x0A)
         rows += 1
     }

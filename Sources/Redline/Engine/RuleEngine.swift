@@ -17,9 +17,66 @@ final class PlannedRule: @unchecked Sendable {
     let messageCapacity: Int
 
     enum MessagePart {
-        case literal(String)
+        /// Text of the template, as UTF-8 of the worker's own (no two cores count references
+        /// to the same storage).
+        case literal([UInt8])
         /// A value, and the evidence variables (by slot) it depends on.
-        case value(Plan, evidenceSlots: [Int])
+        case value(MessageValue, evidenceSlots: [Int])
+    }
+
+    /// How a message writes a value: a cell of a record a variable holds, copied from its column
+    /// (`{h.responsible_unit}`, `{h.id}`, `{h.deadline}`: most of what messages show); any
+    /// other expression evaluated by its plan and displayed. Both write what `Value.display`
+    /// shows; the first makes no `Value` and no String, so it touches no reference count that
+    /// another core touches too (a pool's cached Strings are shared by the workers).
+    enum MessageValue {
+        case cell(slot: Int, MessageCells)
+        case plan(Plan)
+
+        /// Writes the value; "?" when its evaluation fails.
+        func write(_ frame: Frame, into out: inout [UInt8]) {
+            switch self {
+            case .plan(let plan):
+                out.append(contentsOf: ((try? plan(frame))?.display ?? "?").utf8)
+            case .cell(let slot, let cells):
+                guard case .record(let ref) = frame.slots[slot], ref.row >= 0 else {
+                    out.append(contentsOf: Value.missing.display.utf8)
+                    return
+                }
+                cells.write(Int(ref.row), into: &out)
+            }
+        }
+    }
+
+    /// A column whose cells a message writes directly.
+    enum MessageCells {
+        case text([Int32], TextPool)
+        case date([Int32])
+        case int([Int64], missing: [Bool])
+
+        init?(_ column: ColumnData) {
+            switch column {
+            case .text(let ids, let pool): self = .text(ids, pool)
+            case .date(let days): self = .date(days)
+            case .int(let values, let missing): self = .int(values, missing: missing)
+            default: return nil
+            }
+        }
+
+        func write(_ row: Int, into out: inout [UInt8]) {
+            switch self {
+            case .text(let ids, let pool):
+                let id = row < ids.count ? ids[row] : -1
+                if id < 0 { out.append(contentsOf: Value.missing.display.utf8); return }
+                pool.withBytes(id) { out.append(contentsOf: $0) }
+            case .date(let days):
+                let day = row < days.count ? days[row] : ColumnData.missingDate
+                out.append(contentsOf: (day == ColumnData.missingDate ? Value.missing : Value.date(day)).display.utf8)
+            case .int(let values, let missing):
+                let known = row < values.count && !missing[row]
+                out.append(contentsOf: (known ? Value.int(values[row]) : Value.missing).display.utf8)
+            }
+        }
     }
 
     init(rule: CheckedRule, actionName: String, condition: ConditionNode, evidence: [EvidencePlan], message: [MessagePart]) {
@@ -34,7 +91,7 @@ final class PlannedRule: @unchecked Sendable {
         self.evidence = evidence
         self.message = message
         messageCapacity = message.reduce(0) { total, part in
-            if case .literal(let text) = part { return total + text.utf8.count }
+            if case .literal(let text) = part { return total + text.count }
             return total + 24
         }
     }
@@ -82,7 +139,7 @@ final class RecordNamer: @unchecked Sendable {
         func withBytes<R>(_ row: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
             if let pool, row >= 0, Int(row) < ids.count {
                 let id = idsAreRows ? row : ids[Int(row)]
-                if id >= 0 { return pool.storage.withBytes(id, body) }
+                if id >= 0 { return pool.withBytes(id, body) }
             }
             var text = self.text(row)
             return text.withUTF8(body)
@@ -92,7 +149,7 @@ final class RecordNamer: @unchecked Sendable {
             if let pool, row >= 0, Int(row) < ids.count {
                 let id = idsAreRows ? row : ids[Int(row)]
                 // Made from the bytes, not the pool's cached String, which every worker shares.
-                return id < 0 ? Value.missing.display : pool.storage.withBytes(id) { String(decoding: $0, as: UTF8.self) }
+                return id < 0 ? Value.missing.display : pool.withBytes(id) { String(decoding: $0, as: UTF8.self) }
             }
             return column.value(Int(row)).display
         }
@@ -214,20 +271,24 @@ struct RuleEngine {
             var parts: [PlannedRule.MessagePart] = []
             if let message = rule.message {
                 switch message.kind {
-                case .constant(let value): parts = [.literal(value.display)]
+                case .constant(let value): parts = [.literal(Array(value.display.utf8))]
                 case .template(let pieces):
                     parts = pieces.map { piece in
                         switch piece {
-                        case .literal(let text): return .literal(text)
+                        case .literal(let text): return .literal(Array(text.utf8))
                         case .value(let bound):
                             var slots: [Int] = []
                             bound.visit { node in
                                 if case .local(let slot, _) = node.kind, exportedSlots.contains(slot), !slots.contains(slot) { slots.append(slot) }
                             }
-                            return .value(plain.plan(bound), evidenceSlots: slots)
+                            if case .column(let record, let table, let column) = bound.kind, case .local(let slot, _) = record.kind,
+                               let cells = PlannedRule.MessageCells(dataset.tables[table].columns[column]) {
+                                return .value(.cell(slot: slot, cells), evidenceSlots: slots)
+                            }
+                            return .value(.plan(plain.plan(bound)), evidenceSlots: slots)
                         }
                     }
-                default: parts = [.value(plain.plan(message), evidenceSlots: [])]
+                default: parts = [.value(.plan(plain.plan(message)), evidenceSlots: [])]
                 }
             }
             return PlannedRule(rule: rule, actionName: program.schema.actions[rule.action], condition: planner.conditionNode(rule.condition),
@@ -476,8 +537,9 @@ struct RuleEngine {
                 let rule = rules[index]
                 frame.slots[rule.subjectSlot] = subjectValue
                 let found = try collectEvidence(rule, frame: frame)
-                csv.appendDecided(table: table, subject: subject, action: rule.actionName, rule: rule.name, evidence: found,
-                                  message: renderMessage(rule, evidence: found, frame: frame))
+                csv.message.removeAll(keepingCapacity: true)
+                _ = renderMessage(rule, evidence: found, frame: frame, into: &csv.message)
+                csv.appendDecided(table: table, subject: subject, action: rule.actionName, rule: rule.name, evidence: found)
                 return nil
             }
         }
@@ -563,31 +625,42 @@ struct RuleEngine {
     /// The message: a part that uses an evidence variable is rendered once per piece of evidence,
     /// distinct results joined by `、` ("重大隐患 H1、H2 未整改").
     func renderMessage(_ rule: PlannedRule, evidence: [(slot: Int, values: [Value])], frame: Frame) -> String? {
-        guard !rule.message.isEmpty else { return nil }
+        var bytes: [UInt8] = []
+        guard renderMessage(rule, evidence: evidence, frame: frame, into: &bytes) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The message as UTF-8 appended to `out`; false if the rule has none.
+    func renderMessage(_ rule: PlannedRule, evidence: [(slot: Int, values: [Value])], frame: Frame, into out: inout [UInt8]) -> Bool {
+        guard !rule.message.isEmpty else { return false }
         // Other evidence variables hold their first match while one is varied.
         for entry in evidence { if let first = entry.values.first { frame.slots[entry.slot] = first } }
-        var text = ""
         // Grown once, not at every piece appended.
-        text.reserveCapacity(rule.messageCapacity)
+        out.reserveCapacity(out.count + rule.messageCapacity)
         for part in rule.message {
             switch part {
-            case .literal(let literal): text += literal
-            case .value(let plan, let slots):
+            case .literal(let literal): out.append(contentsOf: literal)
+            case .value(let value, let slots):
                 if let slot = slots.first, let values = evidence.first(where: { $0.slot == slot })?.values, values.count > 1 {
-                    var rendered: [String] = []
-                    for value in values {
-                        frame.slots[slot] = value
-                        let piece = (try? plan(frame))?.display ?? "?"
+                    // Each evidence element's piece once, in order, joined by `、`.
+                    var rendered: [[UInt8]] = []
+                    for element in values {
+                        frame.slots[slot] = element
+                        var piece: [UInt8] = []
+                        value.write(frame, into: &piece)
                         if !rendered.contains(piece) { rendered.append(piece) }
                     }
                     frame.slots[slot] = values[0]
-                    text += rendered.joined(separator: "、")
+                    for (index, piece) in rendered.enumerated() {
+                        if index > 0 { out.append(contentsOf: "、".utf8) }
+                        out.append(contentsOf: piece)
+                    }
                 } else {
-                    text += (try? plan(frame))?.display ?? "?"
+                    value.write(frame, into: &out)
                 }
             }
         }
-        return text
+        return true
     }
 
     /// Evaluates an undetermined condition again, the same plan recording which cells were

@@ -403,7 +403,10 @@ final class ColumnDay: DayNode, @unchecked Sendable {
 
 final class ValueDay: DayNode, @unchecked Sendable {
     let plan: Plan
-    init(_ plan: @escaping Plan) { self.plan = plan }
+    /// The expression reads no variable and runs no loop: its day depends on `today` and the
+    /// calendar only.
+    let sameForTheRun: Bool
+    init(_ plan: @escaping Plan, sameForTheRun: Bool = false) { self.plan = plan; self.sameForTheRun = sameForTheRun }
     override func day(_ frame: Frame) throws(EvaluationError) -> Int32 {
         if case .date(let day) = try plan(frame) { return day }
         return Planner.missingDay

@@ -106,6 +106,12 @@ final class ElementTruths: @unchecked Sendable {
         var quantifiers: [(VerdictKey, target: Int)] = []
         for rule in rules {
             rule.condition.visit { node in
+                // A count's filter over the rows referencing a record (`count h in e.hazards where …`).
+                if case .aggregate(_, let slot, _, let collection, _, let filter?) = node.kind, case .reverse(_, let referencing, _) = collection.kind,
+                   let key = ElementTruths.key(filter, slot: slot, table: referencing), wanted[key] == nil {
+                    wanted[key] = (filter, slot, referencing)
+                    order.append(key)
+                }
                 guard case .quantifier(let quantifier, let slot, _, let collection, let condition) = node.kind else { return }
                 let table: Int
                 switch collection.kind {
@@ -152,7 +158,7 @@ final class ElementTruths: @unchecked Sendable {
                 }
                 let out = shared.buffer
                 let rows = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
-                ElementTruths.fill(node, slot: slot, rows: rows, today: today, out: out) { row in
+                ElementTruths.fill(node, slot: slot, rows: rows, today: today, frame: frame, out: out) { row in
                     if asValue { frame.slots[slot] = .record(RecordRef(table: Int32(table), row: Int32(row))) } else { frame.slots.rows[slot] = Int32(row) }
                     do throws(EvaluationError) { return try node.truth(frame) } catch { return ElementTruths.failed }
                 }
@@ -283,7 +289,7 @@ private struct SharedTruths: @unchecked Sendable {
 /// and every other row is evaluated by the condition's own node, whole, as before.
 extension ElementTruths {
     /// The truth per row of `rows` into `out`; `each` evaluates one row the usual way.
-    static func fill(_ node: ConditionNode, slot: Int, rows: Range<Int>, today: Int32, out: UnsafeMutableBufferPointer<UInt8>,
+    static func fill(_ node: ConditionNode, slot: Int, rows: Range<Int>, today: Int32, frame: Frame, out: UnsafeMutableBufferPointer<UInt8>,
                      each: (Int) -> UInt8) {
         // `a and b and c` is `(a and b) and c`: its conjuncts, leftmost first.
         var conjuncts: [ConditionNode] = []
@@ -297,7 +303,7 @@ extension ElementTruths {
         var scratch = [UInt8](repeating: 0, count: rows.count)
         for conjunct in conjuncts {
             let done = scratch.withUnsafeMutableBufferPointer { buffer in
-                batch(conjunct, slot: slot, rows: rows, today: today, into: buffer)
+                batch(conjunct, slot: slot, rows: rows, today: today, frame: frame, into: buffer)
             }
             guard done else { break }
             if settled == 0 {
@@ -321,6 +327,8 @@ extension ElementTruths {
     private struct BatchScope {
         var own: Set<Int>
         var days: [Int: DaySource] = [:]
+        /// Evaluates the days that are the same for the whole run (`today - 12 months`), once.
+        let frame: Frame
     }
 
     /// A day per row: a cell of the element, or the same day for every row.
@@ -332,11 +340,12 @@ extension ElementTruths {
     /// A condition over the element's own cells for every row at once, into `out`; false if the
     /// node is not of the shapes below (nothing is then written that counts). The shapes are
     /// those that cannot fail: cell tests against constants, `today` or other cells of the
-    /// element, `is missing`, `and`, `or`, `not`, and definitions whose arguments are such
-    /// cells, the element or `today`, each computed as its node computes it, in Kleene logic.
-    private static func batch(_ node: ConditionNode, slot: Int, rows: Range<Int>, today: Int32,
+    /// element or days the same for the whole run (`today - 12 months`), `is missing`, `and`,
+    /// `or`, `not`, and definitions whose arguments are such cells, the element or such days,
+    /// each computed as its node computes it, in Kleene logic.
+    private static func batch(_ node: ConditionNode, slot: Int, rows: Range<Int>, today: Int32, frame: Frame,
                               into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
-        batch(node, BatchScope(own: [slot]), rows: rows, today: today, into: out)
+        batch(node, BatchScope(own: [slot], frame: frame), rows: rows, today: today, into: out)
     }
 
     private static func batch(_ node: ConditionNode, _ scope: BatchScope, rows: Range<Int>, today: Int32,
@@ -348,6 +357,10 @@ extension ElementTruths {
             case is TodayDay: return .fixed(today)
             case let local as SlotDay: return scope.days[local.slot]
             case let cell as ColumnDay where own(cell.record): return .column(cell.days)
+            case let value as ValueDay where value.sameForTheRun:
+                // One evaluation for all rows; one that fails is left to each row's own.
+                guard let day = try? value.day(scope.frame) else { return nil }
+                return .fixed(day)
             default: return nil
             }
         }

@@ -198,6 +198,14 @@ extension Planner {
             }
         default: break
         }
-        return ValueDay(plan(bound))
+        // `today - 12 months`, `today + 5 workdays`: the same day for every subject of a run.
+        var readsVariables = false
+        bound.visit { node in
+            switch node.kind {
+            case .local, .quantifier, .aggregate, .tableRows, .reverse, .hostCall, .error: readsVariables = true
+            default: break
+            }
+        }
+        return ValueDay(plan(bound), sameForTheRun: !readsVariables)
     }
 }

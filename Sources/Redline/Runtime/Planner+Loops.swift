@@ -29,6 +29,26 @@ extension Planner {
         }
     }
 
+    /// An aggregate's filter (`count h in e.hazards where h.level == "major"`) read from its truth
+    /// per element, computed before the run by the filter's own node (`ElementTruths`), as a
+    /// quantifier reads its condition's. An element whose filter failed, and a run naming the
+    /// missing cells a condition reads, evaluate the filter in place.
+    static func filterReading(_ truths: UnsafeBufferPointer<UInt8>, slot: Int, _ filter: @escaping Plan) -> Plan {
+        let shared = ComputedTruths(truths)
+        return { frame throws(EvaluationError) in
+            let truths = shared.truths
+            guard !frame.recordsMissing, case .record(let ref) = frame.slots[slot], ref.row >= 0, Int(ref.row) < truths.count else {
+                return try filter(frame)
+            }
+            switch truths[Int(ref.row)] {
+            case Truth.yes: return .bool(true)
+            case Truth.no: return .bool(false)
+            case Truth.unknown: return .missing
+            default: return try filter(frame)
+            }
+        }
+    }
+
     /// Aggregates are strict about missing data: if the filter is unknown for an element, or a
     /// value is missing, the result is missing (unknown), never a silently smaller number. That
     /// decides the result whatever the other elements hold, so an element that fails is absorbed
@@ -82,4 +102,11 @@ extension Planner {
             }
         }
     }
+}
+
+/// Truths computed before a run (owned by its `ElementTruths`, which outlives the plans that
+/// read them), as plans capture them.
+struct ComputedTruths: @unchecked Sendable {
+    let truths: UnsafeBufferPointer<UInt8>
+    init(_ truths: UnsafeBufferPointer<UInt8>) { self.truths = truths }
 }

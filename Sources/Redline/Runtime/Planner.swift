@@ -170,7 +170,12 @@ struct Planner {
             case .decimal: zero = .decimal(DecimalNumber(0))
             default: zero = .int(0)
             }
-            return planAggregate(aggregate, slot: slot, planCollection(collection), value.map(plan), filter.map(plan),
+            var filterPlan = filter.map(plan)
+            if let filter, let planned = filterPlan, case .reverse(_, let referencing, _) = collection.kind,
+               let key = ElementTruths.key(filter, slot: slot, table: referencing), let truths = elementTruths?.truths(key) {
+                filterPlan = Planner.filterReading(truths, slot: slot, planned)
+            }
+            return planAggregate(aggregate, slot: slot, planCollection(collection), value.map(plan), filterPlan,
                                  zero: zero, span, source)
         case .template(let parts):
             let planned: [TemplatePlanPart] = parts.map {

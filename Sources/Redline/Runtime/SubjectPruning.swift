@@ -16,6 +16,9 @@ import Foundation
 ///   (`AndCondition`);
 /// - `some x in s.rows where c` is `no` when every element's `c` is `no` (none failed), and
 ///   when there is no element at all (`RowsQuantifier`).
+/// `(count x in s.rows where c) >= k` (or `> k`, either way round) is `no` when every element's
+/// `c` is known (an unknown one makes the count missing, a failed one an error) and fewer than
+/// `k` (`k + 1`) of them are `yes`.
 /// A condition that reads nothing but the subject itself (`for h in hazards when open_on(h,
 /// today) and h.deadline < today`) is `no` where its truth, computed before the run for every
 /// row of the subject table by the same node, is `no` (a failed one is not).
@@ -53,6 +56,8 @@ struct SubjectPruning {
         /// No row referencing the subject, or each one's condition proven `no` (`element` nil:
         /// nothing proves an element's condition `no`, so only a subject without rows).
         case noElementHolds(ReverseReference, element: ElementProof?)
+        /// Every element's condition is known, and fewer than `atLeast` of them are `yes`.
+        case fewerHold(ReverseReference, element: ElementCondition, atLeast: Int64)
         case either(SubjectProof, SubjectProof)
     }
 
@@ -66,6 +71,24 @@ struct SubjectPruning {
         case .and(let left, let right):
             return either(proof(left, subjectSlot: subjectSlot, subjectTable: subjectTable),
                           proof(right, subjectSlot: subjectSlot, subjectTable: subjectTable), SubjectProof.either)
+        case .compare(let op, let left, let right):
+            // The count on the left: `count >= k`, `count > k` (and `k <= count`, `k < count`).
+            let (count, limit, strict): (Bound, Bound, Bool)
+            switch op {
+            case .greaterEqual: (count, limit, strict) = (left, right, false)
+            case .greater: (count, limit, strict) = (left, right, true)
+            case .lessEqual: (count, limit, strict) = (right, left, false)
+            case .less: (count, limit, strict) = (right, left, true)
+            default: return nil
+            }
+            guard case .aggregate(.count, let slot, _, let collection, nil, let filter?) = count.kind,
+                  case .reverse(let record, let referencing, let column) = collection.kind, case .local(subjectSlot, _) = record.kind,
+                  case .constant(.int(let k)) = limit.kind,
+                  let key = ElementTruths.key(filter, slot: slot, table: referencing) else { return nil }
+            let (atLeast, overflow) = strict ? k.addingReportingOverflow(1) : (k, false)
+            guard !overflow else { return nil }
+            return .fewerHold(ReverseReference(table: referencing, column: column),
+                              element: ElementCondition(key: key, condition: filter, slot: slot, table: referencing), atLeast: atLeast)
         case .quantifier(.some, let slot, _, let collection, let inner):
             guard case .reverse(let record, let referencing, let column) = collection.kind,
                   case .local(subjectSlot, _) = record.kind else { return nil }
@@ -98,6 +121,7 @@ struct SubjectPruning {
     static func elementConditions(_ proof: SubjectProof) -> [ElementCondition] {
         switch proof {
         case .truths(let needed): return [needed]
+        case .fewerHold(_, let element, _): return [element]
         case .either(let a, let b): return elementConditions(a) + elementConditions(b)
         case .noElementHolds(_, let element): return element.map(elementConditions) ?? []
         }
@@ -122,6 +146,23 @@ struct SubjectPruning {
             guard let computed = truths(needed.key) else { return nil }
             let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
             for row in 0..<count { out[row] = computed[row] == Truth.no ? 1 : 0 }
+            return out
+        case .fewerHold(let reference, let element, let atLeast):
+            guard let computed = truths(element.key), let index = dataset.tables[subjectTable].reverse[reference] else { return nil }
+            let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
+            let shared = SharedProofInputs(out: out, block: index.block, truths: [computed], subjectRows: [])
+            let chunkSize = 1 << 16
+            DispatchQueue.concurrentPerform(iterations: (count + chunkSize - 1) / chunkSize) { chunk in
+                let block = shared.block, computed = shared.truths[0]
+                for subject in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                    var holding: Int64 = 0, known = true
+                    for position in block.positions(of: subject) {
+                        let truth = computed[Int(block.rows[position])]
+                        if truth == Truth.yes { holding += 1 } else if truth != Truth.no { known = false; break }
+                    }
+                    shared.out[subject] = known && holding < atLeast ? 1 : 0
+                }
+            }
             return out
         case .either(let a, let b):
             guard let left = evaluate(a, subjectTable: subjectTable, dataset: dataset, truths: truths, verdicts: verdicts) else { return nil }

@@ -247,26 +247,19 @@ final class TextPool: @unchecked Sendable {
     /// array is an atomic write to one cache line, which the two cores then pass back and forth
     /// (at 1.6 million messages it was a tenth of a run). The pool holds `storage`, never
     /// changed, for as long as it lives, so the addresses stay valid.
-    private let bytesBase: UnsafePointer<UInt8>?
-    private let startsBase: UnsafePointer<Int>?
-    private let valueCount: Int
+    let view: PoolView
 
     init(_ storage: TextInterner) {
         self.storage = storage
         strings = storage.count <= TextPool.cachedLimit
             ? (0..<Int32(storage.count)).map { id in storage.withBytes(id) { String(decoding: $0, as: UTF8.self) } } : nil
-        valueCount = storage.count
-        bytesBase = storage.bytes.withUnsafeBufferPointer { $0.baseAddress }
-        startsBase = storage.starts.withUnsafeBufferPointer { $0.baseAddress }
+        view = PoolView(bytes: storage.bytes.withUnsafeBufferPointer { $0.baseAddress },
+                        starts: storage.starts.withUnsafeBufferPointer { $0.baseAddress }, count: storage.count)
     }
 
     /// The bytes of an id, read without reference counting.
     @inline(__always)
-    func withBytes<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        guard let startsBase, id >= 0, Int(id) < valueCount else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        let start = startsBase[Int(id)], end = startsBase[Int(id) + 1]
-        return body(UnsafeBufferPointer(start: bytesBase.map { $0 + start }, count: bytesBase == nil ? 0 : end - start))
-    }
+    func withBytes<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { view.withBytes(id, body) }
 
     var count: Int { storage.count }
 
@@ -282,4 +275,20 @@ final class TextPool: @unchecked Sendable {
     }
 
     func compare(_ a: Int32, _ b: Int32) -> Int { storage.compare(a, b) }
+}
+
+/// A pool's values read through its addresses: a plain value, so that keeping one (a worker's
+/// message cell, a record namer) and reading through it counts no reference. Valid while the
+/// `TextPool` it came from lives.
+struct PoolView: @unchecked Sendable {
+    let bytes: UnsafePointer<UInt8>?
+    let starts: UnsafePointer<Int>?
+    let count: Int
+
+    @inline(__always)
+    func withBytes<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let starts, id >= 0, Int(id) < count else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let start = starts[Int(id)], end = starts[Int(id) + 1]
+        return body(UnsafeBufferPointer(start: bytes.map { $0 + start }, count: bytes == nil ? 0 : end - start))
+    }
 }

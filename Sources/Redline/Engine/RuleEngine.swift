@@ -30,7 +30,7 @@ final class PlannedRule: @unchecked Sendable {
     /// shows; the first makes no `Value` and no String, so it touches no reference count that
     /// another core touches too (a pool's cached Strings are shared by the workers).
     enum MessageValue {
-        case cell(slot: Int, MessageCells)
+        case cell(MessageCell)
         case plan(Plan)
 
         /// Writes the value; "?" when its evaluation fails.
@@ -38,43 +38,69 @@ final class PlannedRule: @unchecked Sendable {
             switch self {
             case .plan(let plan):
                 out.append(contentsOf: ((try? plan(frame))?.display ?? "?").utf8)
-            case .cell(let slot, let cells):
-                guard case .record(let ref) = frame.slots[slot], ref.row >= 0 else {
-                    out.append(contentsOf: Value.missing.display.utf8)
-                    return
-                }
-                cells.write(Int(ref.row), into: &out)
+            case .cell(let cell):
+                cell.write(frame, into: &out)
             }
         }
     }
 
-    /// A column whose cells a message writes directly.
-    enum MessageCells {
-        case text([Int32], TextPool)
-        case date([Int32])
-        case int([Int64], missing: [Bool])
+    /// A text, date or int cell of the record a variable holds, written from its column. Each
+    /// worker has its own; the columns are the dataset's, read through addresses taken once, so
+    /// that writing a cell counts no reference another core counts too.
+    final class MessageCell: @unchecked Sendable {
+        let slot: Int
+        /// Keeps the column's arrays (and its pool) alive while the addresses below are read.
+        private let column: ColumnData
+        private let kind: Kind
+        private let ids: UnsafeBufferPointer<Int32>
+        private let ints: UnsafeBufferPointer<Int64>
+        private let missing: UnsafeBufferPointer<Bool>
+        private let pool: PoolView?
 
-        init?(_ column: ColumnData) {
+        private enum Kind { case text, date, int }
+
+        init?(slot: Int, _ column: ColumnData) {
+            self.slot = slot
+            self.column = column
             switch column {
-            case .text(let ids, let pool): self = .text(ids, pool)
-            case .date(let days): self = .date(days)
-            case .int(let values, let missing): self = .int(values, missing: missing)
-            default: return nil
+            case .text(let ids, let pool):
+                (kind, self.pool) = (.text, pool.view)
+                self.ids = ids.withUnsafeBufferPointer { $0 }
+                (ints, missing) = (UnsafeBufferPointer(start: nil, count: 0), UnsafeBufferPointer(start: nil, count: 0))
+            case .date(let days):
+                (kind, pool) = (.date, nil)
+                ids = days.withUnsafeBufferPointer { $0 }
+                (ints, missing) = (UnsafeBufferPointer(start: nil, count: 0), UnsafeBufferPointer(start: nil, count: 0))
+            case .int(let values, let missing):
+                (kind, pool) = (.int, nil)
+                ids = UnsafeBufferPointer(start: nil, count: 0)
+                ints = values.withUnsafeBufferPointer { $0 }
+                self.missing = missing.withUnsafeBufferPointer { $0 }
+            default:
+                return nil
             }
         }
 
-        func write(_ row: Int, into out: inout [UInt8]) {
-            switch self {
-            case .text(let ids, let pool):
+        /// What `Value.display` shows for the cell (`missing` when the variable holds no record
+        /// or the cell is empty).
+        func write(_ frame: Frame, into out: inout [UInt8]) {
+            guard case .record(let ref) = frame.slots[slot], ref.row >= 0 else {
+                out.append(contentsOf: Value.missing.display.utf8)
+                return
+            }
+            let row = Int(ref.row)
+            switch kind {
+            case .text:
                 let id = row < ids.count ? ids[row] : -1
-                if id < 0 { out.append(contentsOf: Value.missing.display.utf8); return }
+                guard id >= 0, let pool else { out.append(contentsOf: Value.missing.display.utf8); return }
+                // (`pool` is a view: binding it retains nothing.)
                 pool.withBytes(id) { out.append(contentsOf: $0) }
-            case .date(let days):
-                let day = row < days.count ? days[row] : ColumnData.missingDate
+            case .date:
+                let day = row < ids.count ? ids[row] : ColumnData.missingDate
                 out.append(contentsOf: (day == ColumnData.missingDate ? Value.missing : Value.date(day)).display.utf8)
-            case .int(let values, let missing):
-                let known = row < values.count && !missing[row]
-                out.append(contentsOf: (known ? Value.int(values[row]) : Value.missing).display.utf8)
+            case .int:
+                let known = row < ints.count && row < missing.count && !missing[row]
+                out.append(contentsOf: (known ? Value.int(ints[row]) : Value.missing).display.utf8)
             }
         }
     }
@@ -109,14 +135,16 @@ final class RecordNamer: @unchecked Sendable {
     /// One table's keys: interned text (the usual case), or any other column type.
     final class KeyTexts: @unchecked Sendable {
         let ids: [Int32]
-        let pool: TextPool?
+        /// The key column's pool, read through its addresses (binding a `TextPool` would retain
+        /// the one object every worker reads); `column` keeps it alive.
+        let pool: PoolView?
         let column: ColumnData
         /// Whether row r's text is text r (keys, unique, are stored in row order): the row's id
         /// is then not read, which in a table of millions is a cache miss per name.
         let idsAreRows: Bool
         init(_ column: ColumnData, idsAreRows: Bool = false) {
             self.column = column
-            if case .text(let ids, let pool) = column { self.ids = ids; self.pool = pool } else { ids = []; self.pool = nil }
+            if case .text(let ids, let pool) = column { self.ids = ids; self.pool = pool.view } else { ids = []; self.pool = nil }
             self.idsAreRows = idsAreRows && pool != nil
         }
 
@@ -282,8 +310,8 @@ struct RuleEngine {
                                 if case .local(let slot, _) = node.kind, exportedSlots.contains(slot), !slots.contains(slot) { slots.append(slot) }
                             }
                             if case .column(let record, let table, let column) = bound.kind, case .local(let slot, _) = record.kind,
-                               let cells = PlannedRule.MessageCells(dataset.tables[table].columns[column]) {
-                                return .value(.cell(slot: slot, cells), evidenceSlots: slots)
+                               let cell = PlannedRule.MessageCell(slot: slot, dataset.tables[table].columns[column]) {
+                                return .value(.cell(cell), evidenceSlots: slots)
                             }
                             return .value(.plan(plain.plan(bound)), evidenceSlots: slots)
                         }

@@ -444,6 +444,63 @@ import Testing
         #expect(mixed.message == "line \(rows.count + 1) is not UTF-8, though \(rows.count - 1) other lines are: the file mixes two encodings")
         #expect(mixed.lineText.hasPrefix(String(decoding: try #require(rows.last), as: UTF8.self)))
     }
+    /// Rows are converted a batch at a time (`CSVTableReader.batchRows`): problems in rows on
+    /// either side of a batch's edge, rows refused whole between them, and a row with two bad
+    /// cells are reported in the order of the file, each with its line and column, and a
+    /// lenient load keeps exactly the other rows.
+    @Test func problemsAcrossBatchesAreReportedInFileOrder() throws {
+        let policy = """
+        table owners key id { id: text }
+        table things key id { id: text, owner_id: text -> owners, d: date, n: int }
+        actions note
+        rule r "r" for t in things when t.n > 5 then note t
+        """
+        let program = Program.compile([RuleSource(name: "p.rl", text: policy)])
+        #expect(!program.hasErrors)
+        let edge = CSVTableReader.batchRows
+        // Data rows by number (the first is on line 2).
+        let badDate: Set<Int> = [1, edge - 1, edge, edge + 1, 2 * edge + 7]
+        let badNumber: Set<Int> = [edge, 3 * edge - 1]
+        let unknownOwner: Set<Int> = [edge + 2]
+        let ragged: Set<Int> = [edge + 3, 2 * edge]
+        let count = 3 * edge + 10
+        var things = "id,owner_id,d,n\n"
+        for row in 0..<count {
+            if ragged.contains(row) { things += "T\(10000 + row),O1,2024-01-01\n"; continue }
+            let owner = unknownOwner.contains(row) ? "O9" : "O1"
+            let day = badDate.contains(row) ? "2024-02-30" : "2024-01-01"
+            let number = badNumber.contains(row) ? "x\(row)" : "\(row % 10)"
+            things += "T\(10000 + row),\(owner),\(day),\(number)\n"
+        }
+        let folder = try EngineSupport.folder(["owners.csv": Array("id\nO1\n".utf8), "things.csv": Array(things.utf8)])
+        let strict = program.loadData(directory: folder, options: LoadOptions(maxErrors: 1000))
+        #expect(strict.dataset == nil)
+        var expected: [(line: Int, column: Int)] = []
+        for row in 0..<count {
+            let line = row + 2
+            let prefix = "T\(10000 + row),O1,".count
+            if badDate.contains(row) { expected.append((line, prefix + 1)) }
+            if badNumber.contains(row) { expected.append((line, prefix + "2024-01-01,".count + 1)) }
+            if unknownOwner.contains(row) { expected.append((line, "T\(10000 + row),".count + 1)) }
+            if ragged.contains(row) { expected.append((line, 1)) }
+        }
+        let reported = strict.diagnostics.filter { $0.file.hasSuffix("things.csv") }.map { ($0.location.line, $0.location.column) }
+        #expect(reported.map(\.0) == expected.map(\.line))
+        #expect(reported.map(\.1) == expected.map(\.column))
+        let lenient = program.loadData(directory: folder, options: LoadOptions(lenient: true, maxErrors: 1000))
+        let dataset = try #require(lenient.dataset)
+        let refused = badDate.union(badNumber).union(unknownOwner).union(ragged)
+        #expect(dataset.rowCount(of: "things") == count - refused.count)
+        // (Counted by problem: row `edge` has two.)
+        #expect(dataset.skippedRows == ["bad value": badDate.count + badNumber.count, "unknown reference": 1, "ragged row": 2])
+        // The rows kept are the others, in order.
+        let kept = (0..<count).filter { !refused.contains($0) }
+        for (index, row) in kept.enumerated() where index % 37 == 0 {
+            #expect(dataset.record("things", key: "T\(10000 + row)") != nil)
+        }
+        #expect(dataset.record("things", key: "T\(10000 + edge)") == nil)
+    }
+
 }
 
 /// The UTF-8 validator against the standard library's decoder: every short sequence of the bytes
@@ -485,4 +542,5 @@ import Testing
             #expect(mine == UTF8ValidationTests.standard(bytes), "\(bytes)")
         }
     }
+
 }

@@ -200,12 +200,76 @@ struct CSVTableReader {
         // A NUL byte is rare and never valid in a value: rows are looked at one by one for it
         // only in a chunk that holds one.
         let hasNUL = range.count > 0 && bytes.baseAddress.map { memchr($0 + range.lowerBound, 0, range.count) != nil } ?? false
+        // Rows are cut into fields one by one, then converted a column at a time, a batch of
+        // rows at once: each column's kind is looked at once per batch instead of once per cell,
+        // and its loop does one kind of work (the conversions are the same).
+        let columns = sourceIndex.count
+        let batch = Batch(rows: CSVTableReader.batchRows, columns: columns)
+        defer { batch.deallocate() }
+        var failures: [(row: Int, skippedRow: Bool)] = []
+        var badInBatch: [(row: Int, column: Int, skippedRow: Bool)] = []
         builders.withUnsafeMutableBufferPointer { builders in
+            /// Converts the batch's rows; false when a field shows the file is not UTF-8.
+            func convertBatch() -> Bool {
+                let count = batch.count
+                guard count > 0 else { return true }
+                defer { batch.count = 0 }
+                badInBatch.removeAll(keepingCapacity: true)
+                for column in 0..<columns {
+                    let columnFields = batch.fields + column * batch.rowCapacity
+                    if skipped[column] {
+                        // Not stored, but a file is in one encoding whatever the rules read: its
+                        // bytes are checked here.
+                        for row in 0..<count {
+                            let field = columnFields[row]
+                            if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) { return false }
+                        }
+                        continue
+                    }
+                    failures.removeAll(keepingCapacity: true)
+                    builders[column].appendColumn(bytes, columnFields, count: count, scratch: &scratch, failures: &failures)
+                    for failure in failures { badInBatch.append((failure.row, column, failure.skippedRow)) }
+                }
+                guard !badInBatch.isEmpty else { return true }
+                // Reported row by row, each row's columns in order, as the file reads.
+                badInBatch.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+                for bad in badInBatch {
+                    let field = batch.fields[bad.column * batch.rowCapacity + bad.row]
+                    let row = batch.firstRow + bad.row
+                    if bad.skippedRow {
+                        chunk.issueCounts[.skippedReference, default: 0] += 1
+                    } else if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) {
+                        return false
+                    } else {
+                        badValue(&chunk, bytes, field: field, builder: builders[bad.column], row: row, recordStart: batch.recordStarts[bad.row],
+                                 line: batch.recordLines[bad.row], columnIndex: bad.column, maxIssues: maxIssues)
+                    }
+                    if chunk.badRows.last != row { chunk.badRows.append(row) }
+                }
+                return true
+            }
             while position < range.upperBound {
                 let recordStart = position
                 let recordLine = line
                 var quoting: QuoteProblem? = nil
                 guard let count = CSVTableReader.nextRecord(slice, &position, &line, into: fields, capacity: capacity, problem: &quoting) else { break }
+                let holdsNUL = hasNUL && bytes.baseAddress.map { memchr($0 + recordStart, 0, position - recordStart) != nil } ?? false
+                let blank = count == 1 && fields[0].start == fields[0].end && !fields[0].escaped
+                if quoting == nil, count == layout.fieldCount, !holdsNUL, !blank {
+                    // Gathered for the batch; its line is kept now, its cells converted with the batch.
+                    let row = batch.count
+                    if row == 0 { batch.firstRow = chunk.lines.count }
+                    for column in 0..<columns { batch.fields[column * batch.rowCapacity + row] = fields[sourceIndex[column]] }
+                    batch.recordStarts[row] = recordStart
+                    batch.recordLines[row] = recordLine
+                    batch.count = row + 1
+                    chunk.lines.append(Int32(clamping: recordLine))
+                    if batch.count == batch.rowCapacity, !convertBatch() { chunk.invalidUTF8 = true; return }
+                    continue
+                }
+                // A row refused whole: the rows before it are converted first, so that problems
+                // are noted in the order of the file.
+                if !convertBatch() { chunk.invalidUTF8 = true; return }
                 // A row refused whole is still part of the file, whose encoding it may betray.
                 if quoting != nil || count != layout.fieldCount,
                    !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[recordStart..<position])) {
@@ -223,7 +287,7 @@ struct CSVTableReader {
                     if keyField < min(count, capacity) { chunk.skippedKeys.append(self.text(bytes, fields[keyField])) }
                     continue
                 }
-                if hasNUL, let base = bytes.baseAddress, memchr(base + recordStart, 0, position - recordStart) != nil {
+                if holdsNUL {
                     if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[recordStart..<position])) {
                         chunk.invalidUTF8 = true
                         return
@@ -234,56 +298,50 @@ struct CSVTableReader {
                     if keyField < min(count, capacity) { chunk.skippedKeys.append(self.text(bytes, fields[keyField])) }
                     continue
                 }
-                if count == 1, fields[0].start == fields[0].end, !fields[0].escaped { continue } // blank line
-                if count != layout.fieldCount {
-                    if keyField < min(count, capacity) { chunk.skippedKeys.append(text(bytes, fields[keyField])) }
-                    let text = lineText(bytes, lineStart: recordStart)
-                    note(&chunk, PendingIssue(reason: .raggedRow, row: chunk.lines.count, relativeLine: recordLine,
-                                              text: Catalog.raggedRow(count, header: layout.fieldCount), hint: Catalog.raggedHint,
-                                              lineText: text, column: 1, length: max(1, text.count)), maxIssues)
-                    continue
-                }
-                var rowIsBad = false
-                for columnIndex in 0..<sourceIndex.count {
-                    let field = fields[sourceIndex[columnIndex]]
-                    if skipped[columnIndex] {
-                        // Not stored, but a file is in one encoding whatever the rules read: its
-                        // bytes are checked here, while they are in the cache.
-                        if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) {
-                            chunk.invalidUTF8 = true
-                            return
-                        }
-                        continue
-                    }
-                    let converted: Bool
-                    if field.escaped {
-                        CSVTableReader.unescape(bytes, field, into: &scratch)
-                        builders[columnIndex].fieldIsStable = false
-                        converted = scratch.withUnsafeBufferPointer { builders[columnIndex].append($0) }
-                        builders[columnIndex].fieldIsStable = true
-                    } else {
-                        converted = builders[columnIndex].append(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
-                    }
-                    if converted { continue }
-                    rowIsBad = true
-                    if builders[columnIndex].lastFailureWasSkippedRow {
-                        chunk.issueCounts[.skippedReference, default: 0] += 1
-                    } else if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) {
-                        chunk.invalidUTF8 = true
-                        return
-                    } else {
-                        badValue(&chunk, bytes, field: field, builder: builders[columnIndex], recordStart: recordStart, line: recordLine,
-                                 columnIndex: columnIndex, maxIssues: maxIssues)
-                    }
-                }
-                if rowIsBad { chunk.badRows.append(chunk.lines.count) }
-                chunk.lines.append(Int32(clamping: recordLine))
+                if blank { continue }
+                if keyField < min(count, capacity) { chunk.skippedKeys.append(text(bytes, fields[keyField])) }
+                let text = lineText(bytes, lineStart: recordStart)
+                note(&chunk, PendingIssue(reason: .raggedRow, row: chunk.lines.count, relativeLine: recordLine,
+                                          text: Catalog.raggedRow(count, header: layout.fieldCount), hint: Catalog.raggedHint,
+                                          lineText: text, column: 1, length: max(1, text.count)), maxIssues)
             }
+            if !convertBatch() { chunk.invalidUTF8 = true }
         }
         chunk.builders = builders
         chunk.newlines = line
         if builders.contains(where: { $0.sawInvalidUTF8 }) { chunk.invalidUTF8 = true }
         return chunk
+    }
+
+    /// Rows converted together, a column at a time.
+    static let batchRows = 256
+
+    /// The fields of a batch of well-formed rows, column after column, and where each row
+    /// starts (for messages).
+    final class Batch {
+        let rowCapacity: Int
+        let fields: UnsafeMutablePointer<Field>
+        let recordStarts: UnsafeMutablePointer<Int>
+        let recordLines: UnsafeMutablePointer<Int>
+        var count = 0
+        /// The chunk row of the batch's first row.
+        var firstRow = 0
+
+        init(rows: Int, columns: Int) {
+            rowCapacity = rows
+            fields = .allocate(capacity: rows * max(columns, 1))
+            fields.initialize(repeating: Field(), count: rows * max(columns, 1))
+            recordStarts = .allocate(capacity: rows)
+            recordStarts.initialize(repeating: 0, count: rows)
+            recordLines = .allocate(capacity: rows)
+            recordLines.initialize(repeating: 0, count: rows)
+        }
+
+        func deallocate() {
+            fields.deallocate()
+            recordStarts.deallocate()
+            recordLines.deallocate()
+        }
     }
 
     private func note(_ chunk: inout Chunk, _ issue: PendingIssue, _ maxIssues: Int) {
@@ -308,7 +366,7 @@ struct CSVTableReader {
         return nil
     }
 
-    private func badValue(_ chunk: inout Chunk, _ bytes: UnsafeBufferPointer<UInt8>, field: Field, builder: ColumnBuilder,
+    private func badValue(_ chunk: inout Chunk, _ bytes: UnsafeBufferPointer<UInt8>, field: Field, builder: ColumnBuilder, row: Int,
                           recordStart: Int, line: Int, columnIndex: Int, maxIssues: Int) {
         let reason: DataIssue.Reason = builder.kind == .reference ? .unknownReference : .badValue
         guard chunk.issues.count < maxIssues else { chunk.issueCounts[reason, default: 0] += 1; return }
@@ -327,7 +385,7 @@ struct CSVTableReader {
             message = Catalog.badValue(value, column: column.name,
                                        expected: builder.kind == .date && FieldParsing.isAmbiguousDate(value) ? Catalog.expectedUnambiguousDate : builder.expected)
         }
-        note(&chunk, PendingIssue(reason: reason, row: chunk.lines.count, relativeLine: line, text: message, hint: nil,
+        note(&chunk, PendingIssue(reason: reason, row: row, relativeLine: line, text: message, hint: nil,
                                   lineText: lineText(bytes, lineStart: recordStart), column: prefix.count + 1,
                                   length: max(1, value.count)), maxIssues)
     }

@@ -178,75 +178,12 @@ struct ColumnBuilder {
     @inline(__always)
     mutating func append(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
         switch kind {
-        case .text:
-            if field.isEmpty { ids.append(-1); return true }
-            if previousId >= 0, sameAsPrevious(field) { ids.append(previousId); return true }
-            // (-3: nothing remembered yet)
-            let before = interner.count
-            let id = interner.intern(field)
-            if interner.count > before, !TextEncoding.isValidUTF8(field) { sawInvalidUTF8 = true }
-            remember(field, id)
-            ids.append(id)
-            return true
-        case .key:
-            if field.isEmpty { ids.append(-1); keysIncreasing = false; return true }
-            // `9.11401001234568E+017`: a spreadsheet rewrote an identifier as a number, and its
-            // digits are gone; as a key it would name a row nobody can find.
-            if FieldParsing.looksLikeRewrittenNumber(field) { ids.append(-1); keysIncreasing = false; return false }
-            if keysIncreasing, previousId >= 0 {
-                keysIncreasing = ColumnBuilder.isBefore(previousBytes, field)
-            }
-            if !TextEncoding.isValidUTF8(field) { sawInvalidUTF8 = true }
-            let id = interner.intern(field)
-            remember(field, id)
-            ids.append(id)
-            return true
-        case .reference:
-            if field.isEmpty { ids.append(-1); return true }
-            if defersReferences, fieldIsStable, let base = field.baseAddress {
-                deferred.append(DeferredReference(index: Int32(truncatingIfNeeded: ids.count), count: Int32(truncatingIfNeeded: field.count), base: base))
-                ids.append(-1)
-                // Resolved every few thousand: enough to overlap the misses, little to keep.
-                if deferred.count >= 4096, !deferredFailed, !resolveDeferred() { deferredFailed = true }
-                return true
-            }
-            if previousId >= -2, previousCount > 0, sameAsPrevious(field) {
-                ids.append(max(previousId, -1))
-                lastFailureWasSkippedRow = previousId == -2
-                return previousId >= 0
-            }
-            var row: Int32 = -1
-            if let found = target?.resolve(field, after: previousRow, guess: guessScore > 0) {
-                row = found
-                // A found row after the previous one, guessed or not, is a vote for guessing.
-                if found >= 0 {
-                    guessScore = found == previousRow + 1 ? min(guessScore + 1, 16) : max(guessScore - 2, -16)
-                    previousRow = found
-                }
-            }
-            remember(field, row)
-            ids.append(max(row, -1))
-            lastFailureWasSkippedRow = row == -2
-            return row >= 0
-        case .date:
-            if let day = CivilDate.parse(field) { days.append(day); return true }
-            let trimmed = FieldParsing.trimmed(field)
-            if trimmed.isEmpty { days.append(ColumnData.missingDate); return true }
-            if let day = FieldParsing.date(trimmed) ?? FieldParsing.dateAsPeopleWriteIt(trimmed) { days.append(day); return true }
-            days.append(ColumnData.missingDate)
-            return false
-        case .int:
-            let trimmed = FieldParsing.trimmed(field)
-            if trimmed.isEmpty { ints.append(0); intMissing.append(true); return true }
-            if let value = FieldParsing.integer(trimmed) { ints.append(value); intMissing.append(false); return true }
-            ints.append(0); intMissing.append(true)
-            return false
-        case .bool:
-            let trimmed = FieldParsing.trimmed(field)
-            if trimmed.isEmpty { bools.append(ColumnData.missingBool); return true }
-            if let value = FieldParsing.bool(trimmed) { bools.append(value ? 1 : 0); return true }
-            bools.append(ColumnData.missingBool)
-            return false
+        case .text: return appendText(field)
+        case .key: return appendKey(field)
+        case .reference: return appendReference(field)
+        case .date: return appendDate(field)
+        case .int: return appendInt(field)
+        case .bool: return appendBool(field)
         case .decimal:
             let trimmed = FieldParsing.trimmed(field)
             if trimmed.isEmpty { decimals.append(nil); return true }
@@ -260,6 +197,146 @@ struct ColumnBuilder {
             durations.append(value)
             return value != nil
         }
+    }
+
+    /// Appends the fields of one column for a batch of rows (`fields`, one per row, in order):
+    /// the kind is looked at once per batch, not once per cell, and each kind's loop is its own.
+    /// A field that fails is added to `failures` (by its place in the batch), with whether it
+    /// named a row that was itself skipped.
+    mutating func appendColumn(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: UnsafePointer<CSVTableReader.Field>, count: Int,
+                               scratch: inout [UInt8], failures: inout [(row: Int, skippedRow: Bool)]) {
+        @inline(__always) func span(_ field: CSVTableReader.Field) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
+        }
+        switch kind {
+        case .date:
+            for row in 0..<count {
+                let field = fields[row]
+                if !field.escaped, let day = CivilDate.parse(span(field)) { days.append(day); continue }
+                if !appendOne(bytes, field, scratch: &scratch) { failures.append((row, false)) }
+            }
+        case .key:
+            for row in 0..<count {
+                let field = fields[row]
+                if field.escaped {
+                    if !appendOne(bytes, field, scratch: &scratch) { failures.append((row, false)) }
+                } else if !appendKey(span(field)) {
+                    failures.append((row, false))
+                }
+            }
+        case .text:
+            for row in 0..<count {
+                let field = fields[row]
+                if field.escaped { _ = appendOne(bytes, field, scratch: &scratch) } else { _ = appendText(span(field)) }
+            }
+        case .reference:
+            for row in 0..<count {
+                let field = fields[row]
+                let converted = field.escaped ? appendOne(bytes, field, scratch: &scratch) : appendReference(span(field))
+                if !converted { failures.append((row, lastFailureWasSkippedRow)) }
+            }
+        default:
+            for row in 0..<count where !appendOne(bytes, fields[row], scratch: &scratch) {
+                failures.append((row, lastFailureWasSkippedRow))
+            }
+        }
+    }
+
+    /// One field, unescaped first if it holds `""` (the copy then does not outlive the call).
+    @inline(__always)
+    private mutating func appendOne(_ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVTableReader.Field, scratch: inout [UInt8]) -> Bool {
+        guard field.escaped else { return append(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) }
+        CSVTableReader.unescape(bytes, field, into: &scratch)
+        fieldIsStable = false
+        defer { fieldIsStable = true }
+        return scratch.withUnsafeBufferPointer { append($0) }
+    }
+
+    @inline(__always)
+    private mutating func appendText(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        if field.isEmpty { ids.append(-1); return true }
+        if previousId >= 0, sameAsPrevious(field) { ids.append(previousId); return true }
+        // (-3: nothing remembered yet)
+        let before = interner.count
+        let id = interner.intern(field)
+        if interner.count > before, !TextEncoding.isValidUTF8(field) { sawInvalidUTF8 = true }
+        remember(field, id)
+        ids.append(id)
+        return true
+    }
+
+    @inline(__always)
+    private mutating func appendKey(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        if field.isEmpty { ids.append(-1); keysIncreasing = false; return true }
+        // `9.11401001234568E+017`: a spreadsheet rewrote an identifier as a number, and its
+        // digits are gone; as a key it would name a row nobody can find.
+        if FieldParsing.looksLikeRewrittenNumber(field) { ids.append(-1); keysIncreasing = false; return false }
+        if keysIncreasing, previousId >= 0 {
+            keysIncreasing = ColumnBuilder.isBefore(previousBytes, field)
+        }
+        if !TextEncoding.isValidUTF8(field) { sawInvalidUTF8 = true }
+        let id = interner.intern(field)
+        remember(field, id)
+        ids.append(id)
+        return true
+    }
+
+    @inline(__always)
+    private mutating func appendReference(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        if field.isEmpty { ids.append(-1); return true }
+        if defersReferences, fieldIsStable, let base = field.baseAddress {
+            deferred.append(DeferredReference(index: Int32(truncatingIfNeeded: ids.count), count: Int32(truncatingIfNeeded: field.count), base: base))
+            ids.append(-1)
+            // Resolved every few thousand: enough to overlap the misses, little to keep.
+            if deferred.count >= 4096, !deferredFailed, !resolveDeferred() { deferredFailed = true }
+            return true
+        }
+        if previousId >= -2, previousCount > 0, sameAsPrevious(field) {
+            ids.append(max(previousId, -1))
+            lastFailureWasSkippedRow = previousId == -2
+            return previousId >= 0
+        }
+        var row: Int32 = -1
+        if let found = target?.resolve(field, after: previousRow, guess: guessScore > 0) {
+            row = found
+            // A found row after the previous one, guessed or not, is a vote for guessing.
+            if found >= 0 {
+                guessScore = found == previousRow + 1 ? min(guessScore + 1, 16) : max(guessScore - 2, -16)
+                previousRow = found
+            }
+        }
+        remember(field, row)
+        ids.append(max(row, -1))
+        lastFailureWasSkippedRow = row == -2
+        return row >= 0
+    }
+
+    @inline(__always)
+    private mutating func appendDate(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let day = CivilDate.parse(field) { days.append(day); return true }
+        let trimmed = FieldParsing.trimmed(field)
+        if trimmed.isEmpty { days.append(ColumnData.missingDate); return true }
+        if let day = FieldParsing.date(trimmed) ?? FieldParsing.dateAsPeopleWriteIt(trimmed) { days.append(day); return true }
+        days.append(ColumnData.missingDate)
+        return false
+    }
+
+    @inline(__always)
+    private mutating func appendInt(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        let trimmed = FieldParsing.trimmed(field)
+        if trimmed.isEmpty { ints.append(0); intMissing.append(true); return true }
+        if let value = FieldParsing.integer(trimmed) { ints.append(value); intMissing.append(false); return true }
+        ints.append(0); intMissing.append(true)
+        return false
+    }
+
+    @inline(__always)
+    private mutating func appendBool(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        let trimmed = FieldParsing.trimmed(field)
+        if trimmed.isEmpty { bools.append(ColumnData.missingBool); return true }
+        if let value = FieldParsing.bool(trimmed) { bools.append(value ? 1 : 0); return true }
+        bools.append(ColumnData.missingBool)
+        return false
     }
 
     /// Resolves the deferred references, thirty-two at a time: the batch's first slots are read

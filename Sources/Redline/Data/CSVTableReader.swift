@@ -206,14 +206,17 @@ struct CSVTableReader {
         let columns = sourceIndex.count
         let batch = Batch(rows: CSVTableReader.batchRows, columns: columns)
         defer { batch.deallocate() }
+        // The batch's row count and first row: locals, not the class's (whose properties would
+        // be checked for exclusive access at every row).
+        var batchCount = 0, batchFirstRow = 0
         var failures: [(row: Int, skippedRow: Bool)] = []
         var badInBatch: [(row: Int, column: Int, skippedRow: Bool)] = []
         builders.withUnsafeMutableBufferPointer { builders in
             /// Converts the batch's rows; false when a field shows the file is not UTF-8.
             func convertBatch() -> Bool {
-                let count = batch.count
+                let count = batchCount
                 guard count > 0 else { return true }
-                defer { batch.count = 0 }
+                defer { batchCount = 0 }
                 badInBatch.removeAll(keepingCapacity: true)
                 for column in 0..<columns {
                     let columnFields = batch.fields + column * batch.rowCapacity
@@ -235,7 +238,7 @@ struct CSVTableReader {
                 badInBatch.sort { ($0.row, $0.column) < ($1.row, $1.column) }
                 for bad in badInBatch {
                     let field = batch.fields[bad.column * batch.rowCapacity + bad.row]
-                    let row = batch.firstRow + bad.row
+                    let row = batchFirstRow + bad.row
                     if bad.skippedRow {
                         chunk.issueCounts[.skippedReference, default: 0] += 1
                     } else if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) {
@@ -257,14 +260,14 @@ struct CSVTableReader {
                 let blank = count == 1 && fields[0].start == fields[0].end && !fields[0].escaped
                 if quoting == nil, count == layout.fieldCount, !holdsNUL, !blank {
                     // Gathered for the batch; its line is kept now, its cells converted with the batch.
-                    let row = batch.count
-                    if row == 0 { batch.firstRow = chunk.lines.count }
+                    let row = batchCount
+                    if row == 0 { batchFirstRow = chunk.lines.count }
                     for column in 0..<columns { batch.fields[column * batch.rowCapacity + row] = fields[sourceIndex[column]] }
                     batch.recordStarts[row] = recordStart
                     batch.recordLines[row] = recordLine
-                    batch.count = row + 1
+                    batchCount = row + 1
                     chunk.lines.append(Int32(clamping: recordLine))
-                    if batch.count == batch.rowCapacity, !convertBatch() { chunk.invalidUTF8 = true; return }
+                    if batchCount == batch.rowCapacity, !convertBatch() { chunk.invalidUTF8 = true; return }
                     continue
                 }
                 // A row refused whole: the rows before it are converted first, so that problems
@@ -323,9 +326,6 @@ struct CSVTableReader {
         let fields: UnsafeMutablePointer<Field>
         let recordStarts: UnsafeMutablePointer<Int>
         let recordLines: UnsafeMutablePointer<Int>
-        var count = 0
-        /// The chunk row of the batch's first row.
-        var firstRow = 0
 
         init(rows: Int, columns: Int) {
             rowCapacity = rows

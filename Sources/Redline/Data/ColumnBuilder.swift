@@ -408,7 +408,7 @@ struct ColumnBuilder {
     @inline(__always)
     private func sameAsPrevious(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
         guard previousCount == field.count, !field.isEmpty, let other = field.baseAddress, let base = previousBase else { return false }
-        return memcmp(base, other, field.count) == 0
+        return TextInterner.sameBytes(base, other, field.count)
     }
 
     @inline(__always)

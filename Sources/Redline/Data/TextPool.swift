@@ -154,8 +154,25 @@ struct TextInterner: Sendable {
         if buffer.isEmpty { return true }
         return bytes.withUnsafeBufferPointer { all in
             guard let base = all.baseAddress, let other = buffer.baseAddress else { return false }
-            return memcmp(base + start, other, buffer.count) == 0
+            return TextInterner.sameBytes(base + start, other, buffer.count)
         }
+    }
+
+    /// Whether two byte runs of `count` bytes are equal: eight bytes at a time in place, for
+    /// the short values a column repeats (a call to `memcmp` cost more than the comparison).
+    @inline(__always)
+    static func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        guard count <= 64 else { return memcmp(a, b, count) == 0 }
+        var i = 0
+        while i + 8 <= count {
+            if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < count {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     /// The bytes of an id.

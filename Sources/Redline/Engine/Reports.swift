@@ -367,6 +367,9 @@ public struct ReportWriter: Sendable {
         out.raw(", \"action\": "); out.quoted(action)
         out.raw(", \"rules\": [")
         let rules = layout.rulesByTable[decision.subject.tableIndex]
+        // Records already written for this decision: rules often share their evidence (the
+        // same hazards suspend and close), and a record's bytes depend on its row alone.
+        var written: [(table: Int, row: Int32, bytes: Range<Int>)] = []
         for index in rules.indices {
             let rule = rules[index]
             let outcome = decision.outcomes.first { $0.rule == rule.name }
@@ -380,7 +383,15 @@ public struct ReportWriter: Sendable {
                     out.raw(", \"evidence\": [")
                     for (n, record) in outcome.evidence.enumerated() {
                         if n > 0 { out.raw(", ") }
+                        if let earlier = written.first(where: { $0.row == record.row && $0.table == record.tableIndex }) {
+                            // Copied out first: appending a slice of the same array would copy all of it.
+                            let again = Array(out.bytes[earlier.bytes])
+                            out.bytes.append(contentsOf: again)
+                            continue
+                        }
+                        let start = out.bytes.count
                         appendRecord(record, layout.tables[record.tableIndex], to: &out)
+                        if written.count < 32 { written.append((record.tableIndex, record.row, start..<out.bytes.count)) }
                     }
                     out.raw("]")
                 }

@@ -57,6 +57,19 @@ import Testing
         #expect(fast.ruleCounts.map(\.failed) == slow.ruleCounts.map(\.failed))
     }
 
+    /// Loads `folder` and runs `program` with and without the truths computed before the run:
+    /// the same outcomes, and every rule fired, some undetermined and some failed, so that each
+    /// way through was taken. Returns the run with the truths, and the data.
+    static func decideBothWays(_ program: Program, _ folder: String) throws -> (RunResult, Dataset) {
+        let data = try #require(program.loadData(directory: folder).dataset)
+        let fast = run(program, data, precompute: true)
+        let slow = run(program, data, precompute: false)
+        expectSameOutcomes(fast, slow)
+        #expect(fast.ruleCounts.allSatisfy { $0.fired > 0 }, "\(fast.ruleCounts)")
+        #expect(fast.ruleCounts.contains { $0.undetermined > 0 } && fast.ruleCounts.contains { $0.failed > 0 }, "\(fast.ruleCounts)")
+        return (fast, data)
+    }
+
     /// The truths computed before a run of `program` over `data` as of the usual date.
     static func truths(_ program: Program, _ data: Dataset, limits: EvaluationLimits = EvaluationLimits()) -> ElementTruths {
         ElementTruths(rules: program.checked.rules, schema: program.checked.schema, dataset: data,
@@ -257,12 +270,7 @@ import Testing
             things += "T\(10000 + t),O\(1000 + (t * 7) % 300),\(dates[t % 4]),\(flags[(t / 4) % 3]),\(texts[(t / 12) % 4]),\(numbers[(t / 5) % 4])\n"
         }
         let folder = try EngineSupport.folder(["owners.csv": Array(owners.utf8), "things.csv": Array(things.utf8)])
-        let data = try #require(program.loadData(directory: folder).dataset)
-        let fast = ElementTruthsTests.run(program, data, precompute: true)
-        let slow = ElementTruthsTests.run(program, data, precompute: false)
-        ElementTruthsTests.expectSameOutcomes(fast, slow)
-        #expect(fast.ruleCounts.allSatisfy { $0.fired > 0 } && fast.ruleCounts.contains { $0.undetermined > 0 })
-        #expect(fast.ruleCounts.contains { $0.failed > 0 })
+        _ = try ElementTruthsTests.decideBothWays(program, folder)
     }
 
     /// Rules whose condition reads only the subject (`for t in things when …`) are computed for
@@ -292,15 +300,9 @@ import Testing
             things += "T\(10000 + t),O1,\(dates[t % 6]),\(dates[(t / 6) % 6]),\(dates[(t / 36) % 6]),\(flags[(t / 5) % 3]),\(texts[(t / 7) % 3]),\(numbers[(t / 11) % 4])\n"
         }
         let folder = try EngineSupport.folder(["owners.csv": Array("id\nO1\n".utf8), "things.csv": Array(things.utf8)])
-        let data = try #require(program.loadData(directory: folder).dataset)
-        let truths = ElementTruthsTests.truths(program, data)
-        let skippable = try #require(truths.skippable(table: 1))
+        let (fast, data) = try ElementTruthsTests.decideBothWays(program, folder)
+        let skippable = try #require(ElementTruthsTests.truths(program, data).skippable(table: 1))
         let skipped = skippable.filter { $0 == 1 }.count
-        let fast = ElementTruthsTests.run(program, data, precompute: true)
-        let slow = ElementTruthsTests.run(program, data, precompute: false)
-        ElementTruthsTests.expectSameOutcomes(fast, slow)
-        #expect(fast.ruleCounts.allSatisfy { $0.fired > 0 }, "\(fast.ruleCounts)")
-        #expect(fast.ruleCounts.contains { $0.undetermined > 0 } && fast.ruleCounts.contains { $0.failed > 0 })
         #expect(skipped > 100 && skipped <= 2000 - fast.decisions.count, "\(skipped) skipped, \(fast.decisions.count) reported")
         let reported = Set(fast.decisions.map(\.subject.key))
         for row in 0..<skippable.count where skippable[row] == 1 { #expect(!reported.contains("T\(10000 + row)")) }
@@ -331,12 +333,7 @@ import Testing
             things += "T\(10000 + t),O\(1000 + (t * 7) % 300),\(dates[t % 6]),\(texts[(t / 11) % 12]),\(numbers[(t / 7) % 6])\n"
         }
         let folder = try EngineSupport.folder(["owners.csv": Array(owners.utf8), "things.csv": Array(things.utf8)])
-        let data = try #require(program.loadData(directory: folder).dataset)
-        let fast = ElementTruthsTests.run(program, data, precompute: true)
-        let slow = ElementTruthsTests.run(program, data, precompute: false)
-        ElementTruthsTests.expectSameOutcomes(fast, slow)
-        #expect(fast.ruleCounts.allSatisfy { $0.fired > 0 }, "\(fast.ruleCounts)")
-        #expect(fast.ruleCounts.contains { $0.undetermined > 0 } && fast.ruleCounts.contains { $0.failed > 0 })
+        let (fast, data) = try ElementTruthsTests.decideBothWays(program, folder)
         // `count >= 2` and `count > 0` are proven `no` where every filter is known and too few
         // hold: those owners are passed over, and none of them is reported.
         let skippable = try #require(ElementTruthsTests.truths(program, data).skippable(table: 0))

@@ -368,8 +368,11 @@ public struct ReportWriter: Sendable {
         out.raw(", \"rules\": [")
         let rules = layout.rulesByTable[decision.subject.tableIndex]
         // Records already written for this decision: rules often share their evidence (the
-        // same hazards suspend and close), and a record's bytes depend on its row alone.
+        // same hazards suspend and close), and a record's bytes depend on its row alone. (A
+        // database run's records are named by key, not row: they are written each time.)
         var written: [(table: Int, row: Int32, bytes: Range<Int>)] = []
+        var reusesRecords = false
+        if case .dataset = source { reusesRecords = true }
         for index in rules.indices {
             let rule = rules[index]
             let outcome = decision.outcomes.first { $0.rule == rule.name }
@@ -383,7 +386,7 @@ public struct ReportWriter: Sendable {
                     out.raw(", \"evidence\": [")
                     for (n, record) in outcome.evidence.enumerated() {
                         if n > 0 { out.raw(", ") }
-                        if let earlier = written.first(where: { $0.row == record.row && $0.table == record.tableIndex }) {
+                        if reusesRecords, let earlier = written.first(where: { $0.row == record.row && $0.table == record.tableIndex }) {
                             // Copied out first: appending a slice of the same array would copy all of it.
                             let again = Array(out.bytes[earlier.bytes])
                             out.bytes.append(contentsOf: again)
@@ -391,7 +394,7 @@ public struct ReportWriter: Sendable {
                         }
                         let start = out.bytes.count
                         appendRecord(record, layout.tables[record.tableIndex], to: &out)
-                        if written.count < 32 { written.append((record.tableIndex, record.row, start..<out.bytes.count)) }
+                        if reusesRecords, written.count < 32 { written.append((record.tableIndex, record.row, start..<out.bytes.count)) }
                     }
                     out.raw("]")
                 }

@@ -4,7 +4,9 @@ import Foundation
 /// row order, when the condition reads nothing but its own element: its columns, references
 /// followed from it, constants and `today`, and no loop (`some h in e.hazards where h.level ==
 /// "major" and unrectified(h, today)`). The quantifier then reads a byte per element instead of
-/// evaluating the condition there.
+/// evaluating the condition there. The same is done for a count's filter (`count h in
+/// e.hazards where …`), and for a rule's condition that reads only its subject (`for h in
+/// hazards when open_on(h, today) and …`), which `SubjectPruning` reads to pass subjects over.
 ///
 /// Why: a register lists rows as events happen, so the hazards of one enterprise lie far apart;
 /// evaluating the condition per enterprise reads each hazard's cells from a random place, a

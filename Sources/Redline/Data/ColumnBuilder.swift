@@ -102,6 +102,8 @@ struct ColumnBuilder {
     private let deferred = ColumnBuffer<DeferredReference>(capacity: 0)
     /// What the batches' first loads read; kept so that the loads are not optimized away.
     private(set) var touched: UInt32 = 0
+    /// Rows the chunk is expected to hold (a key column's pool is sized from it and its first key).
+    private let rowEstimate: Int
     /// A deferred reference named no row: the chunk must be read again.
     private var deferredFailed = false
 
@@ -140,6 +142,7 @@ struct ColumnBuilder {
 
     init(type: RType, capacity: Int, isKey: Bool = false, target: ReferenceTarget? = nil) {
         self.target = target
+        rowEstimate = capacity
         interner = TextInterner(deduplicate: !isKey)
         let kind: Kind
         switch type {
@@ -275,6 +278,9 @@ struct ColumnBuilder {
             keysIncreasing = ColumnBuilder.isBefore(previousBytes, field)
         }
         if !TextEncoding.isValidUTF8(field) { sawInvalidUTF8 = true }
+        // Every row adds a key: room for the chunk's keys at once, from the first one's length,
+        // instead of growing (and copying) the pool's arrays a dozen times.
+        if interner.count == 0 { interner.reserve(values: rowEstimate, bytes: rowEstimate * (field.count + 1)) }
         let id = interner.intern(field)
         remember(field, id)
         ids.append(id)

@@ -98,6 +98,12 @@ struct TextInterner: Sendable {
         return Int32(count - 1)
     }
 
+    /// Room for `values` values of `bytes` bytes in all, without regrowing.
+    mutating func reserve(values: Int, bytes byteCount: Int) {
+        bytes.reserveCapacity(byteCount)
+        starts.reserveCapacity(values + 1)
+    }
+
     /// Builds the hash index of an append-mode pool (for lookups by key).
     mutating func buildIndex() {
         guard !deduplicate, table.isEmpty else { return }

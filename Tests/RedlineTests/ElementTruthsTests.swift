@@ -70,6 +70,17 @@ import Testing
         return (fast, data)
     }
 
+    /// The subjects of `table` passed over (every rule on it proven `no`): more than `atLeast`,
+    /// and none that the run reports (`key` names a subject by its row).
+    static func expectPassedOverUnreported(_ program: Program, _ data: Dataset, _ result: RunResult, table: Int, atLeast: Int,
+                                           key: (Int) -> String) throws {
+        let skippable = try #require(truths(program, data).skippable(table: table))
+        let skipped = skippable.filter { $0 == 1 }.count
+        #expect(skipped > atLeast && skipped <= skippable.count - result.decisions.count, "\(skipped) skipped, \(result.decisions.count) reported")
+        let reported = Set(result.decisions.map(\.subject.key))
+        for row in 0..<skippable.count where skippable[row] == 1 { #expect(!reported.contains(key(row))) }
+    }
+
     /// The truths computed before a run of `program` over `data` as of the usual date.
     static func truths(_ program: Program, _ data: Dataset, limits: EvaluationLimits = EvaluationLimits()) -> ElementTruths {
         ElementTruths(rules: program.checked.rules, schema: program.checked.schema, dataset: data,
@@ -301,11 +312,7 @@ import Testing
         }
         let folder = try EngineSupport.folder(["owners.csv": Array("id\nO1\n".utf8), "things.csv": Array(things.utf8)])
         let (fast, data) = try ElementTruthsTests.decideBothWays(program, folder)
-        let skippable = try #require(ElementTruthsTests.truths(program, data).skippable(table: 1))
-        let skipped = skippable.filter { $0 == 1 }.count
-        #expect(skipped > 100 && skipped <= 2000 - fast.decisions.count, "\(skipped) skipped, \(fast.decisions.count) reported")
-        let reported = Set(fast.decisions.map(\.subject.key))
-        for row in 0..<skippable.count where skippable[row] == 1 { #expect(!reported.contains("T\(10000 + row)")) }
+        try ElementTruthsTests.expectPassedOverUnreported(program, data, fast, table: 1, atLeast: 100) { "T\(10000 + $0)" }
     }
 
     /// `count … where` over the rows referencing a record reads its filter's truths computed
@@ -336,10 +343,6 @@ import Testing
         let (fast, data) = try ElementTruthsTests.decideBothWays(program, folder)
         // `count >= 2` and `count > 0` are proven `no` where every filter is known and too few
         // hold: those owners are passed over, and none of them is reported.
-        let skippable = try #require(ElementTruthsTests.truths(program, data).skippable(table: 0))
-        let skipped = skippable.filter { $0 == 1 }.count
-        #expect(skipped > 10 && skipped <= 300 - fast.decisions.count, "\(skipped) skipped, \(fast.decisions.count) reported")
-        let reported = Set(fast.decisions.map(\.subject.key))
-        for row in 0..<skippable.count where skippable[row] == 1 { #expect(!reported.contains("O\(1000 + row)")) }
+        try ElementTruthsTests.expectPassedOverUnreported(program, data, fast, table: 0, atLeast: 10) { "O\(1000 + $0)" }
     }
 }

@@ -76,10 +76,13 @@ enum CSVLoading {
         let joined = ParallelSlots<ColumnData>(count: columnCount)
         let parsedChunks = ParallelSlots(parsed)
         let unread = reader.unread
+        // A column left unread is missing in every row: the unread columns share one array of
+        // "missing" (never written, so never copied).
+        let unreadColumn: ColumnData? = unread.isEmpty ? nil
+            : .text(Array(repeating: -1, count: totalRows), TextPool(TextInterner(deduplicate: true)))
         DispatchQueue.concurrentPerform(iterations: columnCount) { c in
-            // A column left unread is missing in every row.
-            guard !unread.contains(c) else {
-                joined.set(c, .text(Array(repeating: -1, count: totalRows), TextPool(TextInterner(deduplicate: true))))
+            if let unreadColumn, unread.contains(c) {
+                joined.set(c, unreadColumn)
                 return
             }
             let parts = parsedChunks.all.map { $0.builders[c] }

@@ -104,6 +104,8 @@ struct ColumnBuilder {
     private(set) var touched: UInt32 = 0
     /// Rows the chunk is expected to hold (a key column's pool is sized from it and its first key).
     private let rowEstimate: Int
+    static let reservedKeysAtMost = 1 << 22
+    static let reservedKeyBytesAtMost = 1 << 26
     /// A deferred reference named no row: the chunk must be read again.
     private var deferredFailed = false
 
@@ -279,8 +281,14 @@ struct ColumnBuilder {
         }
         if !TextEncoding.isValidUTF8(field) { sawInvalidUTF8 = true }
         // Every row adds a key: room for the chunk's keys at once, from the first one's length,
-        // instead of growing (and copying) the pool's arrays a dozen times.
-        if interner.count == 0 { interner.reserve(values: rowEstimate, bytes: rowEstimate * (field.count + 1)) }
+        // instead of growing (and copying) the pool's arrays a dozen times. Bounded: a first key
+        // of a megabyte in a file read as one chunk must not reserve gigabytes (beyond the bound
+        // the arrays grow as they fill).
+        if interner.count == 0 {
+            let values = min(rowEstimate, ColumnBuilder.reservedKeysAtMost)
+            let (bytes, overflow) = values.multipliedReportingOverflow(by: field.count + 1)
+            interner.reserve(values: values, bytes: overflow ? ColumnBuilder.reservedKeyBytesAtMost : min(bytes, ColumnBuilder.reservedKeyBytesAtMost))
+        }
         let id = interner.intern(field)
         remember(field, id)
         ids.append(id)

@@ -205,7 +205,6 @@ struct CSVTableReader {
         // and its loop does one kind of work (the conversions are the same).
         let columns = sourceIndex.count
         let batch = Batch(rows: CSVTableReader.batchRows, columns: columns)
-        defer { batch.deallocate() }
         // The batch's row count and first row: locals, not the class's (whose properties would
         // be checked for exclusive access at every row).
         var batchCount = 0, batchFirstRow = 0
@@ -337,7 +336,7 @@ struct CSVTableReader {
             recordLines.initialize(repeating: 0, count: rows)
         }
 
-        func deallocate() {
+        deinit {
             fields.deallocate()
             recordStarts.deallocate()
             recordLines.deallocate()

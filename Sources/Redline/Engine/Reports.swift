@@ -539,8 +539,9 @@ final class JSONCells {
     private let prefix: [UInt8]
     /// Text ids (text), or the referenced rows (reference).
     private let ids: [Int32]
-    private let textBytes: [UInt8]
-    private let starts: [Int]
+    /// A text column's pool, read through its addresses (`pool` keeps them alive).
+    private let pool: TextPool?
+    private let text: PoolView?
     private let days: [Int32]
     private let ints: [Int64]
     private let missing: [Bool]
@@ -552,12 +553,12 @@ final class JSONCells {
     init(prefix: [UInt8], data: ColumnData?) {
         self.prefix = prefix
         var kind = Kind.absent
-        var ids: [Int32] = [], textBytes: [UInt8] = [], starts: [Int] = [], days: [Int32] = [], ints: [Int64] = [], missing: [Bool] = []
+        var ids: [Int32] = [], pool: TextPool? = nil, days: [Int32] = [], ints: [Int64] = [], missing: [Bool] = []
         var flags: [UInt8] = [], key: JSONCells? = nil, other: ColumnData? = nil
         switch data {
-        case .text(let textIds, let pool)?:
+        case .text(let textIds, let textPool)?:
             kind = .text
-            (ids, textBytes, starts) = (textIds, pool.storage.bytes, pool.storage.starts)
+            (ids, pool) = (textIds, textPool)
         case .date(let values)?: kind = .date; days = values
         case .int(let values, let absent)?: kind = .int; (ints, missing) = (values, absent)
         case .bool(let values)?: kind = .bool; flags = values
@@ -568,8 +569,8 @@ final class JSONCells {
         case let column?: kind = .other; other = column
         case nil: break
         }
-        (self.kind, self.ids, self.textBytes, self.starts, self.days, self.ints, self.missing, self.flags, self.key, self.other) =
-            (kind, ids, textBytes, starts, days, ints, missing, flags, key, other)
+        (self.kind, self.ids, self.pool, self.text, self.days, self.ints, self.missing, self.flags, self.key, self.other) =
+            (kind, ids, pool, pool?.view, days, ints, missing, flags, key, other)
     }
 
     /// `"name": value` for a row.
@@ -584,7 +585,7 @@ final class JSONCells {
         case .text:
             let id = Int(ids[row])
             if id < 0 { out.raw("null"); return }
-            textBytes.withUnsafeBufferPointer { JSONText.appendQuoted(utf8: UnsafeBufferPointer(rebasing: $0[starts[id]..<starts[id + 1]]), to: &out.bytes) }
+            text?.withBytes(Int32(id)) { JSONText.appendQuoted(utf8: $0, to: &out.bytes) }
         case .date: out.day(days[row])
         case .int: if missing[row] { out.raw("null") } else { out.integer(ints[row]) }
         case .bool:

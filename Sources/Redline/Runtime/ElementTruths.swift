@@ -91,8 +91,8 @@ final class ElementTruths: @unchecked Sendable {
             switch node.kind {
             case .local(let local, _): used.insert(local)
             case .definition(_, let arguments, _): for argument in arguments { parameters.insert(argument.slot) }
-            case .quantifier, .aggregate, .tableRows, .reverse, .hostCall, .error: simple = false
-            default: break
+            case .error: simple = false
+            default: if node.runsLoop { simple = false }
             }
         }
         return simple && used.subtracting(parameters).subtracting([slot]).isEmpty
@@ -279,7 +279,7 @@ private struct SharedVerdicts: @unchecked Sendable {
 }
 
 /// A buffer the chunks of one computation write, each its own rows.
-private struct SharedTruths: @unchecked Sendable {
+struct SharedTruths: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<UInt8>
     init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
 }

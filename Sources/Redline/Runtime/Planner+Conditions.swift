@@ -202,8 +202,8 @@ extension Planner {
         var readsVariables = false
         bound.visit { node in
             switch node.kind {
-            case .local, .quantifier, .aggregate, .tableRows, .reverse, .hostCall, .error: readsVariables = true
-            default: break
+            case .local, .error: readsVariables = true
+            default: if node.runsLoop { readsVariables = true }
             }
         }
         return ValueDay(plan(bound), sameForTheRun: !readsVariables)

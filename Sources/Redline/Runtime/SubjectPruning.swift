@@ -149,21 +149,16 @@ struct SubjectPruning {
             return out
         case .fewerHold(let reference, let element, let atLeast):
             guard let computed = truths(element.key), let index = dataset.tables[subjectTable].reverse[reference] else { return nil }
-            let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
-            let shared = SharedProofInputs(out: out, block: index.block, truths: [computed], subjectRows: [])
-            let chunkSize = 1 << 16
-            DispatchQueue.concurrentPerform(iterations: (count + chunkSize - 1) / chunkSize) { chunk in
+            let shared = SharedProofInputs(block: index.block, truths: [computed], subjectRows: [])
+            return perSubject(count) { subject in
                 let block = shared.block, computed = shared.truths[0]
-                for subject in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
-                    var holding: Int64 = 0, known = true
-                    for position in block.positions(of: subject) {
-                        let truth = computed[Int(block.rows[position])]
-                        if truth == Truth.yes { holding += 1 } else if truth != Truth.no { known = false; break }
-                    }
-                    shared.out[subject] = known && holding < atLeast ? 1 : 0
+                var holding: Int64 = 0
+                for position in block.positions(of: subject) {
+                    let truth = computed[Int(block.rows[position])]
+                    if truth == Truth.yes { holding += 1 } else if truth != Truth.no { return false }
                 }
+                return holding < atLeast
             }
-            return out
         case .either(let a, let b):
             guard let left = evaluate(a, subjectTable: subjectTable, dataset: dataset, truths: truths, verdicts: verdicts) else { return nil }
             guard let right = evaluate(b, subjectTable: subjectTable, dataset: dataset, truths: truths, verdicts: verdicts) else {
@@ -199,34 +194,35 @@ struct SubjectPruning {
                     subjectRows.append(rows)
                 }
             }
-            let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
-            let shared = SharedProofInputs(out: out, block: index.block, truths: elementTruths, subjectRows: subjectRows.map { UnsafeBufferPointer($0) })
-            let chunkSize = 1 << 16
-            DispatchQueue.concurrentPerform(iterations: (count + chunkSize - 1) / chunkSize) { chunk in
-                let block = shared.block, truths = shared.truths, subjectRows = shared.subjectRows
-                for subject in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
-                    if subjectRows.contains(where: { $0[subject] == 1 }) {
-                        shared.out[subject] = 1
-                        continue
-                    }
-                    var proven = true
-                    for position in block.positions(of: subject) {
-                        let row = Int(block.rows[position])
-                        if !truths.contains(where: { $0[row] == Truth.no }) {
-                            proven = false
-                            break
-                        }
-                    }
-                    shared.out[subject] = proven ? 1 : 0
+            let shared = SharedProofInputs(block: index.block, truths: elementTruths, subjectRows: subjectRows.map { UnsafeBufferPointer($0) })
+            return perSubject(count) { subject in
+                let block = shared.block, truths = shared.truths
+                if shared.subjectRows.contains(where: { $0[subject] == 1 }) { return true }
+                for position in block.positions(of: subject) {
+                    let row = Int(block.rows[position])
+                    if !truths.contains(where: { $0[row] == Truth.no }) { return false }
                 }
+                return true
             }
-            return out
         }
     }
 }
 
+/// What a proof reads per subject, shared by the cores that evaluate it.
+extension SubjectPruning {
+    /// Per subject row, 1 where `proven` holds, computed in chunks of subjects on all cores.
+    fileprivate static func perSubject(_ count: Int, _ proven: @Sendable (Int) -> Bool) -> UnsafeMutableBufferPointer<UInt8> {
+        let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
+        let shared = SharedTruths(out)
+        let chunkSize = 1 << 16
+        DispatchQueue.concurrentPerform(iterations: (count + chunkSize - 1) / chunkSize) { chunk in
+            for subject in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) { shared.buffer[subject] = proven(subject) ? 1 : 0 }
+        }
+        return out
+    }
+}
+
 private struct SharedProofInputs: @unchecked Sendable {
-    let out: UnsafeMutableBufferPointer<UInt8>
     let block: RowBlock
     let truths: [UnsafeBufferPointer<UInt8>]
     let subjectRows: [UnsafeBufferPointer<UInt8>]
@@ -243,12 +239,7 @@ indirect enum StepBound {
 
     static func of(_ expression: Bound, subjectSlot: Int, subjectTable: Int, dataset: Dataset) -> StepBound? {
         var loops = false
-        expression.visit { node in
-            switch node.kind {
-            case .quantifier, .aggregate, .tableRows, .reverse, .hostCall: loops = true
-            default: break
-            }
-        }
+        expression.visit { node in if node.runsLoop { loops = true } }
         guard loops else { return StepBound.none }
         func of(_ part: Bound) -> StepBound? { StepBound.of(part, subjectSlot: subjectSlot, subjectTable: subjectTable, dataset: dataset) }
         func rows(_ collection: Bound) -> RowBlock? {

@@ -59,6 +59,16 @@ extension Bound {
         return found
     }
 
+    /// Whether this node loops over rows or hands its work to the host (a quantifier, an
+    /// aggregate, a table's or a record's rows, a host function): what a precomputation per row
+    /// or a bound on the steps cannot see through.
+    var runsLoop: Bool {
+        switch kind {
+        case .quantifier, .aggregate, .tableRows, .reverse, .hostCall: return true
+        default: return false
+        }
+    }
+
     /// Calls `body` on this node and every node below it, parents first.
     func visit(_ body: (Bound) -> Void) {
         body(self)

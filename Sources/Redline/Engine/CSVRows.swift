@@ -1,19 +1,120 @@
 /// The JSON report's decision entries rendered as subjects are decided (`RunDetail.jsonReport`),
-/// each right after its subject, while the rows its evidence names are in the cache.
+/// each right after its subject, while the rows its evidence names are in the cache. A subject
+/// whose rules all fired or did not (nearly every reported one) is written here straight from
+/// its rows (`beginDecision` … `endDecision`): keys, labels, messages and evidence as bytes,
+/// with no `Decision` made; an undetermined or failed subject goes through its `Decision`
+/// (`append`). Both write what `ReportWriter.appendDecision` writes for the decision.
 final class JSONDecisionWriter {
-    var bytes = JSONBytes()
+    /// The chunk's report so far, in blocks of about a megabyte: one array grown to a chunk's
+    /// 15 MB would be copied at each doubling, and its pages faulted in twice.
+    private var blocks: [[UInt8]] = []
+    private var block: [UInt8] = []
+    /// One decision, rendered here first (its buffer stays warm in the cache), then copied to
+    /// the block; a decision a limit interrupts is dropped with it.
+    private var decision = JSONBytes()
+    /// The message of the rule being written, rendered by the engine.
+    var message: [UInt8] = []
     private(set) var count = 0
     private let writer: ReportWriter
     private let layout: JSONChunkLayout
+    private let names: RecordNamer
+    /// Records already written for this decision: rules often share their evidence (the same
+    /// hazards suspend and close), and a record's bytes depend on its row alone.
+    private var written: [(table: Int, row: Int32, bytes: Range<Int>)] = []
+    /// Whether the engine's rules of the subject table are the layout's, in its order (so a
+    /// rule's place in one is its place in the other): the direct path is taken only then.
+    let rulesInLayoutOrder: Bool
+    private static let blockSize = 1 << 20
 
-    init(writer: ReportWriter, layout: JSONChunkLayout) {
+    init(writer: ReportWriter, layout: JSONChunkLayout, names: RecordNamer, table: Int, ruleNames: [String]) {
         self.writer = writer
         self.layout = layout
+        self.names = names
+        rulesInLayoutOrder = layout.rulesByTable.indices.contains(table) && layout.rulesByTable[table].map(\.name) == ruleNames
     }
 
+    /// The blocks written, in order; the writer is done with.
+    func takeBlocks() -> [[UInt8]] {
+        if !block.isEmpty { blocks.append(block) }
+        block = []
+        defer { blocks = [] }
+        return blocks
+    }
+
+    /// A subject's `Decision` (undetermined and failed outcomes, missing fields, errors).
     func append(_ decision: Decision) {
-        bytes.raw(",\n")
-        writer.appendDecision(decision, layout, to: &bytes)
+        self.decision.bytes.removeAll(keepingCapacity: true)
+        self.decision.raw(",\n")
+        writer.appendDecision(decision, layout, to: &self.decision)
+        finishDecision()
+    }
+
+    /// `{"subject": …, "rules": [` for a subject decided `action` (an index into the actions).
+    func beginDecision(table: Int, subject: Int32, action: Int) {
+        decision.bytes.removeAll(keepingCapacity: true)
+        written.removeAll(keepingCapacity: true)
+        decision.raw(",\n    {\"subject\": ")
+        names.withKeyBytes(table: table, row: subject) { JSONText.appendQuoted(utf8: $0, to: &decision.bytes) }
+        names.withLabel(table: table, row: subject) { label in
+            decision.raw(", \"label\": ")
+            JSONText.appendQuoted(utf8: label, to: &decision.bytes)
+        }
+        decision.raw(", \"table\": "); decision.bytes.append(contentsOf: layout.tables[table].quotedName)
+        decision.raw(", \"action\": "); decision.bytes.append(contentsOf: layout.quotedActions[action])
+        decision.raw(", \"rules\": [")
+    }
+
+    /// The rule at `index` of the subject table's rules, fired or not; a fired rule's message
+    /// (in `message` when `hasMessage`) and evidence follow.
+    func appendRule(table: Int, index: Int, fired: Bool, hasMessage: Bool, evidence found: [(slot: Int, values: [Value])]) {
+        let rule = layout.rulesByTable[table][index]
+        decision.raw(index == 0 ? "\n      {" : ",\n      {")
+        decision.raw("\"rule\": "); decision.bytes.append(contentsOf: rule.quotedName)
+        decision.raw(", \"action\": "); decision.bytes.append(contentsOf: rule.quotedAction)
+        guard fired else {
+            decision.raw(", \"outcome\": \"not fired\"}")
+            return
+        }
+        decision.raw(", \"outcome\": \"fired\"")
+        if hasMessage {
+            decision.raw(", \"message\": ")
+            message.withUnsafeBufferPointer { JSONText.appendQuoted(utf8: $0, to: &decision.bytes) }
+        }
+        var records = 0
+        for entry in found {
+            for case .record(let ref) in entry.values {
+                decision.raw(records == 0 ? ", \"evidence\": [" : ", ")
+                records += 1
+                let table = Int(ref.table)
+                if let earlier = written.first(where: { $0.row == ref.row && $0.table == table }) {
+                    // Copied out first: appending a slice of the same array would copy all of it.
+                    let again = Array(decision.bytes[earlier.bytes])
+                    decision.bytes.append(contentsOf: again)
+                    continue
+                }
+                let start = decision.bytes.count
+                names.withKeyBytes(table: table, row: ref.row) { key in
+                    ReportWriter.appendRecord(row: Int(ref.row), key: key, layout.tables[table], to: &decision)
+                }
+                if written.count < 32 { written.append((table, ref.row, start..<decision.bytes.count)) }
+            }
+        }
+        decision.raw(records == 0 ? "}" : "]}")
+    }
+
+    /// The end of the subject's entry, which goes to the report.
+    func endDecision() {
+        decision.raw("\n    ]}")
+        finishDecision()
+    }
+
+    private func finishDecision() {
+        if block.count + decision.bytes.count > block.capacity {
+            if !block.isEmpty { blocks.append(block) }
+            block = []
+            block.reserveCapacity(max(JSONDecisionWriter.blockSize, decision.bytes.count))
+        }
+        block.append(contentsOf: decision.bytes)
         count += 1
     }
 }

@@ -326,6 +326,8 @@ public struct ReportWriter: Sendable {
         }
         let rulesByTable: [[Rule]]
         let tables: [Table]
+        /// Each action's name, quoted, by its index.
+        let quotedActions: [[UInt8]]
 
         init(program: Program, source: Source) {
             let schema = program.checked.schema
@@ -334,6 +336,7 @@ public struct ReportWriter: Sendable {
                 JSONText.appendQuoted(text, to: &bytes)
                 return bytes
             }
+            quotedActions = schema.actions.map(quoted)
             rulesByTable = schema.tables.indices.map { table in
                 program.checked.rules.filter { $0.subjectTable == table }.map {
                     Rule(name: $0.name, quotedName: quoted($0.name), quotedAction: quoted(schema.actions[$0.action]))
@@ -423,9 +426,14 @@ public struct ReportWriter: Sendable {
             appendDatabaseRecord(record, to: &out)
             return
         }
-        let row = Int(record.row)
+        var key = record.key
+        key.withUTF8 { ReportWriter.appendRecord(row: Int(record.row), key: $0, table, to: &out) }
+    }
+
+    /// A dataset's evidence record: its table, key, line and every value shown.
+    static func appendRecord(row: Int, key: UnsafeBufferPointer<UInt8>, _ table: JSONChunkLayout.Table, to out: inout JSONBytes) {
         out.raw("{\"table\": "); out.bytes.append(contentsOf: table.quotedName)
-        out.raw(", \"key\": "); out.quoted(record.key)
+        out.raw(", \"key\": "); JSONText.appendQuoted(utf8: key, to: &out.bytes)
         out.raw(", \"line\": "); out.integer(Int64(table.lines[row]))
         out.raw(", \"values\": {")
         let cells = table.cells
@@ -522,10 +530,12 @@ final class JSONChunkLayout {
     }
     let rulesByTable: [[Rule]]
     let tables: [Table]
+    let quotedActions: [[UInt8]]
 
     init(_ layout: ReportWriter.JSONLayout) {
         rulesByTable = layout.rulesByTable.map { $0.map(Rule.init) }
         tables = layout.tables.map(Table.init)
+        quotedActions = layout.quotedActions.map { $0.map { $0 } }
     }
 }
 

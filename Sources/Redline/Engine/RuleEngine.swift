@@ -206,6 +206,12 @@ final class RecordNamer: @unchecked Sendable {
         return label.withBytes(row, body)
     }
 
+    /// Calls `body` with a row's label as UTF-8 bytes when it has one (as `id(table:row:).label`).
+    func withLabel(table: Int, row: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let label = labels[table], !label.isMissing(row) else { return }
+        label.withBytes(row, body)
+    }
+
     func id(table: Int, row: Int32) -> RecordID {
         var id = RecordID(table: tableNames[table], key: keys[table].text(row), tableIndex: table, row: row)
         // An empty label cell is no label: the key alone names the row.
@@ -403,7 +409,7 @@ struct RuleEngine {
         let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
         let results = ParallelSlots<([Decision], OutcomeCounts, Int)>(count: chunkCount)
-        let rendered = ParallelSlots<([UInt8], Int)>(count: chunkCount)
+        let rendered = ParallelSlots<([[UInt8]], Int)>(count: chunkCount)
         let csvRaw: Bool? = { if case .csvReport(let raw) = detail { return raw } else { return nil } }()
         let jsonLayout = detail == .jsonReport ? jsonWriter.map { (writer: $0, layout: $0.jsonLayout) } : nil
         let labelled = program.schema.tables.contains { $0.labelColumn != nil }
@@ -420,7 +426,9 @@ struct RuleEngine {
             let names = RecordNamer(schema: program.schema, dataset: dataset, keyIdsAreRows: keyIdsAreRows)
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, budget: budget)
             let csv = csvRaw.map { CSVRowWriter(raw: $0, labelled: labelled, names: names) }
-            let json = jsonLayout.map { JSONDecisionWriter(writer: $0.writer, layout: JSONChunkLayout($0.layout)) }
+            let json = jsonLayout.map {
+                JSONDecisionWriter(writer: $0.writer, layout: JSONChunkLayout($0.layout), names: names, table: table, ruleNames: rules.map(\.name))
+            }
             var found: [Decision] = []
             var chunkCounts = OutcomeCounts(actions: actionCount, rules: ruleCount)
             let start = chunk * chunkSize
@@ -445,8 +453,8 @@ struct RuleEngine {
                 budget.record(error)
             }
             results.set(chunk, (found, chunkCounts, done))
-            if let csv { rendered.set(chunk, (csv.bytes, csv.rows)) }
-            if let json { rendered.set(chunk, (json.bytes.bytes, json.count)) }
+            if let csv { rendered.set(chunk, ([csv.bytes], csv.rows)) }
+            if let json { rendered.set(chunk, (json.takeBlocks(), json.count)) }
         }
         var evaluated = 0
         var undecided: [ArraySlice<Int32>] = []
@@ -461,8 +469,8 @@ struct RuleEngine {
             }
             parts.append(found)
             counts.add(chunkCounts)
-            if let (bytes, rows) = rendered.take(chunk) {
-                renderedParts.append(bytes)
+            if let (parts, rows) = rendered.take(chunk) {
+                renderedParts += parts
                 renderedCount += rows
             }
             evaluated += done
@@ -570,6 +578,24 @@ struct RuleEngine {
                 csv.appendDecided(table: table, subject: subject, action: rule.actionName, rule: rule.name, evidence: found)
                 return nil
             }
+        }
+        if let json, json.rulesInLayoutOrder, let strongest, !anyUndetermined, failures.isEmpty, calendarGaps.isEmpty {
+            // Every rule fired or did not: the entry straight from the rows, no `Decision`.
+            json.beginDecision(table: table, subject: subject, action: strongest)
+            for index in rules.indices {
+                let rule = rules[index]
+                guard kindOf(index) == .fired else {
+                    json.appendRule(table: table, index: index, fired: false, hasMessage: false, evidence: [])
+                    continue
+                }
+                frame.slots[rule.subjectSlot] = subjectValue
+                let found = try collectEvidence(rule, frame: frame)
+                json.message.removeAll(keepingCapacity: true)
+                let hasMessage = renderMessage(rule, evidence: found, frame: frame, into: &json.message)
+                json.appendRule(table: table, index: index, fired: true, hasMessage: hasMessage, evidence: found)
+            }
+            json.endDecision()
+            return nil
         }
         var outcomes: [RuleOutcome] = []
         var decidingDone = false

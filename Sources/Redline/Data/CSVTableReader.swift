@@ -205,17 +205,15 @@ struct CSVTableReader {
         // and its loop does one kind of work (the conversions are the same).
         let columns = sourceIndex.count
         let batch = Batch(rows: CSVTableReader.batchRows, columns: columns)
-        // The batch's row count and first row: locals, not the class's (whose properties would
-        // be checked for exclusive access at every row).
-        var batchCount = 0, batchFirstRow = 0
         var failures: [(row: Int, skippedRow: Bool)] = []
         var badInBatch: [(row: Int, column: Int, skippedRow: Bool)] = []
         builders.withUnsafeMutableBufferPointer { builders in
-            /// Converts the batch's rows; false when a field shows the file is not UTF-8.
-            func convertBatch() -> Bool {
-                let count = batchCount
+            /// Converts the batch's `count` rows, the first of them the chunk's row `batchFirstRow`;
+            /// false when a field shows the file is not UTF-8. What the row loop changes (the
+            /// chunk, the batch's count) is passed, not captured: a variable a local function
+            /// captures is boxed, and checked for exclusive access at every row.
+            func convertBatch(_ count: Int, _ batchFirstRow: Int, _ chunk: inout Chunk) -> Bool {
                 guard count > 0 else { return true }
-                defer { batchCount = 0 }
                 badInBatch.removeAll(keepingCapacity: true)
                 for column in 0..<columns {
                     let columnFields = batch.fields + column * batch.rowCapacity
@@ -250,6 +248,9 @@ struct CSVTableReader {
                 }
                 return true
             }
+            // The batch's row count and first row: locals of the loop, neither the class's nor
+            // captured (either would be checked for exclusive access at every row).
+            var batchCount = 0, batchFirstRow = 0
             while position < range.upperBound {
                 let recordStart = position
                 let recordLine = line
@@ -266,12 +267,18 @@ struct CSVTableReader {
                     batch.recordLines[row] = recordLine
                     batchCount = row + 1
                     chunk.lines.append(Int32(clamping: recordLine))
-                    if batchCount == batch.rowCapacity, !convertBatch() { chunk.invalidUTF8 = true; return }
+                    if batchCount == batch.rowCapacity {
+                        let converted = convertBatch(batchCount, batchFirstRow, &chunk)
+                        batchCount = 0
+                        if !converted { chunk.invalidUTF8 = true; return }
+                    }
                     continue
                 }
                 // A row refused whole: the rows before it are converted first, so that problems
                 // are noted in the order of the file.
-                if !convertBatch() { chunk.invalidUTF8 = true; return }
+                let converted = convertBatch(batchCount, batchFirstRow, &chunk)
+                batchCount = 0
+                if !converted { chunk.invalidUTF8 = true; return }
                 // A row refused whole is still part of the file, whose encoding it may betray.
                 if quoting != nil || count != layout.fieldCount,
                    !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[recordStart..<position])) {
@@ -307,7 +314,7 @@ struct CSVTableReader {
                                           text: Catalog.raggedRow(count, header: layout.fieldCount), hint: Catalog.raggedHint,
                                           lineText: text, column: 1, length: max(1, text.count)), maxIssues)
             }
-            if !convertBatch() { chunk.invalidUTF8 = true }
+            if !convertBatch(batchCount, batchFirstRow, &chunk) { chunk.invalidUTF8 = true }
         }
         chunk.builders = builders
         chunk.newlines = line

@@ -1,17 +1,18 @@
 /// The JSON report's decision entries rendered as subjects are decided (`RunDetail.jsonReport`),
 /// each right after its subject, while the rows its evidence names are in the cache. A subject
 /// whose rules all fired or did not (nearly every reported one) is written here straight from
-/// its rows (`beginDecision` … `endDecision`): keys, labels, messages and evidence as bytes,
+/// its rows (`beginDecision` … `closeDecision`): keys, labels, messages and evidence as bytes,
 /// with no `Decision` made; an undetermined or failed subject goes through its `Decision`
 /// (`append`). Both write what `ReportWriter.appendDecision` writes for the decision.
 final class JSONDecisionWriter {
     /// The chunk's report so far, in blocks of about a megabyte: one array grown to a chunk's
-    /// 15 MB would be copied at each doubling, and its pages faulted in twice.
+    /// 15 MB would be copied at each doubling, and its pages faulted in twice. A decision is
+    /// written straight into the current block, which has room for any but a huge one.
     private var blocks: [[UInt8]] = []
-    private var block: [UInt8] = []
-    /// One decision, rendered here first (its buffer stays warm in the cache), then copied to
-    /// the block; a decision a limit interrupts is dropped with it.
-    private var decision = JSONBytes()
+    private var block = JSONBytes()
+    /// Where the current decision starts in the block: one a limit interrupted is dropped from
+    /// there by the next (or by `takeBlocks`).
+    private var decisionStart = 0
     /// The message of the rule being written, rendered by the engine.
     var message: [UInt8] = []
     private(set) var count = 0
@@ -24,7 +25,7 @@ final class JSONDecisionWriter {
     /// Whether the engine's rules of the subject table are the layout's, in its order (so a
     /// rule's place in one is its place in the other): the direct path is taken only then.
     let rulesInLayoutOrder: Bool
-    private static let blockSize = 1 << 20
+    private static let blockSize = 1 << 20, headroom = 1 << 16
 
     init(writer: ReportWriter, layout: JSONChunkLayout, names: RecordNamer, table: Int, ruleNames: [String]) {
         self.writer = writer
@@ -35,86 +36,110 @@ final class JSONDecisionWriter {
 
     /// The blocks written, in order; the writer is done with.
     func takeBlocks() -> [[UInt8]] {
-        if !block.isEmpty { blocks.append(block) }
-        block = []
+        block.bytes.removeSubrange(decisionStart...)
+        if !block.bytes.isEmpty { blocks.append(block.bytes) }
+        block = JSONBytes()
+        decisionStart = 0
         defer { blocks = [] }
         return blocks
     }
 
+    /// A new decision's place: the end of the last one written, in a block with room.
+    private func startDecision() {
+        block.bytes.removeSubrange(decisionStart...)
+        if block.bytes.capacity - block.bytes.count < JSONDecisionWriter.headroom {
+            if !block.bytes.isEmpty { blocks.append(block.bytes) }
+            block = JSONBytes()
+            block.bytes.reserveCapacity(JSONDecisionWriter.blockSize)
+        }
+        decisionStart = block.bytes.count
+        written.removeAll(keepingCapacity: true)
+    }
+
     /// A subject's `Decision` (undetermined and failed outcomes, missing fields, errors).
     func append(_ decision: Decision) {
-        self.decision.bytes.removeAll(keepingCapacity: true)
-        self.decision.raw(",\n")
-        writer.appendDecision(decision, layout, to: &self.decision)
-        finishDecision()
+        startDecision()
+        block.raw(",\n")
+        writer.appendDecision(decision, layout, to: &block)
+        endDecision()
     }
 
     /// `{"subject": …, "rules": [` for a subject decided `action` (an index into the actions).
     func beginDecision(table: Int, subject: Int32, action: Int) {
-        decision.bytes.removeAll(keepingCapacity: true)
-        written.removeAll(keepingCapacity: true)
-        decision.raw(",\n    {\"subject\": ")
-        names.withKeyBytes(table: table, row: subject) { JSONText.appendQuoted(utf8: $0, to: &decision.bytes) }
+        startDecision()
+        block.raw(",\n    {\"subject\": ")
+        names.withKeyBytes(table: table, row: subject) { JSONText.appendQuoted(utf8: $0, to: &block.bytes) }
         names.withLabel(table: table, row: subject) { label in
-            decision.raw(", \"label\": ")
-            JSONText.appendQuoted(utf8: label, to: &decision.bytes)
+            block.raw(", \"label\": ")
+            JSONText.appendQuoted(utf8: label, to: &block.bytes)
         }
-        decision.raw(", \"table\": "); decision.bytes.append(contentsOf: layout.tables[table].quotedName)
-        decision.raw(", \"action\": "); decision.bytes.append(contentsOf: layout.quotedActions[action])
-        decision.raw(", \"rules\": [")
+        block.raw(", \"table\": "); block.bytes.append(contentsOf: layout.tables[table].quotedName)
+        block.raw(", \"action\": "); block.bytes.append(contentsOf: layout.quotedActions[action])
+        block.raw(", \"rules\": [")
     }
 
     /// The rule at `index` of the subject table's rules, fired or not; a fired rule's message
     /// (in `message` when `hasMessage`) and evidence follow.
     func appendRule(table: Int, index: Int, fired: Bool, hasMessage: Bool, evidence found: [(slot: Int, values: [Value])]) {
         let rule = layout.rulesByTable[table][index]
-        decision.raw(index == 0 ? "\n      {" : ",\n      {")
-        decision.raw("\"rule\": "); decision.bytes.append(contentsOf: rule.quotedName)
-        decision.raw(", \"action\": "); decision.bytes.append(contentsOf: rule.quotedAction)
+        block.raw(index == 0 ? "\n      {" : ",\n      {")
+        block.raw("\"rule\": "); block.bytes.append(contentsOf: rule.quotedName)
+        block.raw(", \"action\": "); block.bytes.append(contentsOf: rule.quotedAction)
         guard fired else {
-            decision.raw(", \"outcome\": \"not fired\"}")
+            block.raw(", \"outcome\": \"not fired\"}")
             return
         }
-        decision.raw(", \"outcome\": \"fired\"")
+        block.raw(", \"outcome\": \"fired\"")
         if hasMessage {
-            decision.raw(", \"message\": ")
-            message.withUnsafeBufferPointer { JSONText.appendQuoted(utf8: $0, to: &decision.bytes) }
+            block.raw(", \"message\": ")
+            message.withUnsafeBufferPointer { JSONText.appendQuoted(utf8: $0, to: &block.bytes) }
         }
         var records = 0
         for entry in found {
             for case .record(let ref) in entry.values {
-                decision.raw(records == 0 ? ", \"evidence\": [" : ", ")
+                block.raw(records == 0 ? ", \"evidence\": [" : ", ")
                 records += 1
                 let table = Int(ref.table)
                 if let earlier = written.first(where: { $0.row == ref.row && $0.table == table }) {
                     // Copied out first: appending a slice of the same array would copy all of it.
-                    let again = Array(decision.bytes[earlier.bytes])
-                    decision.bytes.append(contentsOf: again)
+                    let again = Array(block.bytes[earlier.bytes])
+                    block.bytes.append(contentsOf: again)
                     continue
                 }
-                let start = decision.bytes.count
+                let start = block.bytes.count
                 names.withKeyBytes(table: table, row: ref.row) { key in
-                    ReportWriter.appendRecord(row: Int(ref.row), key: key, layout.tables[table], to: &decision)
+                    ReportWriter.appendRecord(row: Int(ref.row), key: key, layout.tables[table], to: &block)
                 }
-                if written.count < 32 { written.append((table, ref.row, start..<decision.bytes.count)) }
+                if written.count < 32 { written.append((table, ref.row, start..<block.bytes.count)) }
             }
         }
-        decision.raw(records == 0 ? "}" : "]}")
+        block.raw(records == 0 ? "}" : "]}")
     }
+
+    /// Reads every cell of the evidence records before any is written or named in a message
+    /// (`JSONCells.touch`).
+    func touch(_ found: [(slot: Int, values: [Value])]) {
+        var sum = 0
+        for entry in found {
+            for case .record(let ref) in entry.values {
+                let table = layout.tables[Int(ref.table)], row = Int(ref.row)
+                sum &+= Int(table.lines[row])
+                for cell in table.cells { sum &+= cell.touch(row) }
+            }
+        }
+        touched = sum
+    }
+    /// What `touch` read, kept so that its reads are not optimised away.
+    private var touched = 0
 
     /// The end of the subject's entry, which goes to the report.
-    func endDecision() {
-        decision.raw("\n    ]}")
-        finishDecision()
+    func closeDecision() {
+        block.raw("\n    ]}")
+        endDecision()
     }
 
-    private func finishDecision() {
-        if block.count + decision.bytes.count > block.capacity {
-            if !block.isEmpty { blocks.append(block) }
-            block = []
-            block.reserveCapacity(max(JSONDecisionWriter.blockSize, decision.bytes.count))
-        }
-        block.append(contentsOf: decision.bytes)
+    private func endDecision() {
+        decisionStart = block.bytes.count
         count += 1
     }
 }

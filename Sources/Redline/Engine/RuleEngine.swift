@@ -590,11 +590,12 @@ struct RuleEngine {
                 }
                 frame.slots[rule.subjectSlot] = subjectValue
                 let found = try collectEvidence(rule, frame: frame)
+                json.touch(found)
                 json.message.removeAll(keepingCapacity: true)
                 let hasMessage = renderMessage(rule, evidence: found, frame: frame, into: &json.message)
                 json.appendRule(table: table, index: index, fired: true, hasMessage: hasMessage, evidence: found)
             }
-            json.endDecision()
+            json.closeDecision()
             return nil
         }
         var outcomes: [RuleOutcome] = []

@@ -429,6 +429,44 @@ import Testing
         }
     }
 
+    /// Quoting passes clean runs eight bytes at a time: every byte that needs an escape is
+    /// escaped wherever it falls in a word, against a byte-by-byte reference, over random texts
+    /// of every byte value (non-ASCII bytes among them: they have the high bit the test uses).
+    @Test func quotingEscapesEveryByteThatNeedsItWhereverItFalls() {
+        func reference(_ text: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = [0x22]
+            for byte in text {
+                switch byte {
+                case 0x22: out += [0x5C, 0x22]
+                case 0x5C: out += [0x5C, 0x5C]
+                case 0x0A: out += [0x5C, 0x6E]
+                case 0x0D: out += [0x5C, 0x72]
+                case 0x09: out += [0x5C, 0x74]
+                case 0..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
+                default: out.append(byte)
+                }
+            }
+            return out + [0x22]
+        }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return state
+        }
+        let special: [UInt8] = [0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x00, 0x1F, 0x20, 0x21, 0x7F, 0x80, 0xE9, 0xFF]
+        for _ in 0..<20_000 {
+            let length = Int(next() % 41)
+            let text = (0..<length).map { _ -> UInt8 in
+                let roll = next()
+                return roll % 4 == 0 ? special[Int(roll >> 8) % special.count] : UInt8(0x41 + (roll >> 8) % 26)
+            }
+            var out: [UInt8] = []
+            text.withUnsafeBufferPointer { JSONText.appendQuoted(utf8: $0, to: &out) }
+            #expect(out == reference(text), "\(text)")
+            if out != reference(text) { return }
+        }
+    }
+
     /// A byte that is not UTF-8 in a file that otherwise is, even in a column the rules do not
     /// read, is an error naming its line: a file is in one encoding (README, "Limits and hostile input"), so `run`,
     /// which reads few columns, and `query`, which may read them all, agree about it.

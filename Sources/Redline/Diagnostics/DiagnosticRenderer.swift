@@ -130,8 +130,15 @@ enum JSONText {
     /// UTF-8 bytes, quoted and escaped; bytes that need no escape are copied in runs.
     static func appendQuoted(utf8 text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(0x22)
+        let clean = cleanPrefix(text)
+        if clean == text.count {
+            bytes.append(contentsOf: text)
+            bytes.append(0x22)
+            return
+        }
         var start = 0
-        for (index, byte) in text.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+        for index in clean..<text.count where text[index] < 0x20 || text[index] == 0x22 || text[index] == 0x5C {
+            let byte = text[index]
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index]))
             start = index + 1
             switch byte {
@@ -147,5 +154,25 @@ enum JSONText {
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
         bytes.append(0x22)
+    }
+
+    /// How many leading bytes need no escape, looked at eight at a time: a word with no byte
+    /// below 0x20, no `"` and no `\` is passed whole; the word holding the first that needs
+    /// one is left to the byte loop.
+    @inline(__always)
+    static func cleanPrefix(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = text.baseAddress else { return 0 }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i + 8 <= text.count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            // Some byte below 0x20, some byte zero after XOR with `"` or `\` (exact as a yes/no).
+            let found = ((word &- ones &* 0x20) & ~word | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
+            if found != 0 { return i }
+            i += 8
+        }
+        for index in i..<text.count where text[index] < 0x20 || text[index] == 0x22 || text[index] == 0x5C { return index }
+        return text.count
     }
 }

@@ -67,6 +67,11 @@ final class JSONDecisionWriter {
     /// `{"subject": …, "rules": [` for a subject decided `action` (an index into the actions).
     func beginDecision(table: Int, subject: Int32, action: Int) {
         startDecision()
+        // Written to a local moved out of the property and back: a class's property is checked
+        // for exclusive access at every use.
+        var block = self.block
+        self.block = JSONBytes()
+        defer { self.block = block }
         block.raw(",\n    {\"subject\": ")
         names.withKeyBytes(table: table, row: subject) { JSONText.appendQuoted(utf8: $0, to: &block.bytes) }
         names.withLabel(table: table, row: subject) { label in
@@ -82,6 +87,9 @@ final class JSONDecisionWriter {
     /// (in `message` when `hasMessage`) and evidence follow.
     func appendRule(table: Int, index: Int, fired: Bool, hasMessage: Bool, evidence found: [(slot: Int, values: [Value])]) {
         let rule = layout.rulesByTable[table][index]
+        var block = self.block
+        self.block = JSONBytes()
+        defer { self.block = block }
         block.raw(index == 0 ? "\n      {" : ",\n      {")
         block.raw("\"rule\": "); block.bytes.append(contentsOf: rule.quotedName)
         block.raw(", \"action\": "); block.bytes.append(contentsOf: rule.quotedAction)

@@ -490,7 +490,18 @@ struct JSONBytes {
 
     mutating func integer(_ value: Int64) {
         if value >= 0 && value < 10 { bytes.append(0x30 + UInt8(value)); return }
-        bytes.append(contentsOf: String(value).utf8)
+        guard value > 0 else { bytes.append(contentsOf: String(value).utf8); return }
+        // Digits from the last, into a small buffer (line numbers: one per evidence record).
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var rest = value, at = buffer.count
+            while rest > 0 {
+                at -= 1
+                buffer[at] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+                rest /= 10
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[at...]))
+        }
     }
 
     /// A date as a quoted `YYYY-MM-DD` (ten bytes), `null` when missing.
@@ -499,8 +510,15 @@ struct JSONBytes {
         let (year, month, date) = CivilDate.components(day)
         guard (0...9999).contains(year) else { quoted(CivilDate.format(day)); return }
         func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + value) }
-        bytes.append(contentsOf: [0x22, digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), 0x2D,
-                                  digit(month / 10), digit(month % 10), 0x2D, digit(date / 10), digit(date % 10), 0x22])
+        // Into a buffer on the stack: an array literal would be allocated per date.
+        var text: (UInt64, UInt32) = (0, 0)
+        withUnsafeMutableBytes(of: &text) { buffer in
+            (buffer[0], buffer[1], buffer[2], buffer[3], buffer[4], buffer[5]) =
+                (0x22, digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), 0x2D)
+            (buffer[6], buffer[7], buffer[8], buffer[9], buffer[10], buffer[11]) =
+                (digit(month / 10), digit(month % 10), 0x2D, digit(date / 10), digit(date % 10), 0x22)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<12]))
+        }
     }
 }
 

@@ -429,6 +429,41 @@ import Testing
         }
     }
 
+    /// A file parsed in several chunks keeps each row's line: counted, not listed, while every
+    /// record is one line; listed once blank lines come between rows, in a later chunk than the
+    /// first; and a bad value after them is reported on its own line.
+    @Test(arguments: [false, true])
+    func lineNumbersAcrossChunks(blankLines: Bool) throws {
+        let policy = "table items key id { id: text, n: int, note: text }\nactions flag\nrule r \"r\" for i in items when i.n > 5 then flag i\n"
+        let program = Program.compile([RuleSource(name: "p.rl", text: policy)])
+        var text = Array("id,n,note\n".utf8)
+        var expected: [Int32] = []
+        var line: Int32 = 2
+        let rows = 800_000, blanks: Set<Int> = blankLines ? [500_000, 700_000, 700_001] : []
+        let badRow = 750_000
+        var badOffset = 0
+        for row in 0..<rows {
+            if blanks.contains(row) { text.append(0x0A); line += 1 }
+            if row == badRow { badOffset = text.count + "I\(row),".utf8.count }
+            text += Array("I\(row),\(row % 10),checked on site\n".utf8)
+            expected.append(line)
+            line += 1
+        }
+        #expect(text.count > 3 * CSVTableReader.chunkBytes)
+        let loaded = program.loadData(directory: try EngineSupport.folder(["items.csv": text]))
+        let table = try #require(loaded.dataset?.tables.first)
+        #expect(table.lines.count == rows)
+        for row in [0, 1, 299_999, 499_999, 500_000, 699_999, 700_000, 700_001, rows - 1] {
+            #expect(table.lines[row] == expected[row], "row \(row)")
+        }
+        // A bad value after the blank lines: its line is the one it is on.
+        var bad = text
+        bad[badOffset] = 0x78 // `x` in place of the digit
+        let failed = program.loadData(directory: try EngineSupport.folder(["items.csv": bad]))
+        #expect(failed.dataset == nil)
+        #expect(failed.diagnostics.first?.location.line == Int(expected[badRow]))
+    }
+
     /// Quoting passes clean runs eight bytes at a time: every byte that needs an escape is
     /// escaped wherever it falls in a word, against a byte-by-byte reference, over random texts
     /// of every byte value (non-ASCII bytes among them: they have the high bit the test uses).

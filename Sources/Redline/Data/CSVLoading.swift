@@ -36,8 +36,13 @@ enum CSVLoading {
         var keysIncreasing = first.builders.indices.contains(keyColumn) && first.builders[keyColumn].kind == .key
             && first.builders[keyColumn].keysIncreasing
         let totalRows = parsed.reduce(0) { $0 + $1.lines.count }
-        var lines: [Int32] = []
-        lines.reserveCapacity(totalRows)
+        // Row r is on line `dataLine + r` when every chunk's rows are one line each and every
+        // chunk but the last ends where its rows do (no blank line): no list is made then.
+        let consecutive = parsed.indices.allSatisfy { index in
+            parsed[index].lines.consecutive && (index == parsed.count - 1 || parsed[index].newlines == parsed[index].lines.count)
+        }
+        var listedLines: [Int32] = []
+        if !consecutive { listedLines.reserveCapacity(totalRows) }
         var skippedKeys: Set<String> = []
         var badRows: [Int] = []
         var startLine = layout.dataLine
@@ -54,8 +59,10 @@ enum CSVLoading {
                 let shown = chunk.issues.filter { $0.reason == reason }.count
                 if count > shown { issues.count(reason, count - shown) }
             }
-            let offset = Int32(clamping: startLine)
-            for line in chunk.lines { lines.append(line + offset) }
+            if !consecutive {
+                let offset = Int32(clamping: startLine)
+                for row in 0..<chunk.lines.count { listedLines.append(chunk.lines[row] &+ offset) }
+            }
             for row in chunk.badRows { badRows.append(row + rowBase) }
             skippedKeys.formUnion(chunk.skippedKeys)
             if index > 0, keysIncreasing {
@@ -89,13 +96,14 @@ enum CSVLoading {
             joined.set(c, ColumnBuilder.join(parts))
         }
         var columns = joined.all
+        var lines = consecutive ? LineNumbers(consecutiveFrom: Int32(clamping: layout.dataLine), count: totalRows) : LineNumbers(listedLines)
         if PhaseTimer.enabled { writeToStandardError("  [join] \(String(format: "%.3f", Date().timeIntervalSince(mergeStart))) s\n") }
         if !badRows.isEmpty {
             // Rows with bad values are dropped (lenient) or the load fails anyway (strict).
             let bad = Set(badRows)
             let keep = (0..<lines.count).filter { !bad.contains($0) }
             columns = columns.map { $0.selecting(keep) }
-            lines = keep.map { lines[$0] }
+            lines = lines.selecting(keep)
         }
         let data = TableData(index: reader.table.index, name: reader.table.name, file: reader.file, columns: columns, lines: lines)
         data.skippedKeys = skippedKeys

@@ -52,10 +52,35 @@ struct CSVTableReader {
         let length: Int
     }
 
+    /// A chunk's rows' lines, counted from the chunk's first line: only counted while row r is
+    /// on line r (one line per record, no blank line), listed from the first row that is not.
+    struct ChunkLines {
+        private(set) var count = 0
+        private(set) var listed: [Int32]? = nil
+
+        /// Whether row r is on line r for every row.
+        var consecutive: Bool { listed == nil }
+
+        @inline(__always)
+        mutating func append(_ line: Int) {
+            if listed == nil, line == count {
+                count += 1
+                return
+            }
+            var list = listed ?? (0..<count).map { Int32(truncatingIfNeeded: $0) }
+            listed = nil
+            list.append(Int32(clamping: line))
+            listed = list
+            count += 1
+        }
+
+        subscript(row: Int) -> Int32 { listed?[row] ?? Int32(truncatingIfNeeded: row) }
+    }
+
     /// One parsed chunk.
     struct Chunk {
         var builders: [ColumnBuilder]
-        var lines: [Int32] = []
+        var lines = ChunkLines()
         var badRows: [Int] = []
         var issues: [PendingIssue] = []
         var issueCounts: [DataIssue.Reason: Int] = [:]
@@ -185,7 +210,6 @@ struct CSVTableReader {
         var chunk = Chunk(builders: [])
         var builders = newBuilders(capacity: estimate)
         if deferReferences { for index in builders.indices { builders[index].defersReferences = true } }
-        chunk.lines.reserveCapacity(estimate)
         let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
         var position = range.lowerBound
         var line = 0
@@ -266,7 +290,7 @@ struct CSVTableReader {
                     batch.recordStarts[row] = recordStart
                     batch.recordLines[row] = recordLine
                     batchCount = row + 1
-                    chunk.lines.append(Int32(clamping: recordLine))
+                    chunk.lines.append(recordLine)
                     if batchCount == batch.rowCapacity {
                         let converted = convertBatch(batchCount, batchFirstRow, &chunk)
                         batchCount = 0

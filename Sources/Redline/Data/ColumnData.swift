@@ -79,6 +79,27 @@ enum ColumnData: @unchecked Sendable {
     }
 }
 
+/// The line of its file each row of a table starts on. A register keeps one record per line
+/// with nothing between them, so row r is on line `first + r`: then no list is kept (a list
+/// of ten million rows is 40 MB to write, and to read back only for a message).
+struct LineNumbers: Sendable {
+    let count: Int
+    private let first: Int32
+    private let listed: [Int32]?
+
+    init(_ lines: [Int32]) { (count, first, listed) = (lines.count, 0, lines) }
+
+    init(consecutiveFrom first: Int32, count: Int) { (self.count, self.first, listed) = (count, first, nil) }
+
+    subscript(row: Int) -> Int32 {
+        if let listed { return listed[row] }
+        return first &+ Int32(truncatingIfNeeded: row)
+    }
+
+    /// The lines of the rows kept, in their order.
+    func selecting(_ rows: [Int]) -> LineNumbers { LineNumbers(rows.map { self[$0] }) }
+}
+
 /// A loaded table: typed columns, the line each row came from, and its indexes.
 final class TableData: @unchecked Sendable {
     let index: Int
@@ -88,7 +109,7 @@ final class TableData: @unchecked Sendable {
     let rowCount: Int
     var columns: [ColumnData]
     /// The line of the file each row starts on (for error messages and explanations).
-    let lines: [Int32]
+    let lines: LineNumbers
     /// Row numbers in key order (nil when the file is already in key order).
     var keyOrder: [Int32]?
     /// For tables that are referenced: key id (in the key column's pool) → row.
@@ -100,7 +121,7 @@ final class TableData: @unchecked Sendable {
     /// Keys of rows skipped while reading (ragged rows), so references to them are not reported twice.
     var skippedKeys: Set<String> = []
 
-    init(index: Int, name: String, file: String, columns: [ColumnData], lines: [Int32]) {
+    init(index: Int, name: String, file: String, columns: [ColumnData], lines: LineNumbers) {
         self.index = index
         self.name = name
         self.file = file

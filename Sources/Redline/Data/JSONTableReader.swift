@@ -95,7 +95,7 @@ struct JSONTableReader {
             columns = columns.map { $0.selecting(keep) }
             lines = keep.map { lines[$0] }
         }
-        return TableData(index: table.index, name: table.name, file: file, columns: columns, lines: lines)
+        return TableData(index: table.index, name: table.name, file: file, columns: columns, lines: LineNumbers(lines))
     }
 
     /// The line each element of a top-level JSON array starts on, found by a scan that skips

@@ -176,7 +176,7 @@ struct Linker {
         let old = tables[t]
         let keep = (0..<old.rowCount).filter { !rows.contains($0) }
         tables[t] = TableData(index: old.index, name: old.name, file: old.file, columns: old.columns.map { $0.selecting(keep) },
-                              lines: keep.map { old.lines[$0] })
+                              lines: old.lines.selecting(keep))
     }
 
     // MARK: Order and backward lists

@@ -322,7 +322,7 @@ public struct ReportWriter: Sendable {
             let quotedName: [UInt8]
             /// The columns shown (not those left out of the load), each with `"name": `.
             let columns: [(prefix: [UInt8], data: ColumnData?)]
-            let lines: [Int32]
+            let lines: LineNumbers
         }
         let rulesByTable: [[Rule]]
         let tables: [Table]
@@ -354,7 +354,7 @@ public struct ReportWriter: Sendable {
                                  lines: dataset.tables[index].lines)
                 case .database:
                     return Table(quotedName: quoted(schema.tables[index].name),
-                                 columns: columns.map { (quoted($0.name) + Array(": ".utf8), nil) }, lines: [])
+                                 columns: columns.map { (quoted($0.name) + Array(": ".utf8), nil) }, lines: LineNumbers([]))
                 }
             }
         }
@@ -539,7 +539,7 @@ final class JSONChunkLayout {
     final class Table {
         let quotedName: [UInt8]
         let cells: [JSONCells]
-        let lines: [Int32]
+        let lines: LineNumbers
         init(_ table: ReportWriter.JSONLayout.Table) {
             quotedName = table.quotedName.map { $0 }
             cells = table.columns.map { JSONCells(prefix: $0.prefix.map { $0 }, data: $0.data) }

@@ -464,6 +464,46 @@ import Testing
         #expect(failed.diagnostics.first?.location.line == Int(expected[badRow]))
     }
 
+    /// Quote-free text is cut into records by the delimiter masks exactly as the general reader
+    /// cuts it: the same fields, records, positions and lines, over random texts of commas, line
+    /// breaks (LF, CR, CRLF), blank lines and long fields that cross the 64-byte blocks.
+    @Test func delimiterMasksCutRecordsAsTheGeneralReaderDoes() {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> UInt64 {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return state
+        }
+        let alphabet: [UInt8] = [0x2C, 0x2C, 0x0A, 0x0A, 0x0D, 0x2D, 0x30, 0x41, 0x61, 0xE4, 0xB8, 0x80, 0x00, 0x20]
+        let capacity = 6
+        let fieldsA = UnsafeMutablePointer<CSVTableReader.Field>.allocate(capacity: capacity)
+        let fieldsB = UnsafeMutablePointer<CSVTableReader.Field>.allocate(capacity: capacity)
+        defer { fieldsA.deallocate(); fieldsB.deallocate() }
+        for _ in 0..<3_000 {
+            let length = Int(next() % 300)
+            let text = (0..<length).map { _ -> UInt8 in
+                let roll = next()
+                // Runs of plain bytes between delimiters, some longer than a block.
+                return roll % 5 == 0 ? alphabet[Int(roll >> 8) % alphabet.count] : 0x61 + UInt8((roll >> 8) % 3)
+            }
+            let same = text.withUnsafeBufferPointer { bytes -> Bool in
+                var (positionA, lineA, positionB, lineB) = (0, 0, 0, 0)
+                var scanner = DelimiterScanner(bytes)
+                while true {
+                    var problem: CSVTableReader.QuoteProblem? = nil
+                    let a = CSVTableReader.nextRecord(bytes, &positionA, &lineA, into: fieldsA, capacity: capacity, problem: &problem)
+                    let b = CSVTableReader.nextUnquotedRecord(bytes, &positionB, &lineB, into: fieldsB, capacity: capacity, scanner: &scanner)
+                    guard a == b, positionA == positionB, lineA == lineB, problem == nil else { return false }
+                    guard let count = a else { return true }
+                    for k in 0..<min(count, capacity) {
+                        if fieldsA[k].start != fieldsB[k].start || fieldsA[k].end != fieldsB[k].end || fieldsA[k].escaped != fieldsB[k].escaped { return false }
+                    }
+                }
+            }
+            #expect(same, "\(text)")
+            if !same { return }
+        }
+    }
+
     /// Quoting passes clean runs eight bytes at a time: every byte that needs an escape is
     /// escaped wherever it falls in a word, against a byte-by-byte reference, over random texts
     /// of every byte value (non-ASCII bytes among them: they have the high bit the test uses).

@@ -23,9 +23,13 @@ enum CSVLoading {
         let maxIssues = options.maxErrors
         // The buffer outlives the parallel loop (it is the caller's); it is only read.
         let shared = SharedBytes(bytes)
+        // A file is cut in chunks only when it holds no quote (`chunkRanges`); one chunk is
+        // looked at here.
+        let quoteFree = ranges.count > 1
+            || !ranges.contains { CSVTableReader.contains(0x22, in: UnsafeBufferPointer(rebasing: bytes[$0])) }
         PhaseTimer.measure("parse \(ranges.count) chunks") {
             DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
-                chunks.set(index, reader.readChunk(shared.bytes, ranges[index], layout: layout, maxIssues: maxIssues))
+                chunks.set(index, reader.readChunk(shared.bytes, ranges[index], layout: layout, maxIssues: maxIssues, quoteFree: quoteFree))
             }
         }
         let parsed = chunks.all

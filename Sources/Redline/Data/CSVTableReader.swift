@@ -192,16 +192,17 @@ struct CSVTableReader {
     /// batches whose cache misses overlap (`ColumnBuilder.resolveDeferred`); if one names no
     /// row, the chunk is read again resolving each reference as it comes, which reports it
     /// where it is, in order with the chunk's other messages.
-    func readChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, maxIssues: Int) -> Chunk {
-        var chunk = readChunk(bytes, range, layout: layout, maxIssues: maxIssues, deferReferences: true)
+    /// `quoteFree`: the chunk holds no `"` (its delimiters are then found by `DelimiterScanner`).
+    func readChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, maxIssues: Int, quoteFree: Bool) -> Chunk {
+        var chunk = readChunk(bytes, range, layout: layout, maxIssues: maxIssues, quoteFree: quoteFree, deferReferences: true)
         var resolved = true
         for index in chunk.builders.indices where !chunk.builders[index].resolveDeferred() { resolved = false }
-        if !resolved { chunk = readChunk(bytes, range, layout: layout, maxIssues: maxIssues, deferReferences: false) }
+        if !resolved { chunk = readChunk(bytes, range, layout: layout, maxIssues: maxIssues, quoteFree: quoteFree, deferReferences: false) }
         return chunk
     }
 
     private func readChunk(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, layout: Layout, maxIssues: Int,
-                           deferReferences: Bool) -> Chunk {
+                           quoteFree: Bool, deferReferences: Bool) -> Chunk {
         // Rows expected, from the line density of the chunk's first 64 KB (so arrays grow once).
         let sampleEnd = min(range.upperBound, range.lowerBound + 65536)
         var sampleLines = 1
@@ -275,11 +276,15 @@ struct CSVTableReader {
             // The batch's row count and first row: locals of the loop, neither the class's nor
             // captured (either would be checked for exclusive access at every row).
             var batchCount = 0, batchFirstRow = 0
+            var scanner = DelimiterScanner(slice)
             while position < range.upperBound {
                 let recordStart = position
                 let recordLine = line
                 var quoting: QuoteProblem? = nil
-                guard let count = CSVTableReader.nextRecord(slice, &position, &line, into: fields, capacity: capacity, problem: &quoting) else { break }
+                let next = quoteFree
+                    ? CSVTableReader.nextUnquotedRecord(slice, &position, &line, into: fields, capacity: capacity, scanner: &scanner)
+                    : CSVTableReader.nextRecord(slice, &position, &line, into: fields, capacity: capacity, problem: &quoting)
+                guard let count = next else { break }
                 let holdsNUL = hasNUL && bytes.baseAddress.map { memchr($0 + recordStart, 0, position - recordStart) != nil } ?? false
                 let blank = count == 1 && fields[0].start == fields[0].end && !fields[0].escaped
                 if quoting == nil, count == layout.fieldCount, !holdsNUL, !blank {
@@ -474,6 +479,35 @@ struct CSVTableReader {
             count += 1
             if i < n, bytes[i] == 0x2C { i += 1; continue }
             // End of record: CRLF, LF, lone CR, or end of input.
+            if i < n, bytes[i] == 0x0D { i += 1 }
+            if i < n, bytes[i] == 0x0A { i += 1 }
+            line += 1
+            break
+        }
+        position = i
+        return count
+    }
+
+    /// `nextRecord` for text with no quote character: each field ends at the next delimiter
+    /// the scanner finds.
+    @inline(__always)
+    static func nextUnquotedRecord(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int, _ line: inout Int,
+                                   into fields: UnsafeMutablePointer<Field>, capacity: Int, scanner: inout DelimiterScanner) -> Int? {
+        let n = bytes.count
+        guard position < n else { return nil }
+        var count = 0
+        var i = position
+        while true {
+            let (end, endsLine) = scanner.next(from: i)
+            // Fields past the capacity are counted (the row is ragged) but not kept.
+            if count < capacity { fields[count] = Field(start: i, end: end, escaped: false) }
+            count += 1
+            if !endsLine {
+                i = end + 1
+                continue
+            }
+            // End of record: CRLF, LF, lone CR, or end of input.
+            i = end
             if i < n, bytes[i] == 0x0D { i += 1 }
             if i < n, bytes[i] == 0x0A { i += 1 }
             line += 1

@@ -366,13 +366,25 @@ extension ElementTruths {
             default: return nil
             }
         }
-        /// Both sides into `out` and a scratch buffer, then combined row by row.
-        func both(_ left: ConditionNode, _ right: ConditionNode, _ combine: (UInt8, UInt8) -> UInt8) -> Bool {
+        /// Both sides into `out` and a scratch buffer, then combined row by row: with no = 0,
+        /// yes = 1, unknown = 2, `and` is no if either is, else the larger; `or` is yes if either
+        /// is, else the larger (loops without a branch or a call per row).
+        func both(_ left: ConditionNode, _ right: ConditionNode, and: Bool) -> Bool {
             guard batch(left, scope, rows: rows, today: today, into: out) else { return false }
             let other = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(rows.count, 1))
             defer { other.deallocate() }
             guard batch(right, scope, rows: rows, today: today, into: other) else { return false }
-            for offset in 0..<rows.count { out[offset] = combine(out[offset], other[offset]) }
+            if and {
+                for offset in 0..<rows.count {
+                    let a = out[offset], b = other[offset]
+                    out[offset] = min(a, b) == Truth.no ? Truth.no : max(a, b)
+                }
+            } else {
+                for offset in 0..<rows.count {
+                    let a = out[offset], b = other[offset]
+                    out[offset] = a == Truth.yes || b == Truth.yes ? Truth.yes : max(a, b)
+                }
+            }
             return true
         }
         switch node {
@@ -380,13 +392,9 @@ extension ElementTruths {
             for offset in 0..<rows.count { out[offset] = constant.value }
             return true
         case let and as AndCondition:
-            return both(and.left, and.right) { a, b in
-                a == Truth.no || b == Truth.no ? Truth.no : (a == Truth.yes && b == Truth.yes ? Truth.yes : Truth.unknown)
-            }
+            return both(and.left, and.right, and: true)
         case let or as OrCondition:
-            return both(or.left, or.right) { a, b in
-                a == Truth.yes || b == Truth.yes ? Truth.yes : (a == Truth.no && b == Truth.no ? Truth.no : Truth.unknown)
-            }
+            return both(or.left, or.right, and: false)
         case let not as NotCondition:
             guard batch(not.inner, scope, rows: rows, today: today, into: out) else { return false }
             for offset in 0..<rows.count where out[offset] != Truth.unknown { out[offset] = 1 - out[offset] }
@@ -443,22 +451,35 @@ extension ElementTruths {
             return true
         case let comparison as DayComparison:
             guard let left = source(comparison.left), let right = source(comparison.right) else { return false }
-            let op = comparison.op
-            func compare(_ x: Int32, _ y: Int32) -> UInt8 {
-                x == Planner.missingDay || y == Planner.missingDay ? Truth.unknown : (DayComparison.holds(op, x, y) ? Truth.yes : Truth.no)
-            }
-            switch (left, right) {
-            case (.fixed(let x), .fixed(let y)):
-                let truth = compare(x, y)
-                for offset in 0..<rows.count { out[offset] = truth }
-            case (.column(let days), .fixed(let y)):
-                days.withUnsafeBufferPointer { days in for (offset, row) in rows.enumerated() { out[offset] = compare(days[row], y) } }
-            case (.fixed(let x), .column(let days)):
-                days.withUnsafeBufferPointer { days in for (offset, row) in rows.enumerated() { out[offset] = compare(x, days[row]) } }
-            case (.column(let xs), .column(let ys)):
-                xs.withUnsafeBufferPointer { xs in
-                    ys.withUnsafeBufferPointer { ys in for (offset, row) in rows.enumerated() { out[offset] = compare(xs[row], ys[row]) } }
+            /// The rows' truths for one operator, written out: the operator is chosen once, not
+            /// looked at per row.
+            @inline(__always)
+            func fill(_ holds: (Int32, Int32) -> Bool) {
+                @inline(__always)
+                func compare(_ x: Int32, _ y: Int32) -> UInt8 {
+                    x == Planner.missingDay || y == Planner.missingDay ? Truth.unknown : (holds(x, y) ? Truth.yes : Truth.no)
                 }
+                switch (left, right) {
+                case (.fixed(let x), .fixed(let y)):
+                    let truth = compare(x, y)
+                    for offset in 0..<rows.count { out[offset] = truth }
+                case (.column(let days), .fixed(let y)):
+                    days.withUnsafeBufferPointer { days in for (offset, row) in rows.enumerated() { out[offset] = compare(days[row], y) } }
+                case (.fixed(let x), .column(let days)):
+                    days.withUnsafeBufferPointer { days in for (offset, row) in rows.enumerated() { out[offset] = compare(x, days[row]) } }
+                case (.column(let xs), .column(let ys)):
+                    xs.withUnsafeBufferPointer { xs in
+                        ys.withUnsafeBufferPointer { ys in for (offset, row) in rows.enumerated() { out[offset] = compare(xs[row], ys[row]) } }
+                    }
+                }
+            }
+            switch comparison.op {
+            case .equal: fill { $0 == $1 }
+            case .notEqual: fill { $0 != $1 }
+            case .less: fill { $0 < $1 }
+            case .lessEqual: fill { $0 <= $1 }
+            case .greater: fill { $0 > $1 }
+            default: fill { DayComparison.holds(comparison.op, $0, $1) }
             }
             return true
         default:

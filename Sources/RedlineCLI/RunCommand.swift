@@ -94,7 +94,16 @@ struct RunCommand: ParsableCommand {
             Output.error("redline: \(failed) rule outcome\(failed == 1 ? "" : "s") failed; the report was not written to `\(output)`, which is left as it was\n")
             throw ExitCode(1)
         }
-        try write(writer, result, date: date, format: reportFormat, inputs: inputs)
+        do {
+            try write(writer, result, date: date, format: reportFormat, inputs: inputs)
+        } catch is RenderingStopped {
+            let stop = writer.renderingStopped(result)
+            let language = diagnosticOptions.language
+            Output.error(language == .zh
+                ? "redline: 输出报告时运行已停止:\(stop?.message(.zh) ?? "");未输出报告\(output.map { ",`\($0)` 保持原样" } ?? "")\n"
+                : "redline: the run was stopped while its report was written: \(stop?.message() ?? ""); no report was written\(output.map { ", and `\($0)` is left as it was" } ?? "")\n")
+            throw ExitCode(1)
+        }
         phase("render and write")
         Output.error(writer.summary(result, language: diagnosticOptions.language))
         if failed > 0 { throw ExitCode(1) }
@@ -117,16 +126,25 @@ struct RunCommand: ParsableCommand {
             return
         }
         // Pieces are written as they are rendered (a JSON report's chunks overlap its writing).
+        // A limit can stop the rendering of a JSON run's entries (they are rendered after the
+        // run, `PendingJSON`): a report to a file is then not kept, and one to standard output
+        // is rendered whole before any of it is written.
         if let output {
             try Output.writeAtomically(to: output, reads: inputs) { write in
                 if !bom.isEmpty { try write(bom) }
                 try writer.streamParts(result, as: reportFormat, write)
+                if writer.renderingStopped(result) != nil { throw RenderingStopped() }
             }
         } else {
+            let parts = writer.renderParts(result, as: reportFormat)
+            if writer.renderingStopped(result) != nil { throw RenderingStopped() }
             if !bom.isEmpty { Output.write(bytes: bom) }
-            writer.streamParts(result, as: reportFormat) { Output.write(bytes: $0) }
+            for part in parts { Output.write(bytes: part) }
         }
     }
+
+    /// A limit stopped the rendering of the report: no report is kept (`run` says why).
+    struct RenderingStopped: Error {}
 
     /// `--engine postgres`: the policy compiled to SQL runs inside the database, which checks
     /// its tables (types, keys, references) and sends back the decisions, and for JSON the

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import Redline
 
-/// CSV and JSON reports rendered as subjects are decided (`RunDetail.csvReport` and
-/// `jsonReport`, what `redline run --format csv|json` does) are byte for byte the reports
+/// CSV and JSON reports rendered as subjects are decided (`RunDetail.csvReport`) or after the
+/// run from what it noted (`jsonReport`, `PendingJSON`) — what `redline run --format csv|json`
+/// does — are byte for byte the reports
 /// `ReportWriter` renders from the decisions: labelled and unlabelled tables, several pieces of
 /// evidence, undetermined and failed subjects, cells that need quoting, formula-like cells with
 /// and without `rawCSV`, a run that decides nothing.
@@ -15,7 +16,11 @@ import Testing
         let rendered = program.run(on: data, asOf: asOf, detail: .jsonReport)
         #expect(rendered.decisions.isEmpty)
         #expect(rendered.decidedCount == decided.decisions.count)
-        let streamed = writer.renderedParts(rendered, as: .json).map { $0.reduce([], +) } ?? []
+        // Rendered after the run, as it is written (`PendingJSON`), and whole.
+        var streamed: [UInt8] = []
+        writer.streamParts(rendered, as: .json) { streamed += $0 }
+        #expect(writer.renderedParts(rendered, as: .json) == nil)
+        #expect(writer.renderingStopped(rendered) == nil)
         #expect(String(decoding: streamed, as: UTF8.self) == writer.render(rendered, as: .json))
         return (writer.render(decided, as: .json), writer.render(rendered, as: .json))
     }
@@ -47,6 +52,29 @@ import Testing
         // A date before any record: nothing decided, an empty list of decisions.
         let none = ReportsWhileDecidingTests.bothJSON(program, data, asOf: CalendarDate(iso: "1990-01-01")!)
         #expect(none.0 == none.1)
+    }
+
+    /// A JSON run's entries are rendered after it: Ctrl-C (or the deadline) between the run and
+    /// the end of the writing stops the rendering, and the writer says so, so that the report
+    /// is not kept as if complete. Without it, the same run renders in full.
+    @Test func cancellingWhileTheJSONReportIsRenderedIsReported() throws {
+        let program = try EngineSupport.program("Rules/three-always.rl")
+        let data = try #require(EngineSupport.load(program, EngineSupport.sample).dataset)
+        let writer = ReportWriter(program: program, dataset: data)
+        let flag = CancellationFlag()
+        let result = program.run(on: data, asOf: EngineSupport.asOf, cancellation: flag, detail: .jsonReport)
+        #expect(result.stopped == nil && result.decidedCount > 0)
+        flag.cancel()
+        var streamed: [UInt8] = []
+        writer.streamParts(result, as: .json) { streamed += $0 }
+        #expect(writer.renderingStopped(result)?.kind == .cancelled)
+        #expect(!String(decoding: streamed, as: UTF8.self).contains("\"subject\""))
+
+        let whole = program.run(on: data, asOf: EngineSupport.asOf, detail: .jsonReport)
+        var all: [UInt8] = []
+        writer.streamParts(whole, as: .json) { all += $0 }
+        #expect(writer.renderingStopped(whole) == nil)
+        #expect(String(decoding: all, as: UTF8.self).components(separatedBy: "\"subject\"").count - 1 == whole.decidedCount)
     }
 
     /// Failed and undetermined subjects, evidence lists, an unlabelled table next to a labelled one.

@@ -44,6 +44,14 @@ final class JSONDecisionWriter {
         return blocks
     }
 
+    /// Whether the next entry is the report's first (no comma before it).
+    var nextIsFirst = false
+
+    private func separate() {
+        block.raw(nextIsFirst ? "\n" : ",\n")
+        nextIsFirst = false
+    }
+
     /// A new decision's place: the end of the last one written, in a block with room.
     private func startDecision() {
         block.bytes.removeSubrange(decisionStart...)
@@ -59,7 +67,7 @@ final class JSONDecisionWriter {
     /// A subject's `Decision` (undetermined and failed outcomes, missing fields, errors).
     func append(_ decision: Decision) {
         startDecision()
-        block.raw(",\n")
+        separate()
         writer.appendDecision(decision, layout, to: &block)
         endDecision()
     }
@@ -72,7 +80,9 @@ final class JSONDecisionWriter {
         var block = self.block
         self.block = JSONBytes()
         defer { self.block = block }
-        block.raw(",\n    {\"subject\": ")
+        block.raw(nextIsFirst ? "\n" : ",\n")
+        nextIsFirst = false
+        block.raw("    {\"subject\": ")
         names.withKeyBytes(table: table, row: subject) { JSONText.appendQuoted(utf8: $0, to: &block.bytes) }
         names.withLabel(table: table, row: subject) { label in
             block.raw(", \"label\": ")

@@ -97,15 +97,15 @@ public struct RunResult: Sendable {
     /// With `RunDetail.csvReport`: the CSV report's rows (no header), in pieces to be written in
     /// order, rendered as the subjects were decided; `decisions` is then empty.
     var csvRows: [[UInt8]]? = nil
-    /// With `RunDetail.jsonReport`: the JSON report's decision entries, each after `,\n`, in
-    /// pieces to be written in order; `decisions` is then empty.
-    var jsonDecisions: [[UInt8]]? = nil
+    /// With `RunDetail.jsonReport`: the JSON report's decision entries, to be rendered as they
+    /// are written; `decisions` is then empty.
+    var pendingJSON: PendingJSON? = nil
     /// How many subjects the rendered rows or entries are about.
     var renderedCount = 0
 
     /// Subjects with at least one fired, undetermined or failed rule: `decisions`, or the rows
     /// rendered in their place.
-    public var decidedCount: Int { csvRows == nil && jsonDecisions == nil ? decisions.count : renderedCount }
+    public var decidedCount: Int { csvRows == nil && pendingJSON == nil ? decisions.count : renderedCount }
 }
 
 /// Why a run stopped early, and how far it got.

@@ -200,19 +200,27 @@ public struct ReportWriter: Sendable {
     /// The JSON report: a head, the decisions rendered in parallel chunks, a tail.
     private func jsonParts(_ result: RunResult) -> [[UInt8]] {
         let pieces = jsonPieces(result)
-        let parts = ParallelSlots<[UInt8]>(count: pieces.chunkCount)
+        let parts = ParallelSlots<[[UInt8]]>(count: pieces.chunkCount)
         DispatchQueue.concurrentPerform(iterations: pieces.chunkCount) { chunk in parts.set(chunk, pieces.chunk(chunk)) }
-        return [pieces.head] + parts.all + [pieces.tail]
+        return [pieces.head] + parts.all.flatMap { $0 } + [pieces.tail]
     }
 
-    /// The report's pieces when the run rendered them already (`RunDetail.csvReport` and
-    /// `jsonReport`, in that format), else nil.
+    /// The report's pieces when the run rendered them already (`RunDetail.csvReport`, in that
+    /// format), else nil. (A `jsonReport` run's entries are rendered as they are written:
+    /// `streamParts`.)
     public func renderedParts(_ result: RunResult, as format: ReportFormat) -> [[UInt8]]? {
         switch format {
         case .csv where result.csvRows != nil: return csvParts(result)
-        case .json where result.jsonDecisions != nil: return jsonParts(result)
         default: return nil
         }
+    }
+
+    /// The limit that stopped the rendering of a `jsonReport` run's entries, if one did: the
+    /// report is then incomplete, and must not be kept.
+    public func renderingStopped(_ result: RunResult) -> RunStop? {
+        guard let stop = result.pendingJSON?.stopped else { return nil }
+        return RunStop(kind: stop.kind == .cancelled ? .cancelled : (stop.kind == .deadline ? .deadline : .steps),
+                       text: stop.text, subjectsEvaluated: result.subjectCount)
     }
 
     /// The report in pieces written as they are rendered, in order: a large JSON report's
@@ -229,30 +237,71 @@ public struct ReportWriter: Sendable {
             return
         }
         let pieces = jsonPieces(result)
-        let parts = ParallelSlots<[UInt8]>(count: pieces.chunkCount)
+        let parts = ParallelSlots<[[UInt8]]>(count: pieces.chunkCount)
         let ready = (0..<pieces.chunkCount).map { _ in DispatchSemaphore(value: 0) }
+        let window = RenderWindow(size: 4 * ProcessInfo.processInfo.activeProcessorCount)
         let done = DispatchGroup()
         done.enter()
         DispatchQueue.global().async {
             DispatchQueue.concurrentPerform(iterations: pieces.chunkCount) { chunk in
-                parts.set(chunk, pieces.chunk(chunk))
+                // No further ahead of the writing than the window: the chunks written are
+                // freed, and their memory serves the chunks rendered next.
+                if window.waitForTurn(chunk) { parts.set(chunk, pieces.chunk(chunk)) }
                 ready[chunk].signal()
             }
             done.leave()
         }
-        // The renderers keep no reference to what is written: whatever happens here, they are
-        // waited for before returning.
-        defer { done.wait() }
+        // The renderers keep no reference to what is written: whatever happens here (a write
+        // that fails), they are let through and waited for before returning.
+        defer {
+            window.abandon()
+            done.wait()
+        }
         try write(pieces.head)
         for chunk in 0..<pieces.chunkCount {
             ready[chunk].wait()
-            try write(parts.take(chunk) ?? [])
+            for part in parts.take(chunk) ?? [] { try write(part) }
+            window.written(chunk)
         }
         try write(pieces.tail)
     }
 
+    /// How far rendering may run ahead of writing: chunk k is rendered once fewer than `size`
+    /// chunks before it are still unwritten. A chunk waits only for chunks before it, which
+    /// never wait for it; once the writer stops (done, or failed), nothing waits.
+    private final class RenderWindow: @unchecked Sendable {
+        private let condition = NSCondition()
+        private let size: Int
+        private var writtenCount = 0
+        private var abandoned = false
+
+        init(size: Int) { self.size = max(2, size) }
+
+        /// Waits for chunk `chunk`'s turn; false if the writer is gone (render nothing).
+        func waitForTurn(_ chunk: Int) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            while chunk >= writtenCount + size && !abandoned { condition.wait() }
+            return !abandoned
+        }
+
+        func written(_ chunk: Int) {
+            condition.lock()
+            writtenCount = chunk + 1
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func abandon() {
+            condition.lock()
+            abandoned = true
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
     /// The JSON report's head and tail, and a function rendering each chunk of decisions.
-    private func jsonPieces(_ result: RunResult) -> (head: [UInt8], chunkCount: Int, chunk: @Sendable (Int) -> [UInt8], tail: [UInt8]) {
+    private func jsonPieces(_ result: RunResult) -> (head: [UInt8], chunkCount: Int, chunk: @Sendable (Int) -> [[UInt8]], tail: [UInt8]) {
         var out = "{\n"
         out += "  \"as_of\": \(JSONText.quote(result.asOf.description)),\n"
         out += "  \"redline_version\": \(JSONText.quote(RedlineVersion.number)),\n"
@@ -283,17 +332,14 @@ public struct ReportWriter: Sendable {
             .joined(separator: ", ") + "}},\n"
         out += "  \"decisions\": ["
         let tail = Array((result.decidedCount == 0 ? "]\n}\n" : "\n  ]\n}\n").utf8)
-        if var rendered = result.jsonDecisions {
-            // Rendered as the subjects were decided, each entry after `,\n`: the first has no comma.
-            if let first = rendered.firstIndex(where: { !$0.isEmpty }) { rendered[first].removeFirst() }
-            let parts = rendered
-            return (Array(out.utf8), parts.count, { parts[$0] }, tail)
+        if let pending = result.pendingJSON {
+            return (Array(out.utf8), pending.chunkCount, { pending.render($0) }, tail)
         }
         let decisions = result.decisions
         let layout = jsonLayout
         let chunkCount = max(1, min(64, decisions.count / 1024))
         let writer = self
-        let chunk: @Sendable (Int) -> [UInt8] = { chunk in
+        let chunk: @Sendable (Int) -> [[UInt8]] = { chunk in
             let start = decisions.count * chunk / chunkCount, end = decisions.count * (chunk + 1) / chunkCount
             var out = JSONBytes()
             out.bytes.reserveCapacity((end - start) * 768)
@@ -302,7 +348,7 @@ public struct ReportWriter: Sendable {
                 out.raw(index == 0 ? "\n" : ",\n")
                 writer.appendDecision(decisions[index], local, to: &out)
             }
-            return out.bytes
+            return [out.bytes]
         }
         return (Array(out.utf8), chunkCount, chunk, tail)
     }

@@ -356,6 +356,7 @@ struct RuleEngine {
         var undecided: [(table: Int, rows: ArraySlice<Int32>)] = []
         // Reports rendered as the subjects are decided (`RunDetail.csvReport`, `.jsonReport`).
         var rendered: [[UInt8]] = [], renderedCount = 0
+        var decidedByTable: [(table: Int, subjects: [DecidedSubject])] = []
         // Whether each key column's text ids are its row numbers, looked at once for the run.
         let keyIdsAreRows = program.schema.tables.indices.map {
             RecordNamer.KeyTexts.idsAreRows(dataset.tables[$0].columns[program.schema.tables[$0].keyColumn])
@@ -368,8 +369,11 @@ struct RuleEngine {
                 continue
             }
             PhaseTimer.measure("evaluate \(program.schema.tables[table].name)") {
+                var decided: [DecidedSubject] = []
                 let (done, left) = evaluate(table: table, subjects: order, date: date, budget: budget, keyIdsAreRows: keyIdsAreRows,
-                                            into: &decisions, counts: &counts, rendered: &rendered, renderedCount: &renderedCount)
+                                            into: &decisions, counts: &counts, rendered: &rendered, renderedCount: &renderedCount,
+                                            decided: &decided)
+                decidedByTable.append((table, decided))
                 evaluated += done
                 undecided += left.map { (table, $0) }
             }
@@ -390,7 +394,11 @@ struct RuleEngine {
                                evaluationSeconds: Date().timeIntervalSince(started), rules: program.rules.map(\.name), stopped: stop)
         switch detail {
         case .csvReport: result.csvRows = rendered
-        case .jsonReport: result.jsonDecisions = rendered
+        case .jsonReport:
+            if let jsonWriter {
+                result.pendingJSON = PendingJSON(engine: self, writer: jsonWriter, tables: decidedByTable, date: date, budget: budget,
+                                                 keyIdsAreRows: keyIdsAreRows)
+            }
         case .everyRule, .decidingRule: break
         }
         result.renderedCount = renderedCount
@@ -405,13 +413,17 @@ struct RuleEngine {
     /// the subjects left undecided by a stop, in key order.
     private func evaluate(table: Int, subjects: [Int32], date: CalendarDate, budget: EvaluationBudget, keyIdsAreRows: [Bool],
                           into decisions: inout [Decision], counts: inout OutcomeCounts,
-                          rendered renderedParts: inout [[UInt8]], renderedCount: inout Int) -> (Int, [ArraySlice<Int32>]) {
+                          rendered renderedParts: inout [[UInt8]], renderedCount: inout Int,
+                          decided decidedSubjects: inout [DecidedSubject]) -> (Int, [ArraySlice<Int32>]) {
         let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
         let results = ParallelSlots<([Decision], OutcomeCounts, Int)>(count: chunkCount)
         let rendered = ParallelSlots<([[UInt8]], Int)>(count: chunkCount)
+        let decidedSlots = ParallelSlots<[DecidedSubject]>(count: chunkCount)
         let csvRaw: Bool? = { if case .csvReport(let raw) = detail { return raw } else { return nil } }()
-        let jsonLayout = detail == .jsonReport ? jsonWriter.map { (writer: $0, layout: $0.jsonLayout) } : nil
+        // A JSON report's decisions are rendered after the run (`PendingJSON`), once the summary
+        // that heads the report is known: the run notes which rules fired for whom.
+        let recordsDecided = detail == .jsonReport && jsonWriter != nil
         let labelled = program.schema.tables.contains { $0.labelColumn != nil }
         let slotCount = program.rules.map(\.slotCount).max() ?? 1
         let (actionCount, ruleCount) = (program.schema.actions.count, program.rules.count)
@@ -426,9 +438,7 @@ struct RuleEngine {
             let names = RecordNamer(schema: program.schema, dataset: dataset, keyIdsAreRows: keyIdsAreRows)
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, budget: budget)
             let csv = csvRaw.map { CSVRowWriter(raw: $0, labelled: labelled, names: names) }
-            let json = jsonLayout.map {
-                JSONDecisionWriter(writer: $0.writer, layout: JSONChunkLayout($0.layout), names: names, table: table, ruleNames: rules.map(\.name))
-            }
+            let decided = recordsDecided ? DecidedSubjects(rules: rules.count) : nil
             var found: [Decision] = []
             var chunkCounts = OutcomeCounts(actions: actionCount, rules: ruleCount)
             let start = chunk * chunkSize
@@ -445,7 +455,7 @@ struct RuleEngine {
                     }
                     let decision = try decide(rules, table: table, subject: subjects[index], frame: frame, keepAll: false,
                                               counts: &chunkCounts, ruleNumbers: ruleNumbers, names: names,
-                                              provenNotFired: skippable.provenNotFired, csv: csv, json: json)
+                                              provenNotFired: skippable.provenNotFired, csv: csv, decided: decided)
                     done += 1
                     if let decision { found.append(decision) }
                 }
@@ -454,7 +464,7 @@ struct RuleEngine {
             }
             results.set(chunk, (found, chunkCounts, done))
             if let csv { rendered.set(chunk, ([csv.bytes], csv.rows)) }
-            if let json { rendered.set(chunk, (json.takeBlocks(), json.count)) }
+            if let decided { decidedSlots.set(chunk, decided.subjects) }
         }
         var evaluated = 0
         var undecided: [ArraySlice<Int32>] = []
@@ -472,6 +482,10 @@ struct RuleEngine {
             if let (parts, rows) = rendered.take(chunk) {
                 renderedParts += parts
                 renderedCount += rows
+            }
+            if let found = decidedSlots.take(chunk) {
+                decidedSubjects += found
+                renderedCount += found.count
             }
             evaluated += done
             if start + done < end { undecided.append(subjects[(start + done)..<end]) }
@@ -497,7 +511,7 @@ struct RuleEngine {
     func decide(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, keepAll: Bool, counts: inout OutcomeCounts,
                 ruleNumbers: [Int], names: RecordNamer, limitsFail: Bool = false,
                 provenNotFired: [UnsafeBufferPointer<UInt8>?] = [], csv: CSVRowWriter? = nil,
-                json: JSONDecisionWriter? = nil) throws(EvaluationError) -> Decision? {
+                decided: DecidedSubjects? = nil, json: JSONDecisionWriter? = nil) throws(EvaluationError) -> Decision? {
         let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
         // Most subjects fire nothing: their outcomes are kept in a small fixed buffer, and arrays
         // are made only for the subjects that are reported.
@@ -579,23 +593,19 @@ struct RuleEngine {
                 return nil
             }
         }
+        if let decided {
+            // Rendered after the run (`PendingJSON`): which rules fired is all it needs, unless
+            // an outcome carries more (missing cells, a failure), when the subject is decided
+            // again then.
+            var fired: UInt64 = 0
+            let plain = !anyUndetermined && failures.isEmpty && calendarGaps.isEmpty && rules.count <= 64
+            if plain { for index in rules.indices where kindOf(index) == .fired { fired |= 1 << UInt64(index) } }
+            decided.subjects.append(DecidedSubject(row: subject, fired: fired, plain: plain))
+            return nil
+        }
         if let json, json.rulesInLayoutOrder, let strongest, !anyUndetermined, failures.isEmpty, calendarGaps.isEmpty {
             // Every rule fired or did not: the entry straight from the rows, no `Decision`.
-            json.beginDecision(table: table, subject: subject, action: strongest)
-            for index in rules.indices {
-                let rule = rules[index]
-                guard kindOf(index) == .fired else {
-                    json.appendRule(table: table, index: index, fired: false, hasMessage: false, evidence: [])
-                    continue
-                }
-                frame.slots[rule.subjectSlot] = subjectValue
-                let found = try collectEvidence(rule, frame: frame)
-                json.touch(found)
-                json.message.removeAll(keepingCapacity: true)
-                let hasMessage = renderMessage(rule, evidence: found, frame: frame, into: &json.message)
-                json.appendRule(table: table, index: index, fired: true, hasMessage: hasMessage, evidence: found)
-            }
-            json.closeDecision()
+            try writeJSON(rules, table: table, subject: subject, frame: frame, action: strongest, fired: { kindOf($0) == .fired }, json: json)
             return nil
         }
         var outcomes: [RuleOutcome] = []
@@ -638,6 +648,28 @@ struct RuleEngine {
         return decision
     }
 
+
+    /// A JSON entry for a subject whose rules all fired or did not, straight from the rows, with
+    /// no `Decision`: each fired rule's evidence and message, the others by name.
+    func writeJSON(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, action: Int, fired: (Int) -> Bool,
+                   json: JSONDecisionWriter) throws(EvaluationError) {
+        let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
+        json.beginDecision(table: table, subject: subject, action: action)
+        for index in rules.indices {
+            let rule = rules[index]
+            guard fired(index) else {
+                json.appendRule(table: table, index: index, fired: false, hasMessage: false, evidence: [])
+                continue
+            }
+            frame.slots[rule.subjectSlot] = subjectValue
+            let found = try collectEvidence(rule, frame: frame)
+            json.touch(found)
+            json.message.removeAll(keepingCapacity: true)
+            let hasMessage = renderMessage(rule, evidence: found, frame: frame, into: &json.message)
+            json.appendRule(table: table, index: index, fired: true, hasMessage: hasMessage, evidence: found)
+        }
+        json.closeDecision()
+    }
 
     /// For each evidence variable: every element of its collection for which its condition is
     /// true. An element whose condition fails is no evidence; a limit stops the run.

@@ -136,9 +136,10 @@ public enum RunDetail: Sendable, Equatable {
     /// decisions, byte for byte). A `Decision` with its strings per subject costs most of a
     /// large run's evaluation. `raw`: cells as they are (`ReportWriter.rawCSV`).
     case csvReport(raw: Bool)
-    /// The JSON report's decisions, rendered as each subject is decided, with every rule's
-    /// evidence and message (as `everyRule`): each is written while the rows it names are still
-    /// in the cache, and none is kept (`decisions` is empty; `ReportWriter` writes the report).
+    /// The JSON report's decisions, with every rule's evidence and message (as `everyRule`):
+    /// the run notes which rules fired for whom, and `ReportWriter.streamParts` renders the
+    /// entries as it writes them, after the summary that heads the report (`decisions` is
+    /// empty; if a limit stops that rendering, `ReportWriter.renderingStopped` says so).
     case jsonReport
 
     /// Whether evidence and messages are gathered for every fired rule.

@@ -13,7 +13,6 @@ struct DecidedSubject {
 /// The subjects one chunk of a JSON run decided, in order.
 final class DecidedSubjects {
     var subjects: [DecidedSubject] = []
-    init(rules: Int) {}
 }
 
 /// A JSON report's decision entries, rendered after the run. The report opens with the run's

@@ -354,7 +354,8 @@ struct RuleEngine {
         var counts = OutcomeCounts(actions: program.schema.actions.count, rules: program.rules.count)
         var subjectCount = 0, evaluated = 0
         var undecided: [(table: Int, rows: ArraySlice<Int32>)] = []
-        // Reports rendered as the subjects are decided (`RunDetail.csvReport`, `.jsonReport`).
+        // A CSV report rendered as the subjects are decided (`RunDetail.csvReport`); the subjects
+        // a JSON report is about, and which rules fired for them (`.jsonReport`).
         var rendered: [[UInt8]] = [], renderedCount = 0
         var decidedByTable: [(table: Int, subjects: [DecidedSubject])] = []
         // Whether each key column's text ids are its row numbers, looked at once for the run.
@@ -438,7 +439,7 @@ struct RuleEngine {
             let names = RecordNamer(schema: program.schema, dataset: dataset, keyIdsAreRows: keyIdsAreRows)
             let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, budget: budget)
             let csv = csvRaw.map { CSVRowWriter(raw: $0, labelled: labelled, names: names) }
-            let decided = recordsDecided ? DecidedSubjects(rules: rules.count) : nil
+            let decided = recordsDecided ? DecidedSubjects() : nil
             var found: [Decision] = []
             var chunkCounts = OutcomeCounts(actions: actionCount, rules: ruleCount)
             let start = chunk * chunkSize

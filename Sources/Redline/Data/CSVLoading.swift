@@ -18,21 +18,28 @@ enum CSVLoading {
         while headerEnd < bytes.count, bytes[headerEnd] != 0x0A { headerEnd += 1 }
         if !TextEncoding.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd])) { return Outcome(notUTF8: true) }
         guard let layout = reader.readLayout(bytes, issues: issues) else { return Outcome() }
-        let ranges = reader.chunkRanges(bytes, from: layout.dataStart)
-        let chunks = ParallelSlots<CSVTableReader.Chunk>(count: ranges.count)
         let maxIssues = options.maxErrors
         // The buffer outlives the parallel loop (it is the caller's); it is only read.
         let shared = SharedBytes(bytes)
-        // A file is cut in chunks only when it holds no quote (`chunkRanges`); one chunk is
-        // looked at here.
-        let quoteFree = ranges.count > 1
-            || !ranges.contains { CSVTableReader.contains(0x22, in: UnsafeBufferPointer(rebasing: bytes[$0])) }
-        PhaseTimer.measure("parse \(ranges.count) chunks") {
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
-                chunks.set(index, reader.readChunk(shared.bytes, ranges[index], layout: layout, maxIssues: maxIssues, quoteFree: quoteFree))
+        func parse(_ ranges: [CSVTableReader.ChunkRange]) -> [CSVTableReader.Chunk] {
+            let chunks = ParallelSlots<CSVTableReader.Chunk>(count: ranges.count)
+            PhaseTimer.measure("parse \(ranges.count) chunks") {
+                DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+                    let piece = ranges[index]
+                    chunks.set(index, reader.readChunk(shared.bytes, piece.range, layout: layout, maxIssues: maxIssues, quoteFree: piece.quoteFree))
+                }
             }
+            return chunks.all
         }
-        let parsed = chunks.all
+        let ranges = reader.chunkRanges(bytes, from: layout.dataStart)
+        var parsed = parse(ranges)
+        if parsed.count > 1, parsed.contains(where: { $0.issueCounts[.badQuoting] != nil }) {
+            // A quote problem in a file cut into chunks: the quotes did not pair as counted, and
+            // a cut may lie inside a record. Read as one chunk, as the file reads from its start
+            // (and the problem is reported where that reading finds it).
+            let whole = layout.dataStart..<bytes.count
+            parsed = parse([CSVTableReader.ChunkRange(range: whole, quoteFree: false)])
+        }
         if parsed.contains(where: \.invalidUTF8) { return Outcome(notUTF8: true) }
         guard let first = parsed.first else { return Outcome() }
         let mergeStart = Date()

@@ -148,22 +148,57 @@ struct CSVTableReader {
         return Layout(fieldCount: count, sourceIndex: sourceIndex, dataStart: position, dataLine: line)
     }
 
-    /// Where to cut the data into chunks: after line breaks, only if no field is quoted (a quoted
-    /// field may hold a line break, and only a scan from the start can tell).
-    func chunkRanges(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> [Range<Int>] {
+    /// A piece of the data parsed on its own, and whether it holds no quote (its delimiters are
+    /// then found by `DelimiterScanner`).
+    struct ChunkRange {
+        let range: Range<Int>
+        let quoteFree: Bool
+    }
+
+    /// Where to cut the data into chunks: after line breaks outside quoted fields. In a file with
+    /// quotes a line break is outside a quoted field when the quotes before it are even in number
+    /// (a quote inside a quoted field is doubled); they are counted on all cores. A quote inside
+    /// an unquoted field (`12"`, read as it is) upsets that count: then some chunk ends inside
+    /// a quoted field as it reads it, reports the quote never closed, and the caller reads the
+    /// data again as one chunk (`CSVLoading`), so that no cut is ever made inside a record.
+    func chunkRanges(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> [ChunkRange] {
         let size = bytes.count - start
-        guard size > CSVTableReader.chunkBytes, !CSVTableReader.contains(0x22, in: UnsafeBufferPointer(rebasing: bytes[start...])) else {
-            return [start..<bytes.count]
-        }
+        let quoted = CSVTableReader.contains(0x22, in: UnsafeBufferPointer(rebasing: bytes[start...]))
+        guard size > CSVTableReader.chunkBytes else { return [ChunkRange(range: start..<bytes.count, quoteFree: !quoted)] }
         let count = min(size / CSVTableReader.chunkBytes, 256)
+        let nominal = (0...count).map { start + size * $0 / count }
+        // Whether each nominal point lies inside quotes: the parity of the quotes before it.
+        var inQuotes = Array(repeating: false, count: count)
+        if quoted {
+            let quotes = ParallelSlots<Int>(count: count)
+            let shared = SharedBytes(bytes)
+            DispatchQueue.concurrentPerform(iterations: count) { piece in
+                quotes.set(piece, DelimiterScanner.quotes(in: UnsafeBufferPointer(rebasing: shared.bytes[nominal[piece]..<nominal[piece + 1]])))
+            }
+            var odd = false
+            for piece in 0..<count {
+                inQuotes[piece] = odd
+                if (quotes.get(piece) ?? 0) % 2 == 1 { odd.toggle() }
+            }
+        }
         var cuts = [start]
         for k in 1..<count {
-            var p = start + size * k / count
-            while p < bytes.count, bytes[p - 1] != 0x0A { p += 1 }
+            // The first line break at or after the point (outside quotes), and the cut after it.
+            var p = nominal[k]
+            var inside = inQuotes[k]
+            while p < bytes.count {
+                let byte = bytes[p]
+                p += 1
+                if byte == 0x22 { inside.toggle() } else if byte == 0x0A, !inside { break }
+            }
             if p > cuts[cuts.count - 1], p < bytes.count { cuts.append(p) }
         }
         cuts.append(bytes.count)
-        return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
+        return (0..<(cuts.count - 1)).map { k in
+            let range = cuts[k]..<cuts[k + 1]
+            let free = !quoted || bytes.baseAddress.map { memchr($0 + range.lowerBound, 0x22, range.count) == nil } ?? true
+            return ChunkRange(range: range, quoteFree: free)
+        }
     }
 
     /// Whether a byte occurs in a buffer, looked for on all cores (a large file is scanned for

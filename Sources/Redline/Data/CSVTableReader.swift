@@ -183,15 +183,19 @@ struct CSVTableReader {
         }
         var cuts = [start]
         for k in 1..<count {
-            // The first line break at or after the point (outside quotes), and the cut after it.
+            // The first line break at or after the point (outside quotes), and the cut after it;
+            // none if there is no such break before the next point (every byte is looked at
+            // once: a file that is one long line or one open quote is one chunk, not a scan per
+            // point to its end).
             var p = nominal[k]
             var inside = inQuotes[k]
-            while p < bytes.count {
+            var found = false
+            while p < nominal[k + 1] {
                 let byte = bytes[p]
                 p += 1
-                if byte == 0x22 { inside.toggle() } else if byte == 0x0A, !inside { break }
+                if byte == 0x22 { inside.toggle() } else if byte == 0x0A, !inside { found = true; break }
             }
-            if p > cuts[cuts.count - 1], p < bytes.count { cuts.append(p) }
+            if found, p > cuts[cuts.count - 1], p < bytes.count { cuts.append(p) }
         }
         cuts.append(bytes.count)
         return (0..<(cuts.count - 1)).map { k in

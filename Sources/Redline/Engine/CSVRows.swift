@@ -1,9 +1,8 @@
-/// The JSON report's decision entries rendered as subjects are decided (`RunDetail.jsonReport`),
-/// each right after its subject, while the rows its evidence names are in the cache. A subject
-/// whose rules all fired or did not (nearly every reported one) is written here straight from
-/// its rows (`beginDecision` … `closeDecision`): keys, labels, messages and evidence as bytes,
-/// with no `Decision` made; an undetermined or failed subject goes through its `Decision`
-/// (`append`). Both write what `ReportWriter.appendDecision` writes for the decision.
+/// The JSON report's decision entries of one chunk of subjects, rendered after the run
+/// (`PendingJSON`). A subject whose rules all fired or did not (nearly every reported one) is
+/// written straight from its rows (`beginDecision` … `closeDecision`): keys, labels, messages
+/// and evidence as bytes, with no `Decision` made; an undetermined or failed subject goes
+/// through its `Decision` (`append`). Both write what `ReportWriter.appendDecision` writes.
 final class JSONDecisionWriter {
     /// The chunk's report so far, in blocks of about a megabyte: one array grown to a chunk's
     /// 15 MB would be copied at each doubling, and its pages faulted in twice. A decision is
@@ -15,13 +14,11 @@ final class JSONDecisionWriter {
     private var decisionStart = 0
     /// The message of the rule being written, rendered by the engine.
     var message: [UInt8] = []
-    private(set) var count = 0
     private let writer: ReportWriter
     private let layout: JSONChunkLayout
     private let names: RecordNamer
-    /// Records already written for this decision: rules often share their evidence (the same
-    /// hazards suspend and close), and a record's bytes depend on its row alone.
-    private var written: [(table: Int, row: Int32, bytes: Range<Int>)] = []
+    /// Records already written for this decision.
+    private var written = WrittenRecords()
     /// Whether the engine's rules of the subject table are the layout's, in its order (so a
     /// rule's place in one is its place in the other): the direct path is taken only then.
     let rulesInLayoutOrder: Bool
@@ -47,8 +44,8 @@ final class JSONDecisionWriter {
     /// Whether the next entry is the report's first (no comma before it).
     var nextIsFirst = false
 
-    private func separate() {
-        block.raw(nextIsFirst ? "\n" : ",\n")
+    private func separate(_ out: inout JSONBytes) {
+        out.raw(nextIsFirst ? "\n" : ",\n")
         nextIsFirst = false
     }
 
@@ -61,13 +58,13 @@ final class JSONDecisionWriter {
             block.bytes.reserveCapacity(JSONDecisionWriter.blockSize)
         }
         decisionStart = block.bytes.count
-        written.removeAll(keepingCapacity: true)
+        written.removeAll()
     }
 
     /// A subject's `Decision` (undetermined and failed outcomes, missing fields, errors).
     func append(_ decision: Decision) {
         startDecision()
-        separate()
+        separate(&block)
         writer.appendDecision(decision, layout, to: &block)
         endDecision()
     }
@@ -80,8 +77,7 @@ final class JSONDecisionWriter {
         var block = self.block
         self.block = JSONBytes()
         defer { self.block = block }
-        block.raw(nextIsFirst ? "\n" : ",\n")
-        nextIsFirst = false
+        separate(&block)
         block.raw("    {\"subject\": ")
         names.withKeyBytes(table: table, row: subject) { JSONText.appendQuoted(utf8: $0, to: &block.bytes) }
         names.withLabel(table: table, row: subject) { label in
@@ -118,17 +114,12 @@ final class JSONDecisionWriter {
                 block.raw(records == 0 ? ", \"evidence\": [" : ", ")
                 records += 1
                 let table = Int(ref.table)
-                if let earlier = written.first(where: { $0.row == ref.row && $0.table == table }) {
-                    // Copied out first: appending a slice of the same array would copy all of it.
-                    let again = Array(block.bytes[earlier.bytes])
-                    block.bytes.append(contentsOf: again)
-                    continue
-                }
+                if written.copy(table: table, row: ref.row, in: &block) { continue }
                 let start = block.bytes.count
                 names.withKeyBytes(table: table, row: ref.row) { key in
                     ReportWriter.appendRecord(row: Int(ref.row), key: key, layout.tables[table], to: &block)
                 }
-                if written.count < 32 { written.append((table, ref.row, start..<block.bytes.count)) }
+                written.note(table: table, row: ref.row, start..<block.bytes.count)
             }
         }
         block.raw(records == 0 ? "}" : "]}")
@@ -158,7 +149,6 @@ final class JSONDecisionWriter {
 
     private func endDecision() {
         decisionStart = block.bytes.count
-        count += 1
     }
 }
 

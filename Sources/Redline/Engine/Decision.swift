@@ -122,6 +122,12 @@ public struct RunStop: Sendable {
     public var undecided: [RecordID] = []
     /// The reason, in a language.
     public func message(_ language: Language = .en) -> String { text.in(language) }
+
+    /// The stop an evaluation's limit error stands for.
+    init(_ error: EvaluationError, subjectsEvaluated: Int, undecided: [RecordID] = []) {
+        kind = error.kind == .cancelled ? .cancelled : (error.kind == .deadline ? .deadline : .steps)
+        (text, self.subjectsEvaluated, self.undecided) = (error.text, subjectsEvaluated, undecided)
+    }
 }
 
 /// How much a run gathers for rules that fired but did not decide the action.

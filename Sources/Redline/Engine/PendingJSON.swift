@@ -3,6 +3,8 @@ import Foundation
 /// A subject some rule fired for (or left undetermined, or failed on), as a JSON run notes it.
 struct DecidedSubject {
     let row: Int32
+    /// The strongest action among the rules that fired (an index into the actions), or -1.
+    let action: Int32
     /// Bit i: rule i of the subject table fired (when `plain`).
     let fired: UInt64
     /// Every rule fired or did not (and there are at most 64): the entry is written from
@@ -60,12 +62,7 @@ final class PendingJSON: @unchecked Sendable {
     func render(_ chunk: Int) -> [[UInt8]] {
         let (table, subjects, first) = chunks[chunk]
         guard budget.stopped == nil else { return [] }
-        let planned = engine.plan()
-        let ruleNumbers = planned.indices.filter { planned[$0].rule.subjectTable == table }
-        let rules = ruleNumbers.map { planned[$0] }
-        let names = RecordNamer(schema: engine.program.schema, dataset: engine.dataset, keyIdsAreRows: keyIdsAreRows)
-        let slotCount = engine.program.rules.map(\.slotCount).max() ?? 1
-        let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: engine.dataset, limits: engine.limits, budget: budget)
+        let (rules, ruleNumbers, names, frame) = engine.worker(table: table, date: date, budget: budget, keyIdsAreRows: keyIdsAreRows)
         let json = JSONDecisionWriter(writer: writer, layout: JSONChunkLayout(writer.jsonLayout), names: names, table: table,
                                       ruleNames: rules.map(\.name))
         json.nextIsFirst = first
@@ -73,15 +70,9 @@ final class PendingJSON: @unchecked Sendable {
         do throws(EvaluationError) {
             for (done, subject) in subjects.enumerated() {
                 if done & 0xF == 0 { try budget.check(.none, nil) }
-                if subject.plain, json.rulesInLayoutOrder {
-                    // The strongest action among the rules that fired (the first rule of it).
-                    var strongest: Int? = nil
-                    for index in rules.indices where subject.fired & (1 << UInt64(index)) != 0 {
-                        if strongest.map({ rules[index].action > $0 }) ?? true { strongest = rules[index].action }
-                    }
-                    guard let strongest else { continue }
-                    try engine.writeJSON(rules, table: table, subject: subject.row, frame: frame, action: strongest,
-                                         fired: { subject.fired & (1 << UInt64($0)) != 0 }, json: json)
+                if subject.plain, subject.action >= 0, json.rulesInLayoutOrder {
+                    try engine.writeJSON(rules, table: table, subject: subject.row, frame: frame, action: Int(subject.action),
+                                         fired: subject.fired, json: json)
                 } else {
                     _ = try engine.decide(rules, table: table, subject: subject.row, frame: frame, keepAll: false, counts: &counts,
                                           ruleNumbers: ruleNumbers, names: names, json: json)

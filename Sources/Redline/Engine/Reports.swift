@@ -218,9 +218,7 @@ public struct ReportWriter: Sendable {
     /// The limit that stopped the rendering of a `jsonReport` run's entries, if one did: the
     /// report is then incomplete, and must not be kept.
     public func renderingStopped(_ result: RunResult) -> RunStop? {
-        guard let stop = result.pendingJSON?.stopped else { return nil }
-        return RunStop(kind: stop.kind == .cancelled ? .cancelled : (stop.kind == .deadline ? .deadline : .steps),
-                       text: stop.text, subjectsEvaluated: result.subjectCount)
+        result.pendingJSON?.stopped.map { RunStop($0, subjectsEvaluated: result.subjectCount) }
     }
 
     /// The report in pieces written as they are rendered, in order: a large JSON report's
@@ -416,10 +414,8 @@ public struct ReportWriter: Sendable {
         out.raw(", \"action\": "); out.quoted(action)
         out.raw(", \"rules\": [")
         let rules = layout.rulesByTable[decision.subject.tableIndex]
-        // Records already written for this decision: rules often share their evidence (the
-        // same hazards suspend and close), and a record's bytes depend on its row alone. (A
-        // database run's records are named by key, not row: they are written each time.)
-        var written: [(table: Int, row: Int32, bytes: Range<Int>)] = []
+        // (A database run's records are named by key, not row: they are written each time.)
+        var written = WrittenRecords()
         var reusesRecords = false
         if case .dataset = source { reusesRecords = true }
         for index in rules.indices {
@@ -435,15 +431,10 @@ public struct ReportWriter: Sendable {
                     out.raw(", \"evidence\": [")
                     for (n, record) in outcome.evidence.enumerated() {
                         if n > 0 { out.raw(", ") }
-                        if reusesRecords, let earlier = written.first(where: { $0.row == record.row && $0.table == record.tableIndex }) {
-                            // Copied out first: appending a slice of the same array would copy all of it.
-                            let again = Array(out.bytes[earlier.bytes])
-                            out.bytes.append(contentsOf: again)
-                            continue
-                        }
+                        if reusesRecords, written.copy(table: record.tableIndex, row: record.row, in: &out) { continue }
                         let start = out.bytes.count
                         appendRecord(record, layout.tables[record.tableIndex], to: &out)
-                        if reusesRecords, written.count < 32 { written.append((record.tableIndex, record.row, start..<out.bytes.count)) }
+                        if reusesRecords { written.note(table: record.tableIndex, row: record.row, start..<out.bytes.count) }
                     }
                     out.raw("]")
                 }
@@ -515,6 +506,29 @@ public struct ReportWriter: Sendable {
         case .decimal(let d): return d.description
         default: return JSONText.quote(value.display)
         }
+    }
+}
+
+/// The evidence records already written for one decision, and where: rules often share their
+/// evidence (the same hazards suspend and close), and a dataset record's bytes depend on its
+/// row alone, so a record met again is copied rather than written again.
+struct WrittenRecords {
+    private var records: [(table: Int, row: Int32, bytes: Range<Int>)] = []
+
+    mutating func removeAll() { records.removeAll(keepingCapacity: true) }
+
+    /// Appends the bytes of the record at (`table`, `row`) if it was written; whether it was.
+    func copy(table: Int, row: Int32, in out: inout JSONBytes) -> Bool {
+        guard let earlier = records.first(where: { $0.row == row && $0.table == table }) else { return false }
+        // Copied out first: appending a slice of the same array would copy all of it.
+        let again = Array(out.bytes[earlier.bytes])
+        out.bytes.append(contentsOf: again)
+        return true
+    }
+
+    /// The record just written at `bytes` (the first 32 of a decision are kept).
+    mutating func note(table: Int, row: Int32, _ bytes: Range<Int>) {
+        if records.count < 32 { records.append((table, row, bytes)) }
     }
 }
 

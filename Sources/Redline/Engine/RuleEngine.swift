@@ -381,8 +381,7 @@ struct RuleEngine {
         }
         let stop = budget.stopped.map { stop in
             let names = RecordNamer(schema: program.schema, dataset: dataset)
-            return RunStop(kind: stop.kind == .cancelled ? .cancelled : (stop.kind == .deadline ? .deadline : .steps),
-                           text: stop.text, subjectsEvaluated: evaluated,
+            return RunStop(stop, subjectsEvaluated: evaluated,
                            undecided: undecided.flatMap { part in part.rows.map { names.id(table: part.table, row: $0) } })
         }
         var actionCounts: [String: Int] = [:]
@@ -419,25 +418,19 @@ struct RuleEngine {
         let chunkCount = max(1, min(subjects.count / 2048, ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunkSize = (subjects.count + chunkCount - 1) / max(chunkCount, 1)
         let results = ParallelSlots<([Decision], OutcomeCounts, Int)>(count: chunkCount)
-        let rendered = ParallelSlots<([[UInt8]], Int)>(count: chunkCount)
+        let rendered = ParallelSlots<([UInt8], Int)>(count: chunkCount)
         let decidedSlots = ParallelSlots<[DecidedSubject]>(count: chunkCount)
         let csvRaw: Bool? = { if case .csvReport(let raw) = detail { return raw } else { return nil } }()
         // A JSON report's decisions are rendered after the run (`PendingJSON`), once the summary
         // that heads the report is known: the run notes which rules fired for whom.
         let recordsDecided = detail == .jsonReport && jsonWriter != nil
         let labelled = program.schema.tables.contains { $0.labelColumn != nil }
-        let slotCount = program.rules.map(\.slotCount).max() ?? 1
         let (actionCount, ruleCount) = (program.schema.actions.count, program.rules.count)
         // Subjects on which every rule is proven not to fire before the run are passed over.
         let skippable = SkippableRows(rows: elementTruths?.skippable(table: table),
                                       provenNotFired: program.rules.indices.map { elementTruths?.provenNotFired(rule: $0) })
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            // `plan()` keeps the program's rule order: a rule's number there is its place in the counts.
-            let planned = plan()
-            let ruleNumbers = planned.indices.filter { planned[$0].rule.subjectTable == table }
-            let rules = ruleNumbers.map { planned[$0] }
-            let names = RecordNamer(schema: program.schema, dataset: dataset, keyIdsAreRows: keyIdsAreRows)
-            let frame = Frame(slotCount: slotCount, today: date.dayNumber, dataset: dataset, limits: limits, budget: budget)
+            let (rules, ruleNumbers, names, frame) = worker(table: table, date: date, budget: budget, keyIdsAreRows: keyIdsAreRows)
             let csv = csvRaw.map { CSVRowWriter(raw: $0, labelled: labelled, names: names) }
             let decided = recordsDecided ? DecidedSubjects() : nil
             var found: [Decision] = []
@@ -464,7 +457,7 @@ struct RuleEngine {
                 budget.record(error)
             }
             results.set(chunk, (found, chunkCounts, done))
-            if let csv { rendered.set(chunk, ([csv.bytes], csv.rows)) }
+            if let csv { rendered.set(chunk, (csv.bytes, csv.rows)) }
             if let decided { decidedSlots.set(chunk, decided.subjects) }
         }
         var evaluated = 0
@@ -480,8 +473,8 @@ struct RuleEngine {
             }
             parts.append(found)
             counts.add(chunkCounts)
-            if let (parts, rows) = rendered.take(chunk) {
-                renderedParts += parts
+            if let (bytes, rows) = rendered.take(chunk) {
+                renderedParts.append(bytes)
                 renderedCount += rows
             }
             if let found = decidedSlots.take(chunk) {
@@ -601,12 +594,7 @@ struct RuleEngine {
             var fired: UInt64 = 0
             let plain = !anyUndetermined && failures.isEmpty && calendarGaps.isEmpty && rules.count <= 64
             if plain { for index in rules.indices where kindOf(index) == .fired { fired |= 1 << UInt64(index) } }
-            decided.subjects.append(DecidedSubject(row: subject, fired: fired, plain: plain))
-            return nil
-        }
-        if let json, json.rulesInLayoutOrder, let strongest, !anyUndetermined, failures.isEmpty, calendarGaps.isEmpty {
-            // Every rule fired or did not: the entry straight from the rows, no `Decision`.
-            try writeJSON(rules, table: table, subject: subject, frame: frame, action: strongest, fired: { kindOf($0) == .fired }, json: json)
+            decided.subjects.append(DecidedSubject(row: subject, action: Int32(strongest ?? -1), fired: fired, plain: plain))
             return nil
         }
         var outcomes: [RuleOutcome] = []
@@ -652,13 +640,14 @@ struct RuleEngine {
 
     /// A JSON entry for a subject whose rules all fired or did not, straight from the rows, with
     /// no `Decision`: each fired rule's evidence and message, the others by name.
-    func writeJSON(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, action: Int, fired: (Int) -> Bool,
+    /// `fired`: bit i for rule i.
+    func writeJSON(_ rules: [PlannedRule], table: Int, subject: Int32, frame: Frame, action: Int, fired: UInt64,
                    json: JSONDecisionWriter) throws(EvaluationError) {
         let subjectValue = Value.record(RecordRef(table: Int32(table), row: subject))
         json.beginDecision(table: table, subject: subject, action: action)
         for index in rules.indices {
             let rule = rules[index]
-            guard fired(index) else {
+            guard fired & (1 << UInt64(index)) != 0 else {
                 json.appendRule(table: table, index: index, fired: false, hasMessage: false, evidence: [])
                 continue
             }
@@ -670,6 +659,20 @@ struct RuleEngine {
             json.appendRule(table: table, index: index, fired: true, hasMessage: hasMessage, evidence: found)
         }
         json.closeDecision()
+    }
+
+    /// What one worker evaluates a chunk of subjects of `table` with: its own plans (shared
+    /// plan objects would have their reference counts updated from every core), the rules of
+    /// the table with their numbers in the program (`plan()` keeps its order: a rule's number
+    /// is its place in the counts), a namer and a frame.
+    func worker(table: Int, date: CalendarDate, budget: EvaluationBudget, keyIdsAreRows: [Bool])
+        -> (rules: [PlannedRule], ruleNumbers: [Int], names: RecordNamer, frame: Frame) {
+        let planned = plan()
+        let ruleNumbers = planned.indices.filter { planned[$0].rule.subjectTable == table }
+        let names = RecordNamer(schema: program.schema, dataset: dataset, keyIdsAreRows: keyIdsAreRows)
+        let frame = Frame(slotCount: program.rules.map(\.slotCount).max() ?? 1, today: date.dayNumber, dataset: dataset,
+                          limits: limits, budget: budget)
+        return (ruleNumbers.map { planned[$0] }, ruleNumbers, names, frame)
     }
 
     /// For each evidence variable: every element of its collection for which its condition is
